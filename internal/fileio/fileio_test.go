@@ -1,0 +1,93 @@
+package fileio
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+type meta struct {
+	Version int    `json:"version"`
+	Name    string `json:"name"`
+}
+
+func TestNPZRoundTripAndCorruption(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.npz")
+	w := mat.NewDense(2, 3, []float64{1, 2, 3, 4, 5, 6})
+	if err := WriteNPZ(path, meta{1, "x"}, Entry{"W", w}, Entry{"b", []float64{7, 8}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m meta
+	if err := a.Meta(&m); err != nil || m != (meta{1, "x"}) {
+		t.Fatalf("meta %+v, %v", m, err)
+	}
+	var got mat.Dense
+	shape, err := a.Read("W", &got)
+	if err != nil || !mat.Equal(&got, w) || len(shape) != 2 || shape[0] != 2 || shape[1] != 3 {
+		t.Fatalf("W: %v %v %v", mat.Formatted(&got), shape, err)
+	}
+	var b []float64
+	if _, err := a.Read("b", &b); err != nil || len(b) != 2 || b[1] != 8 {
+		t.Fatalf("b: %v %v", b, err)
+	}
+	if _, err := a.Read("nope", &b); !errors.Is(err, ErrMissing) {
+		t.Fatalf("missing entry: %v", err)
+	}
+
+	raw, _ := os.ReadFile(path)
+	// Truncation at every eighth length must be rejected.
+	for n := 0; n < len(raw); n += 8 {
+		p := filepath.Join(dir, "t.npz")
+		os.WriteFile(p, raw[:n], 0o644)
+		if _, err := ReadNPZ(p); err == nil {
+			t.Fatalf("truncated to %d of %d bytes: accepted", n, len(raw))
+		}
+	}
+	// A flipped byte inside the stored data must be rejected (CRC-32).
+	bad := append([]byte(nil), raw...)
+	bad[len(bad)/3] ^= 0x40
+	p := filepath.Join(dir, "c.npz")
+	os.WriteFile(p, bad, 0o644)
+	if _, err := ReadNPZ(p); err == nil {
+		t.Fatal("corrupted archive accepted")
+	}
+}
+
+func TestWriteAtomicKeepsOldFileOnError(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteAtomic(path, func(w io.Writer) error {
+		w.Write([]byte("half a fi"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("error %v, want boom", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("old file changed to %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("temporary file left behind: %v", ents)
+	}
+	if err := WriteAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Fatalf("got %q, want new", b)
+	}
+}
