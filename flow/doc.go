@@ -1,0 +1,30 @@
+// Package flow iterates the RBM flow v₀ → h → v₁ → h → v₂ … on a batch of
+// configurations and reads it out along the way.
+//
+// # Conventions
+//
+// A batch of configurations is a *mat.Dense with one configuration per row
+// and cells in [0, 1] (0/1 for sampled configurations, probabilities for
+// mean-field flows); the spin is s = 2v − 1. The package does not import
+// rbm, thermo or ising: it drives anything with a Step(dst, v *mat.Dense)
+// method (a Stepper, such as the RBM's Gibbs sampler) and reads temperatures
+// through anything with the methods of a Classifier (per-configuration class
+// probabilities over a temperature grid, such as the neural thermometer) or
+// an EnsembleThermometer (one temperature for a whole ensemble, such as a
+// thermometer calibrated on the Monte Carlo ⟨E⟩(T)).
+//
+// Run streams each step to a callback instead of storing the flow; Observer
+// turns a step into a Readout (temperature distribution, |m| and energy with
+// standard errors); FindFixedPoint detects where the readouts stop changing.
+//
+// # Randomness
+//
+// Random start ensembles and the random-weights baseline draw from a
+// caller-supplied math/rand/v2 rand.Source; the same source state gives the
+// same bits.
+//
+// # References
+//
+//   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.
+//   - R. Veiga, R. Vicente, arXiv:2006.10176 (random-weights baseline).
+package flow

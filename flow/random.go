@@ -1,0 +1,78 @@
+package flow
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// RandomWeights is the untrained baseline of Veiga and Vicente
+// (arXiv:2006.10176): a bias-free Bernoulli RBM step v → h → v′ whose Nv×Nh
+// weights are redrawn from N(Mean, Std²) before each half-step. Both
+// half-steps are sampled: p(h=1|v) = σ(vW), p(v=1|h) = σ(hWᵀ).
+//
+// A RandomWeights draws from Src and is not safe for concurrent use.
+type RandomWeights struct {
+	Nh        int
+	Mean, Std float64
+	Src       rand.Source
+
+	w, h mat.Dense
+	rng  *rand.Rand
+}
+
+var _ Stepper = (*RandomWeights)(nil)
+
+// Step performs one step on every row of v into dst. It panics with
+// mat.ErrShape if dst and v differ in shape, and if Nh < 1.
+func (r *RandomWeights) Step(dst, v *mat.Dense) {
+	n, nv := v.Dims()
+	if dn, dc := dst.Dims(); !dst.IsEmpty() && (dn != n || dc != nv) {
+		panic(mat.ErrShape)
+	}
+	if r.Nh < 1 {
+		panic("flow: RandomWeights.Nh < 1")
+	}
+	if r.rng == nil {
+		r.rng = rand.New(r.Src)
+	}
+	if wr, wc := r.w.Dims(); wr != nv || wc != r.Nh {
+		r.w = *mat.NewDense(nv, r.Nh, nil)
+	}
+	if hr, _ := r.h.Dims(); hr != n {
+		r.h = *mat.NewDense(n, r.Nh, nil)
+	}
+	r.redraw()
+	r.h.Mul(v, &r.w)
+	r.sample(&r.h)
+	r.redraw()
+	if dst.IsEmpty() {
+		dst.ReuseAs(n, nv)
+	}
+	dst.Mul(&r.h, r.w.T())
+	r.sample(dst)
+}
+
+func (r *RandomWeights) redraw() {
+	raw := r.w.RawMatrix().Data
+	for i := range raw {
+		raw[i] = r.Mean + r.Std*r.rng.NormFloat64()
+	}
+}
+
+// sample replaces each activation a of m by a Bernoulli draw with
+// probability σ(a).
+func (r *RandomWeights) sample(m *mat.Dense) {
+	rows, _ := m.Dims()
+	for i := 0; i < rows; i++ {
+		row := m.RawRowView(i)
+		for j, a := range row {
+			if r.rng.Float64() < 1/(1+math.Exp(-a)) {
+				row[j] = 1
+			} else {
+				row[j] = 0
+			}
+		}
+	}
+}
