@@ -1,0 +1,75 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/flow"
+)
+
+func TestFiguresAndJSON(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rs := make([]flow.Readout, 4)
+	for i := range rs {
+		rs[i] = flow.Readout{Step: i, Temps: []float64{1, 2, 3}, Dist: []float64{0.2, 0.5, 0.3}, DistErr: []float64{0.01, 0.01, 0.01}}
+	}
+	path := filepath.Join(dir, "flow.png")
+	if err := FlowFigure(path, []Flow{{"T = 0", rs}, {"T = ∞", rs}}, []int{0, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, path, 2*6*96, 2*4*96)
+	if err := FlowFigure(path, []Flow{{"bad", []flow.Readout{{}}}}, nil); err == nil {
+		t.Fatal("flow without distribution accepted")
+	}
+	cpath := filepath.Join(dir, "c.png")
+	err := CurvesFigure(cpath, []string{"a", "b"}, []string{"x", "x"}, []string{"y", "y"}, [][]Curve{
+		{{Name: "one", X: []float64{1, 2}, Y: []float64{3, 4}, YErr: []float64{0.1, 0.2}}},
+		{{Name: "two", X: []float64{1, 2}, Y: []float64{3, 4}, Dashed: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, cpath, 2*5*96, 4*96)
+	hpath := filepath.Join(dir, "h.png")
+	if err := HeatMapFigure(hpath, "m", mat.NewDense(2, 2, []float64{1, 2, 3, 4})); err != nil {
+		t.Fatal(err)
+	}
+	jpath := filepath.Join(dir, "s.json")
+	if err := WriteJSON(jpath, map[string]float64{"x": 1.5}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(jpath)
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil || m["x"] != 1.5 {
+		t.Fatalf("JSON round trip: %v %v", m, err)
+	}
+	var sb strings.Builder
+	p := Progress{W: &sb}
+	p.Printf("step %d", 3)
+	if !strings.Contains(sb.String(), "step 3") {
+		t.Fatalf("progress line %q", sb.String())
+	}
+}
+
+func checkPNG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		t.Fatalf("%s is %dx%d, want %dx%d", path, b.Dx(), b.Dy(), w, h)
+	}
+}
