@@ -60,7 +60,11 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 				keep = append(keep, f.Readouts[s])
 			}
 		}
+		top := 0.0
 		for i, r := range keep {
+			for _, d := range r.Dist {
+				top = math.Max(top, d)
+			}
 			xy := make(plotter.XYs, len(r.Dist))
 			for k := range r.Dist {
 				xy[k].X, xy[k].Y = r.Temps[k], r.Dist[k]
@@ -75,7 +79,9 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 			lines.Legend.Add(fmt.Sprintf("step %d", r.Step), l)
 		}
 		lines.Legend.Top = true
-		lines.Add(vline(Tc))
+		tc := vline(Tc, 1.05*top)
+		lines.Add(tc)
+		lines.Legend.Add("exact T_c", tc)
 		heat := plot.New()
 		heat.Title.Text = "from " + f.Name + ": probability (colour) by step"
 		heat.X.Label.Text = "thermometer temperature T"
@@ -86,9 +92,9 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 	return plotutil.SaveTiles(rows, 6*vg.Inch, 4*vg.Inch, path)
 }
 
-// vline is a dashed vertical line at x spanning the unit interval of y.
-func vline(x float64) *plotter.Line {
-	l, _ := plotter.NewLine(plotter.XYs{{X: x, Y: 0}, {X: x, Y: 1}})
+// vline is a dashed vertical line at x from y = 0 to top.
+func vline(x, top float64) *plotter.Line {
+	l, _ := plotter.NewLine(plotter.XYs{{X: x, Y: 0}, {X: x, Y: top}})
 	l.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
 	l.Color = color.Gray{Y: 120}
 	return l
