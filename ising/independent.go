@@ -123,7 +123,7 @@ func MeanFieldM(T, h float64) float64 {
 		return -MeanFieldM(T, -h)
 	case T == 0:
 		return 1
-	case math.IsInf(T, 1):
+	case math.IsInf(T, 1), h == 0 && T >= 4:
 		return 0
 	}
 	// Newton's method on f(m) = m − tanh((4m+h)/T) from m = 1. f is convex

@@ -53,9 +53,11 @@ const (
 	AlgSwendsenWang           // Swendsen–Wang (h = 0)
 	AlgMeanField              // independent spins with m = tanh((4m + h)/T), no topology
 	AlgCurieWeiss             // exact Curie–Weiss, coupling 4/N, no topology
+	AlgZeroT                  // exact T = 0 ground states (used at T = 0 only)
+	AlgInfiniteT              // exact T = +Inf, independent fair spins
 )
 
-var algNames = [...]string{"auto", "metropolis", "checkerboard", "heatbath", "wolff", "swendsen-wang", "meanfield", "curieweiss"}
+var algNames = [...]string{"auto", "metropolis", "checkerboard", "heatbath", "wolff", "swendsen-wang", "meanfield", "curieweiss", "zero-t", "infinite-t"}
 
 // String returns the algorithm's name as accepted by ParseAlgorithm.
 func (a Algorithm) String() string {
@@ -79,9 +81,28 @@ func ParseAlgorithm(name string) (Algorithm, error) {
 	return 0, fmt.Errorf("ising: unknown algorithm %q (want one of %v)", name, algNames)
 }
 
+// MarshalText implements encoding.TextMarshaler with the algorithm's name.
+func (a Algorithm) MarshalText() ([]byte, error) {
+	if a < 0 || int(a) >= len(algNames) {
+		return nil, fmt.Errorf("ising: unknown algorithm %d", int(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler (see ParseAlgorithm).
+func (a *Algorithm) UnmarshalText(b []byte) error {
+	v, err := ParseAlgorithm(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
 // NewSampler returns a sampler of the given algorithm for the L×L lattice
 // (L² independent sites for the mean-field algorithms) at temperature T and
-// field h, starting from all spins up. It returns an error for a cluster
+// field h, starting from all spins up (AlgZeroT ignores T, AlgInfiniteT
+// ignores T and h). It returns an error for a cluster
 // algorithm with h ≠ 0 or for an unknown algorithm, and panics like the
 // individual constructors on invalid L or T.
 func NewSampler(alg Algorithm, L int, T, h float64, src rand.Source) (Sampler, error) {
@@ -115,6 +136,13 @@ func NewSampler(alg Algorithm, L int, T, h float64, src rand.Source) (Sampler, e
 			panic(errSize)
 		}
 		return NewCurieWeiss(L*L, T, h, src), nil
+	case AlgZeroT:
+		return NewZeroT(L, h, src), nil
+	case AlgInfiniteT:
+		if L < 1 {
+			panic(errSize)
+		}
+		return NewInfiniteT(L*L, src), nil
 	}
 	return nil, fmt.Errorf("ising: unknown algorithm %v", alg)
 }
