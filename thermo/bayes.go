@@ -1,0 +1,221 @@
+package thermo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/lattice"
+)
+
+// EnergyBayes is the Bayes classifier on the energy: the posterior
+// p(T_k | E) ∝ P(E | T_k) with a uniform prior over the classes, where
+// P(E | T) = g(E) e^{−E/T} / Z(T) for T > 0 and P(E | 0) = δ(E, −2N) (the
+// ground states). At zero field the energy is a sufficient statistic for T, so
+// no single-configuration thermometer can beat its exact-class accuracy beyond
+// the error of the estimated density of states g.
+//
+// The density of states is estimated from labelled data of all positive
+// temperatures at once by multi-histogram reweighting (the self-consistent
+// equations of Ferrenberg–Swendsen / MBAR), on the energy levels seen in the
+// data; ln g is interpolated linearly in E between the levels and extrapolated
+// linearly beyond them, so that any row (also fractional cells) can be read.
+type EnergyBayes struct {
+	grid   []float64
+	side   int
+	levels []float64 // observed energies −Σ s_i s_j, ascending
+	lnG    []float64 // ln g at the levels, up to a constant
+	lnZ    []float64 // ln Σ_levels g e^{−E/T_k} (unused for T = 0)
+	buf    []float64
+}
+
+// FitEnergyBayes estimates the energy posterior from configurations x (rows
+// 0/1 on an L×L periodic lattice) with class labels indexing grid (ascending,
+// finite, non-negative). Classes may lack data (their P(E | T) comes from the
+// common density of states); at least one configuration at a positive
+// temperature is needed. It panics with mat.ErrShape if len(labels) differs
+// from the number of rows and as NewNetwork does for a bad grid.
+func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, error) {
+	r, c := x.Dims()
+	if len(labels) != r {
+		panic(mat.ErrShape)
+	}
+	checkGrid(grid)
+	L, ok := lattice.Side(c)
+	if !ok {
+		return nil, fmt.Errorf("thermo: %d sites is not an L×L lattice", c)
+	}
+	K := len(grid)
+	// Histogram of the energies per class (T > 0 only).
+	type key = float64
+	hist := map[key][]float64{}
+	nk := make([]float64, K)
+	for i, y := range labels {
+		if y < 0 || y >= K {
+			return nil, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
+		}
+		if grid[y] == 0 {
+			continue
+		}
+		e := lattice.Bonds(L, x.RawRowView(i))
+		h := hist[e]
+		if h == nil {
+			h = make([]float64, K)
+			hist[e] = h
+		}
+		h[y]++
+		nk[y]++
+	}
+	if len(hist) == 0 {
+		return nil, errors.New("thermo: no configurations at a positive temperature")
+	}
+	levels := make([]float64, 0, len(hist))
+	for e := range hist {
+		levels = append(levels, e)
+	}
+	sort.Float64s(levels)
+	H := make([]float64, len(levels))
+	for m, e := range levels {
+		H[m] = floats.Sum(hist[e])
+	}
+	b := &EnergyBayes{grid: slices.Clone(grid), side: L, levels: levels,
+		lnG: make([]float64, len(levels)), lnZ: make([]float64, K), buf: make([]float64, K)}
+	b.solve(H, nk)
+	return b, nil
+}
+
+// solve iterates the multi-histogram equations
+//
+//	g(E_m) = H_m / Σ_k N_k e^{−E_m/T_k} / Z_k,  Z_k = Σ_m g(E_m) e^{−E_m/T_k}
+//
+// to a fixed point (changes in ln Z below 1e-10), in logarithms.
+func (b *EnergyBayes) solve(H, nk []float64) {
+	K := len(b.grid)
+	var act []int // classes with data and T > 0
+	for k := 0; k < K; k++ {
+		if nk[k] > 0 {
+			act = append(act, k)
+		}
+	}
+	terms := make([]float64, max(len(act), len(b.levels)))
+	for m := range b.lnG {
+		b.lnG[m] = math.Log(H[m])
+	}
+	b.updateZ(terms)
+	prev := make([]float64, K)
+	const tol, maxIter = 1e-10, 100000
+	for iter := 0; iter < maxIter; iter++ {
+		copy(prev, b.lnZ)
+		for m, e := range b.levels {
+			t := terms[:len(act)]
+			for j, k := range act {
+				t[j] = math.Log(nk[k]) - e/b.grid[k] - b.lnZ[k]
+			}
+			b.lnG[m] = math.Log(H[m]) - floats.LogSumExp(t)
+		}
+		// Fix the arbitrary constant: ln g = 0 at the lowest level.
+		floats.AddConst(-b.lnG[0], b.lnG)
+		b.updateZ(terms)
+		diff := 0.0
+		for _, k := range act {
+			diff = max(diff, math.Abs(b.lnZ[k]-prev[k]))
+		}
+		if diff < tol {
+			break
+		}
+	}
+}
+
+func (b *EnergyBayes) updateZ(terms []float64) {
+	t := terms[:len(b.levels)]
+	for k, T := range b.grid {
+		if T == 0 {
+			continue
+		}
+		for m, e := range b.levels {
+			t[m] = b.lnG[m] - e/T
+		}
+		b.lnZ[k] = floats.LogSumExp(t)
+	}
+}
+
+// Temperatures returns the ascending class grid. The caller must not modify it.
+func (b *EnergyBayes) Temperatures() []float64 { return b.grid }
+
+// DensityOfStates returns the energy levels seen in the training data
+// (−Σ s_i s_j, ascending) and the estimated ln g there, up to an additive
+// constant (ln g = 0 at the lowest level).
+func (b *EnergyBayes) DensityOfStates() (levels, lnG []float64) {
+	return slices.Clone(b.levels), slices.Clone(b.lnG)
+}
+
+// logG returns ln g(e) by linear interpolation between the levels and linear
+// extrapolation beyond them (from the levels up to four steps inside the ends,
+// to smooth the sparse tails).
+func (b *EnergyBayes) logG(e float64) float64 {
+	lv, g := b.levels, b.lnG
+	n := len(lv)
+	if n == 1 {
+		return g[0]
+	}
+	i := sort.SearchFloat64s(lv, e)
+	switch {
+	case i < n && lv[i] == e:
+		return g[i]
+	case i == 0:
+		j := min(4, n-1)
+		return g[0] + (e-lv[0])*(g[j]-g[0])/(lv[j]-lv[0])
+	case i == n:
+		j := max(n-5, 0)
+		return g[n-1] + (e-lv[n-1])*(g[n-1]-g[j])/(lv[n-1]-lv[j])
+	}
+	f := (e - lv[i-1]) / (lv[i] - lv[i-1])
+	return g[i-1] + f*(g[i]-g[i-1])
+}
+
+// LogLikelihood writes ln P(E | T_k) for each class into dst (len K) for an
+// energy e = −Σ s_i s_j, and returns dst. For T = 0 it is 0 at the ground
+// energy −2N and −Inf elsewhere. It panics if len(dst) != K.
+func (b *EnergyBayes) LogLikelihood(dst []float64, e float64) []float64 {
+	if len(dst) != len(b.grid) {
+		panic(mat.ErrShape)
+	}
+	lg := b.logG(e)
+	ground := -2 * float64(b.side*b.side)
+	for k, T := range b.grid {
+		if T == 0 {
+			if math.Abs(e-ground) < 1e-9 {
+				dst[k] = 0
+			} else {
+				dst[k] = math.Inf(-1)
+			}
+			continue
+		}
+		dst[k] = lg - e/T - b.lnZ[k]
+	}
+	return dst
+}
+
+// Probabilities fills dst (N×K; sized if empty, else mat.ErrShape on a
+// mismatch) with the posterior class probabilities of the rows of x, which
+// must have L² columns (mat.ErrShape otherwise).
+func (b *EnergyBayes) Probabilities(dst, x *mat.Dense) {
+	r, c := x.Dims()
+	if c != b.side*b.side {
+		panic(mat.ErrShape)
+	}
+	sizeDst(dst, r, len(b.grid))
+	for i := 0; i < r; i++ {
+		row := dst.RawRowView(i)
+		b.LogLikelihood(row, lattice.Bonds(b.side, x.RawRowView(i)))
+		lse := floats.LogSumExp(row)
+		for k, v := range row {
+			row[k] = math.Exp(v - lse)
+		}
+	}
+}

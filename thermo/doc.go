@@ -1,0 +1,56 @@
+// Package thermo holds thermometers for lattice spin configurations: the
+// neural thermometer of Iso, Shiba and Yokoo (a supervised classifier over a
+// grid of temperatures), the Bayes-optimal single-configuration thermometer on
+// the energy, ensemble thermometers that invert a Monte Carlo ⟨E⟩(T) or
+// ⟨|m|⟩(T) table, and their calibration on labelled data.
+//
+// # Conventions
+//
+// A batch of configurations is a *mat.Dense with one configuration per row and
+// cells 0/1 (spin s = 2v − 1, site order i*L+j on an L×L periodic lattice);
+// cells in between (mean-field probabilities) are accepted and mapped linearly.
+// Temperatures are in units J = k_B = 1. Labels are indices into an ascending
+// temperature grid (T = 0 is allowed and means the ground states).
+//
+// A per-configuration thermometer satisfies [Thermometer]: Temperatures
+// returns the class grid and Probabilities fills an N×K matrix of class
+// probabilities. The readouts [Argmax], [Expectation] and [MeanSoftmax] turn
+// probabilities into temperatures, and [Calibrate] measures a thermometer on
+// labelled data. An ensemble thermometer satisfies [EnsembleThermometer].
+//
+// At zero field a configuration's energy is a sufficient statistic for T:
+// P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior over the classes depends on σ
+// only through E. [EnergyBayes] is that posterior with the density of states
+// estimated from labelled data by multi-histogram reweighting (Ferrenberg and
+// Swendsen 1989; Shirts and Chodera 2008), and so is the best any
+// single-configuration thermometer can do: it is the yardstick for the
+// neural one. Its existence answers the criticism of Veiga and Vicente
+// (arXiv:2006.10176) that a neural thermometer reads "near T_c" for almost
+// anything: the physical thermometers here read the same data without any
+// learned features.
+//
+// # Randomness and concurrency
+//
+// Initial weights and the shuffling of mini-batches come from a caller-supplied
+// math/rand/v2 rand.Source. Matrix products go through gonum's BLAS, whose
+// parallel kernels partition the output so that every element is summed in a
+// fixed order; training and prediction are therefore bit-identical for any
+// GOMAXPROCS. Values of the types here are not safe for concurrent use: a
+// Network keeps its work buffers between calls.
+//
+// # Files
+//
+// [Network.Save] writes a NumPy .npz archive (weights W0, W1, …, biases b0,
+// b1, …, the temperature grid, and a JSON metadata record with the format
+// version), atomically; [Load] verifies it and rejects corrupt or inconsistent
+// files.
+//
+// # References
+//
+//   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.
+//   - R. Veiga, R. Vicente, arXiv:2006.10176.
+//   - A. M. Ferrenberg, R. H. Swendsen, Phys. Rev. Lett. 63, 1195 (1989).
+//   - M. R. Shirts, J. D. Chodera, J. Chem. Phys. 129, 124105 (2008).
+//   - D. P. Kingma, J. Ba, "Adam: a method for stochastic optimization", arXiv:1412.6980.
+//   - F. N. Fritsch, J. Butland, SIAM J. Sci. Stat. Comput. 5, 300 (1984).
+package thermo

@@ -1,0 +1,271 @@
+package thermo
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// blocks returns n rows per class of K well-separated synthetic classes on
+// 16 inputs: class k has its bits in block k%4 … set with probability 0.9 and
+// all others with probability 0.1 (classes 4… shift the pattern by one
+// site). The Bayes error of this problem is below 1e-3 per row: a row is
+// misread only if at least two of the four bits of its own block flip and two
+// of another block flip in the wrong direction, (6·0.01)²·3 ≈ 0.01 at worst
+// for a naive reader, and the network sees all 16 bits.
+func blocks(K, n int, rng *rand.Rand) (*mat.Dense, []int) {
+	x := mat.NewDense(K*n, 16, nil)
+	y := make([]int, K*n)
+	for k := 0; k < K; k++ {
+		for i := 0; i < n; i++ {
+			r := k*n + i
+			y[r] = k
+			row := x.RawRowView(r)
+			for j := range row {
+				p := 0.1
+				if j/4 == k%4 {
+					p = 0.9
+				}
+				if rng.Float64() < p {
+					row[j] = 1
+				}
+			}
+		}
+	}
+	return x, y
+}
+
+func TestSeparableClasses(t *testing.T) {
+	t.Parallel()
+	grid := []float64{1, 2, 3, 4}
+	for _, c := range []struct {
+		name string
+		arch Architecture
+		s    TrainSettings
+	}{
+		{"adam/tanh/ce", Small, TrainSettings{Epochs: 30}},
+		{"sgd/tanh/ce", Small, TrainSettings{Epochs: 30, Optimizer: SGD, LearningRate: 0.05, Momentum: 0.9}},
+		{"sgd/tanh/bce", Small, TrainSettings{Epochs: 30, Optimizer: SGD, Loss: BinaryCrossEntropy}},
+		{"adam/relu/ce/l2", Architecture{Hidden: []int{32, 16}, Activation: ReLU}, TrainSettings{Epochs: 30, L2: 1e-4}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewPCG(3, 4))
+			xtr, ytr := blocks(4, 500, rng)
+			xte, yte := blocks(4, 500, rng)
+			net := NewNetwork(16, grid, c.arch, rand.NewPCG(5, 6))
+			s := c.s
+			s.Src = rand.NewPCG(7, 8)
+			if _, err := Train(net, xtr, ytr, &s); err != nil {
+				t.Fatal(err)
+			}
+			cal, err := Calibrate(net, xte, yte)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The Bayes error is ≲ 1e-3 (see blocks); 0.98 leaves room
+			// for an imperfect fit but fails for any wrong gradient.
+			const minAccuracy = 0.98
+			if cal.Exact < minAccuracy {
+				t.Errorf("exact accuracy %.4f < %v", cal.Exact, minAccuracy)
+			}
+		})
+	}
+}
+
+// TestGradient compares the analytic gradient with central differences of
+// the loss, for both losses, both activations and L2.
+func TestGradient(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 10))
+	x, y := blocks(3, 4, rng)
+	for _, c := range []struct {
+		name string
+		act  Activation
+		loss Loss
+		l2   float64
+	}{
+		{"tanh/ce", Tanh, CrossEntropy, 0},
+		{"tanh/bce/l2", Tanh, BinaryCrossEntropy, 0.3},
+		{"relu/ce/l2", ReLU, CrossEntropy, 0.1},
+		{"relu/bce", ReLU, BinaryCrossEntropy, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			net := NewNetwork(16, []float64{0, 1, 2}, Architecture{Hidden: []int{5, 4}, Activation: c.act}, rand.NewPCG(1, 2))
+			for i := range net.b {
+				for j := range net.b[i] {
+					net.b[i][j] = 0.1 * rng.NormFloat64()
+				}
+			}
+			set := &TrainSettings{Loss: c.loss, L2: c.l2}
+			tr := &trainer{net: net, set: set, grads: make([]float64, len(net.params)), ybuf: make([]int, len(y))}
+			tr.gw, tr.gb = viewsLike(net, tr.grads)
+			ws := net.newWork(len(y), true)
+			idx := make([]int, len(y))
+			for i := range idx {
+				idx[i] = i
+			}
+			total := func() float64 {
+				l, _ := tr.gradient(ws, x, y, idx)
+				var w2 float64
+				for _, w := range net.w {
+					w2 += floats.Dot(w, w)
+				}
+				return l + c.l2/2*w2
+			}
+			total()
+			g := slices.Clone(tr.grads)
+			const h = 1e-6
+			// Central differences have error O(h²·f''') ≈ 1e-12 plus
+			// rounding ε·f/h ≈ 1e-16·3/1e-6 ≈ 3e-10; ReLU kinks are
+			// crossed with probability ~h per weight. 1e-6 absolute
+			// covers both with a wide margin and catches any missing term.
+			const tol = 1e-6
+			for i := range net.params {
+				p := net.params[i]
+				net.params[i] = p + h
+				fp := total()
+				net.params[i] = p - h
+				fm := total()
+				net.params[i] = p
+				if fd := (fp - fm) / (2 * h); math.Abs(fd-g[i]) > tol {
+					t.Errorf("param %d: analytic %.10g, numeric %.10g", i, g[i], fd)
+				}
+			}
+		})
+	}
+}
+
+func TestProbabilitiesSumToOne(t *testing.T) {
+	t.Parallel()
+	d := L10()
+	net := NewNetwork(100, d.grid, Small, rand.NewPCG(1, 1))
+	bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fractional cells (mean-field flow inputs) must work too.
+	frac := mat.NewDense(3, 100, nil)
+	for i := range 300 {
+		frac.RawMatrix().Data[i] = float64(i%7) / 6
+	}
+	for name, th := range map[string]Thermometer{"network": net, "bayes": bayes} {
+		for _, x := range []*mat.Dense{d.xte, frac} {
+			var p mat.Dense // empty: sized by Probabilities
+			th.Probabilities(&p, x)
+			r, c := p.Dims()
+			if xr, _ := x.Dims(); r != xr || c != len(d.grid) {
+				t.Fatalf("%s: dims %d×%d", name, r, c)
+			}
+			for i := 0; i < r; i++ {
+				row := p.RawRowView(i)
+				// K = 25 terms each rounded to ε: the sum is 1 within 25ε.
+				if s := floats.Sum(row); math.Abs(s-1) > 25*0x1p-52 || floats.Min(row) < 0 {
+					t.Fatalf("%s row %d: sum %v, min %v", name, i, s, floats.Min(row))
+				}
+			}
+		}
+		mustPanic(t, name+" wrong dst", func() { th.Probabilities(mat.NewDense(2, 25, nil), d.xte) })
+		mustPanic(t, name+" wrong x", func() { th.Probabilities(&mat.Dense{}, mat.NewDense(2, 99, nil)) })
+	}
+}
+
+func mustPanic(t *testing.T, name string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r == nil {
+			t.Errorf("%s: no panic", name)
+		}
+	}()
+	f()
+}
+
+// TestDeterminism trains a network large enough for gonum's parallel matrix
+// kernels under GOMAXPROCS 1 and 2 and compares the weights bit for bit.
+func TestDeterminism(t *testing.T) {
+	// Not parallel: it changes GOMAXPROCS.
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := blocks(4, 300, rng)
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		net := NewNetwork(16, []float64{1, 2, 3, 4}, Architecture{Hidden: []int{512, 256}}, rand.NewPCG(3, 4))
+		if _, err := Train(net, x, y, &TrainSettings{Epochs: 2, BatchSize: 300, ValidationFraction: 0.2, Src: rand.NewPCG(5, 6)}); err != nil {
+			t.Fatal(err)
+		}
+		var p mat.Dense
+		net.Probabilities(&p, x)
+		return append(slices.Clone(net.params), p.RawMatrix().Data...)
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("GOMAXPROCS 1 and 2 differ at %d: %v vs %v", i, a[i], b[i])
+		}
+	}
+}
+
+func TestDiverged(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := blocks(4, 50, rng)
+	net := NewNetwork(16, []float64{1, 2, 3, 4}, Architecture{Hidden: []int{8}, Activation: ReLU}, rand.NewPCG(3, 4))
+	// A good first epoch, then an absurd learning rate.
+	if _, err := Train(net, x, y, &TrainSettings{Epochs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	good := slices.Clone(net.params)
+	_, err := Train(net, x, y, &TrainSettings{Epochs: 50, Optimizer: SGD, LearningRate: 1e200})
+	if !errors.Is(err, ErrDiverged) {
+		t.Fatalf("err = %v, want ErrDiverged", err)
+	}
+	if !slices.Equal(good, net.params) {
+		t.Error("weights not restored to the last good epoch")
+	}
+}
+
+func TestProgressAndEarlyStopping(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, _ := blocks(4, 100, rng)
+	// Random labels: nothing to learn, so the validation loss stops
+	// improving as soon as the network starts memorising.
+	y := make([]int, 400)
+	for i := range y {
+		y[i] = rng.IntN(4)
+	}
+	net := NewNetwork(16, []float64{1, 2, 3, 4}, Architecture{Hidden: []int{128}}, rand.NewPCG(3, 4))
+	var seen []EpochStats
+	res, err := Train(net, x, y, &TrainSettings{Epochs: 500, LearningRate: 1e-2, ValidationFraction: 0.25, Patience: 5,
+		Progress: func(s EpochStats) error { seen = append(seen, s); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Stopped || res.Epochs >= 500 || res.Epochs != res.BestEpoch+5 || len(seen) != res.Epochs {
+		t.Errorf("stopped %v after %d epochs, best %d, %d callbacks", res.Stopped, res.Epochs, res.BestEpoch, len(seen))
+	}
+	for i, s := range seen {
+		if s.Epoch != i+1 || math.IsNaN(s.ValLoss) {
+			t.Fatalf("callback %d: %+v", i, s)
+		}
+	}
+	// The callback's error comes back unchanged.
+	sentinel := errors.New("stop")
+	_, err = Train(net, x, y, &TrainSettings{Epochs: 10, Progress: func(s EpochStats) error {
+		if s.Epoch == 3 {
+			return sentinel
+		}
+		return nil
+	}})
+	if err != sentinel {
+		t.Errorf("err = %v, want the callback's error", err)
+	}
+	if _, err := Train(net, x, append(y[:399:399], 4), nil); err == nil {
+		t.Error("label out of range accepted")
+	}
+}

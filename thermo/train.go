@@ -1,0 +1,460 @@
+package thermo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Loss is the training objective of a Network.
+type Loss int
+
+const (
+	// CrossEntropy is the categorical cross-entropy −log p_y of the softmax
+	// output, the standard choice.
+	CrossEntropy Loss = iota
+	// BinaryCrossEntropy is −Σ_k [y_k log p_k + (1 − y_k) log(1 − p_k)] on the
+	// one-hot target y, the reference code's loss.
+	BinaryCrossEntropy
+)
+
+// Optimizer is the update rule of Train.
+type Optimizer int
+
+const (
+	// Adam is the adaptive-moment method of Kingma and Ba with β₁ = 0.9,
+	// β₂ = 0.999, ε = 1e-8.
+	Adam Optimizer = iota
+	// SGD is stochastic gradient descent with optional (heavy-ball) momentum,
+	// the reference code's method (learning rate 0.1, no momentum).
+	SGD
+)
+
+// ErrDiverged is returned (wrapped) by Train when the loss or a weight becomes
+// NaN or infinite. The network is left at the weights of the last epoch that
+// ended finite.
+var ErrDiverged = errors.New("thermo: training diverged")
+
+// TrainSettings configures Train. The zero value (or a nil pointer) means the
+// defaults given with each field.
+type TrainSettings struct {
+	// Epochs is the maximum number of passes over the training rows.
+	// If it is 0, 50 is used.
+	Epochs int
+	// BatchSize is the number of rows per update. If it is 0, 100 is used.
+	// The last batch of an epoch holds the remainder.
+	BatchSize int
+	// Optimizer is Adam (the default) or SGD.
+	Optimizer Optimizer
+	// LearningRate is the step size. If it is 0, 1e-3 is used for Adam and
+	// 0.1 for SGD.
+	LearningRate float64
+	// Momentum is SGD's momentum coefficient in [0, 1); 0 is plain SGD.
+	Momentum float64
+	// L2 adds L2/2·Σw² over the weights (not the biases) to the loss.
+	L2 float64
+	// Loss is CrossEntropy (the default) or BinaryCrossEntropy.
+	Loss Loss
+	// ValidationFraction in [0, 1) is the fraction of each class's rows held
+	// out, at random, for validation. If it is positive, the weights of the
+	// epoch with the lowest validation loss are kept at the end.
+	ValidationFraction float64
+	// Patience, if positive and ValidationFraction is positive, stops
+	// training after Patience epochs without a lower validation loss.
+	Patience int
+	// Src drives the validation split and the shuffling of the rows each
+	// epoch. If it is nil, rand.NewPCG(1, 2) is used.
+	Src rand.Source
+	// Progress, if not nil, is called after every epoch. If it returns an
+	// error, Train stops and returns that error unchanged (the network keeps
+	// the weights of that epoch).
+	Progress func(EpochStats) error
+}
+
+// EpochStats describes one finished epoch.
+type EpochStats struct {
+	Epoch       int     // 1-based
+	Loss        float64 // mean training loss over the epoch's batches (without L2)
+	Accuracy    float64 // fraction of training rows classified exactly, during the epoch
+	ValLoss     float64 // validation loss at the end of the epoch; NaN without validation
+	ValAccuracy float64 // validation exact-class accuracy; NaN without validation
+}
+
+// TrainResult summarises a call to Train.
+type TrainResult struct {
+	Epochs    int        // epochs run
+	BestEpoch int        // epoch whose weights were kept (the last one without validation)
+	Stopped   bool       // stopped early for lack of validation progress
+	Last      EpochStats // statistics of the last epoch run
+	Best      EpochStats // statistics of the kept epoch
+}
+
+// Train fits net to the rows of x (N×Inputs(), cells 0/1) with class labels
+// (indices into net.Temperatures()) by mini-batch gradient descent on the
+// loss of s. It panics with mat.ErrShape if x does not have Inputs() columns
+// or len(labels) differs from the number of rows; it returns an error for a
+// label out of range, for invalid settings, for divergence (ErrDiverged) and
+// the Progress callback's error unchanged.
+//
+// Training is deterministic given s.Src, for any GOMAXPROCS.
+func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainResult, error) {
+	var res TrainResult
+	var set TrainSettings
+	if s != nil {
+		set = *s
+	}
+	r, c := x.Dims()
+	if c != net.sizes[0] || len(labels) != r {
+		panic(mat.ErrShape)
+	}
+	K := len(net.grid)
+	for _, y := range labels {
+		if y < 0 || y >= K {
+			return res, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
+		}
+	}
+	if set.Epochs < 0 || set.BatchSize < 0 || set.LearningRate < 0 || set.L2 < 0 ||
+		set.Momentum < 0 || set.Momentum >= 1 || set.ValidationFraction < 0 || set.ValidationFraction >= 1 {
+		return res, errors.New("thermo: invalid training settings")
+	}
+	if set.Optimizer != Adam && set.Optimizer != SGD {
+		return res, errors.New("thermo: unknown optimizer")
+	}
+	if set.Loss != CrossEntropy && set.Loss != BinaryCrossEntropy {
+		return res, errors.New("thermo: unknown loss")
+	}
+	if set.Epochs == 0 {
+		set.Epochs = 50
+	}
+	if set.BatchSize == 0 {
+		set.BatchSize = 100
+	}
+	if set.LearningRate == 0 {
+		set.LearningRate = 1e-3
+		if set.Optimizer == SGD {
+			set.LearningRate = 0.1
+		}
+	}
+	src := set.Src
+	if src == nil {
+		src = rand.NewPCG(1, 2)
+	}
+	rng := rand.New(src)
+
+	train, val := split(labels, K, set.ValidationFraction, rng)
+	if len(train) == 0 {
+		return res, errors.New("thermo: no training rows")
+	}
+	useVal := len(val) > 0
+	B := min(set.BatchSize, len(train))
+
+	t := &trainer{net: net, set: &set, grads: make([]float64, len(net.params))}
+	t.gw, t.gb = viewsLike(net, t.grads)
+	t.full = net.newWork(B, true)
+	if rem := len(train) % B; rem != 0 {
+		t.tail = net.newWork(rem, true)
+	}
+	t.ybuf = make([]int, B)
+	switch set.Optimizer {
+	case Adam:
+		t.m = make([]float64, len(net.params))
+		t.v = make([]float64, len(net.params))
+	case SGD:
+		if set.Momentum > 0 {
+			t.v = make([]float64, len(net.params))
+		}
+	}
+	lastGood := slices.Clone(net.params)
+	var best []float64
+	if useVal {
+		best = slices.Clone(net.params)
+	}
+	bestLoss := math.Inf(1)
+	since := 0
+	for epoch := 1; epoch <= set.Epochs; epoch++ {
+		rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+		var lossSum float64
+		correct := 0
+		nb := 0
+		for lo := 0; lo < len(train); lo += B {
+			idx := train[lo:min(lo+B, len(train))]
+			ws := t.full
+			if len(idx) < B {
+				ws = t.tail
+			}
+			loss, ok := t.gradient(ws, x, labels, idx)
+			t.update()
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				copy(net.params, lastGood)
+				return res, fmt.Errorf("%w: loss %v in epoch %d", ErrDiverged, loss, epoch)
+			}
+			lossSum += loss
+			correct += ok
+			nb++
+		}
+		for _, p := range net.params {
+			if math.IsNaN(p) || math.IsInf(p, 0) {
+				copy(net.params, lastGood)
+				return res, fmt.Errorf("%w: non-finite weight after epoch %d", ErrDiverged, epoch)
+			}
+		}
+		st := EpochStats{Epoch: epoch, Loss: lossSum / float64(nb),
+			Accuracy: float64(correct) / float64(len(train)), ValLoss: math.NaN(), ValAccuracy: math.NaN()}
+		if useVal {
+			st.ValLoss, st.ValAccuracy = evaluate(net, x, labels, val, set.Loss)
+			if math.IsNaN(st.ValLoss) || math.IsInf(st.ValLoss, 0) {
+				copy(net.params, lastGood)
+				return res, fmt.Errorf("%w: validation loss %v in epoch %d", ErrDiverged, st.ValLoss, epoch)
+			}
+		}
+		copy(lastGood, net.params)
+		res.Epochs, res.Last = epoch, st
+		if useVal {
+			if st.ValLoss < bestLoss {
+				bestLoss, since = st.ValLoss, 0
+				copy(best, net.params)
+				res.BestEpoch, res.Best = epoch, st
+			} else {
+				since++
+			}
+		} else {
+			res.BestEpoch, res.Best = epoch, st
+		}
+		if set.Progress != nil {
+			if err := set.Progress(st); err != nil {
+				return res, err
+			}
+		}
+		if useVal && set.Patience > 0 && since >= set.Patience {
+			res.Stopped = true
+			break
+		}
+	}
+	if useVal {
+		copy(net.params, best)
+	}
+	return res, nil
+}
+
+// split returns the training and validation row indices: a fraction frac of
+// each class, chosen at random, is held out.
+func split(labels []int, K int, frac float64, rng *rand.Rand) (train, val []int) {
+	perm := rng.Perm(len(labels))
+	if frac == 0 {
+		return perm, nil
+	}
+	count := make([]int, K)
+	for _, y := range labels {
+		count[y]++
+	}
+	want := make([]int, K)
+	for k, n := range count {
+		want[k] = int(math.Round(frac * float64(n)))
+	}
+	for _, i := range perm {
+		if y := labels[i]; want[y] > 0 {
+			want[y]--
+			val = append(val, i)
+		} else {
+			train = append(train, i)
+		}
+	}
+	return train, val
+}
+
+// viewsLike returns per-layer weight and bias views of buf laid out like
+// net.params.
+func viewsLike(net *Network, buf []float64) (w, b [][]float64) {
+	off := 0
+	for l := range net.w {
+		nw, nb := len(net.w[l]), len(net.b[l])
+		w = append(w, buf[off:off+nw])
+		off += nw
+		b = append(b, buf[off:off+nb])
+		off += nb
+	}
+	return w, b
+}
+
+type trainer struct {
+	net        *Network
+	set        *TrainSettings
+	grads      []float64
+	gw, gb     [][]float64
+	full, tail *work
+	ybuf       []int
+	m, v       []float64
+	t          int // Adam step count
+}
+
+// gradient computes the gradient of the loss (with the L2 term) on the rows
+// idx into t.grads; it returns the batch's mean loss (without the L2 term)
+// and the number of rows classified exactly.
+func (t *trainer) gradient(ws *work, x *mat.Dense, labels, idx []int) (float64, int) {
+	net := t.net
+	m := len(idx)
+	ws.load(x, 0, idx, net.sizes[0])
+	y := t.ybuf[:m]
+	for i, r := range idx {
+		y[i] = labels[r]
+	}
+	net.forward(ws)
+	L := len(net.sizes) - 1
+	K := net.sizes[L]
+	p, d := ws.a[L], ws.d[L]
+	loss, correct := outputGradient(d, p, y, K, t.set.Loss)
+	inv := 1 / float64(m)
+	for i := range d {
+		d[i] *= inv
+	}
+	for l := L - 1; l >= 0; l-- {
+		in, out := net.sizes[l], net.sizes[l+1]
+		dl := ws.d[l+1]
+		// gW = aᵀ·d + λW, gb = Σ_rows d.
+		gw := t.gw[l]
+		if t.set.L2 != 0 {
+			copy(gw, net.w[l])
+		}
+		bl.Dgemm(blas.Trans, blas.NoTrans, in, out, m, 1, ws.a[l], in, dl, out, t.set.L2, gw, out)
+		gb := t.gb[l]
+		clear(gb)
+		for i := 0; i < m; i++ {
+			for j, v := range dl[i*out : (i+1)*out] {
+				gb[j] += v
+			}
+		}
+		if l > 0 {
+			// d_{l} = (d_{l+1}·Wᵀ) ⊙ f'(a_l).
+			dp := ws.d[l]
+			bl.Dgemm(blas.NoTrans, blas.Trans, m, in, out, 1, dl, out, net.w[l], out, 0, dp, in)
+			a := ws.a[l][:m*in]
+			switch net.act {
+			case Tanh:
+				for i, av := range a {
+					dp[i] *= 1 - av*av
+				}
+			case ReLU:
+				for i, av := range a {
+					if av <= 0 {
+						dp[i] = 0
+					}
+				}
+			}
+		}
+	}
+	return loss, correct
+}
+
+// outputGradient writes ∂loss/∂z of the softmax layer (per row, not yet
+// divided by the batch size) into d and returns the summed batch loss
+// divided by the batch size and the count of exact classifications.
+func outputGradient(d, p []float64, y []int, K int, loss Loss) (float64, int) {
+	const tiny = 1e-300
+	var sum float64
+	correct := 0
+	for i, yi := range y {
+		pi, di := p[i*K:(i+1)*K], d[i*K:(i+1)*K]
+		if argmax(pi) == yi {
+			correct++
+		}
+		switch loss {
+		case CrossEntropy:
+			sum -= math.Log(max(pi[yi], tiny))
+			copy(di, pi)
+			di[yi]--
+		case BinaryCrossEntropy:
+			// g_k = ∂loss/∂p_k; the softmax Jacobian gives
+			// ∂loss/∂z_j = p_j (g_j − Σ_k p_k g_k).
+			var pg float64
+			for k, pk := range pi {
+				q := min(max(pk, 1e-12), 1-1e-12)
+				var g float64
+				if k == yi {
+					sum -= math.Log(max(pk, tiny))
+					g = -1 / q
+				} else {
+					sum -= math.Log(max(1-pk, tiny))
+					g = 1 / (1 - q)
+				}
+				di[k] = g
+				pg += pk * g
+			}
+			for k, pk := range pi {
+				di[k] = pk * (di[k] - pg)
+			}
+		}
+	}
+	return sum / float64(len(y)), correct
+}
+
+// update applies the optimizer to the gradients.
+func (t *trainer) update() {
+	p, g := t.net.params, t.grads
+	lr := t.set.LearningRate
+	switch t.set.Optimizer {
+	case Adam:
+		const b1, b2, eps = 0.9, 0.999, 1e-8
+		t.t++
+		c1 := 1 / (1 - math.Pow(b1, float64(t.t)))
+		c2 := 1 / (1 - math.Pow(b2, float64(t.t)))
+		m, v := t.m, t.v
+		for i, gi := range g {
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			p[i] -= lr * (m[i] * c1) / (math.Sqrt(v[i]*c2) + eps)
+		}
+	case SGD:
+		if t.v == nil {
+			for i, gi := range g {
+				p[i] -= lr * gi
+			}
+			return
+		}
+		mu := t.set.Momentum
+		v := t.v
+		for i, gi := range g {
+			v[i] = mu*v[i] - lr*gi
+			p[i] += v[i]
+		}
+	}
+}
+
+// evaluate returns the mean loss and the exact-class accuracy of net on the
+// rows idx.
+func evaluate(net *Network, x *mat.Dense, labels, idx []int, loss Loss) (float64, float64) {
+	K := len(net.grid)
+	d := make([]float64, inferenceRows*K)
+	y := make([]int, inferenceRows)
+	var sum float64
+	correct := 0
+	for lo := 0; lo < len(idx); lo += inferenceRows {
+		part := idx[lo:min(lo+inferenceRows, len(idx))]
+		ws := net.inferenceWork(len(part))
+		ws.load(x, 0, part, net.sizes[0])
+		net.forward(ws)
+		for i, r := range part {
+			y[i] = labels[r]
+		}
+		l, c := outputGradient(d, ws.a[len(ws.a)-1], y[:len(part)], K, loss)
+		sum += l * float64(len(part))
+		correct += c
+	}
+	n := float64(len(idx))
+	return sum / n, float64(correct) / n
+}
+
+// argmax returns the index of the largest element (the first of ties).
+func argmax(p []float64) int {
+	best := 0
+	for k, v := range p {
+		if v > p[best] {
+			best = k
+		}
+	}
+	return best
+}
