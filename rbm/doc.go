@@ -1,0 +1,61 @@
+// Package rbm is a Bernoulli–Bernoulli restricted Boltzmann machine: the
+// model, batch inference and block Gibbs sampling, training with pluggable
+// negative phases (CD-k, PCD, or a Trainer of your own), monitors (the
+// reconstruction error, pseudo-log-likelihood, free-energy gap, exact
+// log-likelihood for small models, annealed importance sampling of log Z),
+// the weight analysis of Iso, Shiba and Yokoo (W Wᵀ, its spectrum, singular
+// values, receptive fields, the weight histogram, couplings versus lattice
+// displacement), and model and checkpoint files.
+//
+// # Conventions
+//
+// A batch is a *mat.Dense with one sample per row; visible and hidden
+// states are 0/1. For Ising configurations a row holds site y*L+x with
+// s = 2v − 1, as everywhere in rgflow, but the package itself trains on any
+// binary data and does not import the other rgflow packages.
+//
+// The energy is E(v, h) = −b·v − c·h − vᵀWh with W of shape Nv×Nh, so
+// p(h_j=1|v) = σ(c_j + (vW)_j), p(v_i=1|h) = σ(b_i + (Wh)_i), and the free
+// energy is F(v) = −b·v − Σ_j log(1 + e^{c_j+(vW)_j}), p(v) = e^{−F(v)}/Z.
+// Log-likelihoods are in nats.
+//
+// Methods that fill a matrix take the destination first: an empty
+// destination is sized, one of the wrong shape panics with mat.ErrShape.
+//
+// # Randomness and parallelism
+//
+// Every random operation takes a math/rand/v2 rand.Source. Work on a batch
+// is split into fixed blocks of 64 rows; each call draws one seed per block
+// from the source, and each block runs a fast generator (wyrand) of its
+// own, so the same seed gives the same bits for any GOMAXPROCS. Matrix
+// products use gonum's BLAS; the inner loops (products, sigmoid, Bernoulli
+// sampling) are small functions in kernels.go that faster float32 or SIMD
+// kernels can replace without changing the API.
+//
+// Train derives a *rand.PCG from Settings.Src and uses it for everything
+// (shuffling and the trainer's chains); a Checkpoint stores its state, the
+// optimiser's velocities and any persistent chains, so a resumed run is
+// bit-identical to an uninterrupted one.
+//
+// # Files
+//
+// A model is one uncompressed .npz archive with arrays W, vbias, hbias and a
+// JSON metadata record "meta" (format, version, sizes, hyper-parameters):
+//
+//	f = numpy.load("model.npz"); W = f["W"]; meta = json.loads(bytes(f["meta"]))
+//
+// # References
+//
+//   - G. E. Hinton, Training products of experts by minimizing contrastive
+//     divergence, Neural Comput. 14, 1771 (2002); A practical guide to
+//     training restricted Boltzmann machines, UTML TR 2010-003.
+//   - T. Tieleman, Training restricted Boltzmann machines using
+//     approximations to the likelihood gradient, ICML 2008.
+//   - R. M. Neal, Annealed importance sampling, Stat. Comput. 11, 125 (2001);
+//     R. Salakhutdinov, I. Murray, On the quantitative analysis of deep
+//     belief networks, ICML 2008.
+//   - J. Besag, Statistical analysis of non-lattice data, The Statistician
+//     24, 179 (1975) (pseudo-likelihood).
+//   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018),
+//     arXiv:1801.07172.
+package rbm

@@ -1,0 +1,98 @@
+package rbm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// task is one parallel loop body; run(i) handles work unit i. Units must
+// not depend on which goroutine runs them, so results are identical for any
+// GOMAXPROCS.
+type task interface{ run(i int) }
+
+// parFor runs a task over n units on the calling goroutine plus up to
+// GOMAXPROCS−1 helpers from a package-wide pool of idle goroutines. A parFor
+// is reused between calls (it is a field of a long-lived value), so a call
+// does not allocate once the pool has started.
+type parFor struct {
+	t    task
+	n    int64
+	next atomic.Int64
+	wg   sync.WaitGroup
+}
+
+var pool struct {
+	mu      sync.Mutex
+	workers int
+	jobs    chan *parFor
+}
+
+func ensureWorkers(n int) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if pool.jobs == nil {
+		pool.jobs = make(chan *parFor, 1024)
+	}
+	for pool.workers < n {
+		pool.workers++
+		go func() {
+			for p := range pool.jobs {
+				p.work()
+				p.wg.Done()
+			}
+		}()
+	}
+}
+
+func (p *parFor) work() {
+	for {
+		i := p.next.Add(1) - 1
+		if i >= p.n {
+			return
+		}
+		p.t.run(int(i))
+	}
+}
+
+// do runs t.run(i) for i in [0, n) and returns when all have finished.
+// Tasks must not call do recursively on the same parFor.
+func (p *parFor) do(t task, n int) {
+	helpers := min(runtime.GOMAXPROCS(0), n) - 1
+	if helpers <= 0 {
+		for i := 0; i < n; i++ {
+			t.run(i)
+		}
+		return
+	}
+	ensureWorkers(helpers)
+	p.t, p.n = t, int64(n)
+	p.next.Store(0)
+	p.wg.Add(helpers)
+	for range helpers {
+		pool.jobs <- p
+	}
+	p.work()
+	p.wg.Wait()
+	p.t = nil
+}
+
+// blocks returns the number of blockRows-row blocks covering n rows.
+func blocks(n int) int { return (n + blockRows - 1) / blockRows }
+
+// blockRange returns the row range of block b of n rows.
+func blockRange(b, n int) (lo, hi int) {
+	lo = b * blockRows
+	return lo, min(lo+blockRows, n)
+}
+
+// funcTask adapts a closure to task for code paths that are not hot.
+type funcTask func(i int)
+
+func (f funcTask) run(i int) { f(i) }
+
+// parallel runs f(i) for i in [0, n) in parallel; for code outside hot loops.
+func parallel(n int, f func(i int)) {
+	var p parFor
+	p.do(funcTask(f), n)
+}

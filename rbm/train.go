@@ -1,0 +1,544 @@
+package rbm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+var (
+	// ErrDiverged is returned by Train when a parameter would become NaN or
+	// ±Inf. The model keeps the values it had before the offending update.
+	ErrDiverged = errors.New("rbm: training diverged (a parameter became NaN or Inf)")
+	// ErrNotBinary is returned (wrapped) when data that must be 0/1 is not.
+	ErrNotBinary = errors.New("rbm: data is not binary (0/1)")
+)
+
+// Trainer supplies the negative phase of the log-likelihood gradient
+//
+//	∂ log p(v)/∂W = ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model.
+//
+// CD and PCD implement it; other methods (parallel tempering, say) can be
+// implemented outside the package using the Model's exported methods.
+type Trainer interface {
+	// Sampler is called once at the start of Train (and by
+	// EstimateGradient) and returns the sampler used for every minibatch
+	// of the run.
+	Sampler(m *Model, c SamplerConfig) (Sampler, error)
+}
+
+// SamplerConfig is what Train tells a Trainer about the run.
+type SamplerConfig struct {
+	// BatchSize is the number of rows of the largest minibatch.
+	BatchSize int
+	// Src is the run's random stream. A Sampler must draw from it only
+	// inside Sampler and Negative, and a deterministic number of times, so
+	// that a run is reproducible and resumes bit-identically.
+	Src rand.Source
+	// Chains holds persistent chains restored from a checkpoint, or nil.
+	// When it is not nil the trainer must start from it and must not draw
+	// from Src while setting up.
+	Chains *mat.Dense
+}
+
+// Sampler produces negative-phase statistics for one minibatch.
+type Sampler interface {
+	// Negative returns visible states v (one per row, any number of rows)
+	// drawn approximately from the model, and h = p(h=1|v) for them (or
+	// hidden samples). v0 is the data minibatch and h0 = p(h=1|v0). The
+	// sampler owns the returned matrices, which stay valid until the next
+	// call; it must not modify v0 or h0.
+	Negative(v0, h0 *mat.Dense) (v, h *mat.Dense)
+}
+
+// Persistent is implemented by samplers that keep chains between
+// minibatches. Train saves the chains in checkpoints and hands them back
+// through SamplerConfig.Chains when resuming.
+type Persistent interface {
+	Chains() *mat.Dense
+}
+
+// CD is contrastive divergence CD-k (Hinton 2002): the negative chains start
+// at the data minibatch and run K block Gibbs steps. If K is 0, 1 is used.
+type CD struct{ K int }
+
+// PCD is persistent contrastive divergence (Tieleman 2008): Chains
+// persistent chains, started from uniformly random states, advance K steps
+// per minibatch. If Chains is 0, the batch size is used; if K is 0, 1 is
+// used.
+type PCD struct{ Chains, K int }
+
+var (
+	_ Trainer    = CD{}
+	_ Trainer    = PCD{}
+	_ Persistent = (*pcdSampler)(nil)
+)
+
+type cdSampler struct {
+	c    chain
+	src  rand.Source
+	vbuf []float64
+	v, h mat.Dense
+}
+
+// Sampler implements Trainer.
+func (t CD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
+	if t.K < 0 {
+		return nil, fmt.Errorf("rbm: CD with negative K=%d", t.K)
+	}
+	return &cdSampler{c: chain{m: m, k: max(t.K, 1)}, src: c.Src}, nil
+}
+
+func (s *cdSampler) Negative(v0, h0 *mat.Dense) (v, h *mat.Dense) {
+	c := &s.c
+	nv, nh := c.m.check()
+	in, ldi, rows := input(v0, nv)
+	c.prepare(rows, s.src)
+	if cap(s.vbuf) < rows*nv {
+		s.vbuf = make([]float64, rows*nv)
+	}
+	out := s.vbuf[:rows*nv]
+	c.in, c.ldi, c.out, c.ldo, c.final = in, ldi, out, nv, true
+	c.h0 = nil
+	if h0 != nil {
+		raw := h0.RawMatrix()
+		if raw.Rows == rows && raw.Cols == nh && raw.Stride == nh {
+			c.h0 = raw.Data[:rows*nh]
+		}
+	}
+	c.par.do(c, blocks(rows))
+	c.in, c.out, c.h0 = nil, nil, nil
+	wrap(&s.v, rows, nv, out)
+	wrap(&s.h, rows, nh, c.h)
+	return &s.v, &s.h
+}
+
+// wrap points d at data as an r×c matrix, reusing d's header.
+func wrap(d *mat.Dense, r, c int, data []float64) {
+	raw := d.RawMatrix()
+	if raw.Rows == r && raw.Cols == c && len(raw.Data) > 0 && &raw.Data[0] == &data[0] {
+		return
+	}
+	d.SetRawMatrix(mat.NewDense(r, c, data[:r*c]).RawMatrix())
+}
+
+type pcdSampler struct {
+	c      chain
+	src    rand.Source
+	chains *mat.Dense
+	h      mat.Dense
+}
+
+// Sampler implements Trainer.
+func (t PCD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
+	if t.K < 0 || t.Chains < 0 {
+		return nil, fmt.Errorf("rbm: PCD with negative K=%d or Chains=%d", t.K, t.Chains)
+	}
+	nv, _ := m.check()
+	s := &pcdSampler{c: chain{m: m, k: max(t.K, 1)}, src: c.Src}
+	if c.Chains != nil {
+		r, cols := c.Chains.Dims()
+		if cols != nv || (t.Chains != 0 && r != t.Chains) {
+			return nil, fmt.Errorf("rbm: PCD: restored chains are %d×%d, want %d×%d", r, cols, t.Chains, nv)
+		}
+		s.chains = mat.DenseCopyOf(c.Chains)
+		return s, nil
+	}
+	n := t.Chains
+	if n == 0 {
+		n = max(c.BatchSize, 1)
+	}
+	r := fastRand{s: c.Src.Uint64()}
+	data := make([]float64, n*nv)
+	for i := range data {
+		data[i] = float64(r.next() >> 63)
+	}
+	s.chains = mat.NewDense(n, nv, data)
+	return s, nil
+}
+
+func (s *pcdSampler) Negative(_, _ *mat.Dense) (v, h *mat.Dense) {
+	c := &s.c
+	nv, nh := c.m.check()
+	raw := s.chains.RawMatrix()
+	c.prepare(raw.Rows, s.src)
+	c.in, c.ldi, c.out, c.ldo, c.h0, c.final = raw.Data, raw.Stride, raw.Data, raw.Stride, nil, true
+	c.par.do(c, blocks(raw.Rows))
+	c.in, c.out = nil, nil
+	wrap(&s.h, raw.Rows, nh, c.h)
+	_ = nv
+	return s.chains, &s.h
+}
+
+// Chains implements Persistent.
+func (s *pcdSampler) Chains() *mat.Dense { return s.chains }
+
+// Settings configures Train. A nil *Settings means all defaults.
+type Settings struct {
+	// Epochs is the number of passes over the data (default 1).
+	Epochs int
+	// BatchSize is the minibatch size (default 100). The last minibatch of
+	// an epoch may be smaller.
+	BatchSize int
+	// LearningRate is the step size (default 0.01, the paper's value).
+	LearningRate float64
+	// Schedule, if not nil, gives the learning rate of each epoch (counted
+	// from 1) and overrides LearningRate.
+	Schedule func(epoch int) float64
+	// Momentum is the momentum coefficient μ of the update
+	// Δ ← μΔ + η(∇ − L2·W − L1·sign W) (default 0).
+	Momentum float64
+	// L2 and L1 are the weight-decay coefficients (applied to W only).
+	L2, L1 float64
+	// Src seeds the run's random stream (shuffling and the trainer's
+	// chains). If Src is nil, rand.NewPCG(1, 2) is used.
+	Src rand.Source
+	// Validation, if not nil, is held-out binary data for the monitors.
+	Validation *mat.Dense
+	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
+	Monitors Monitor
+	// MonitorRows limits the training-data monitors to the first
+	// MonitorRows rows of the data (default: all rows).
+	MonitorRows int
+	// AIS configures the MonitorAIS estimate (nil: defaults).
+	AIS *AISSettings
+	// Callback, if not nil, is called after every epoch with the monitors.
+	// An error from it stops training and is returned unchanged.
+	Callback func(Monitors) error
+	// CheckpointPath, if not empty, is where a Checkpoint is written
+	// (atomically) every CheckpointEvery epochs (default 1) and after the
+	// last epoch.
+	CheckpointPath  string
+	CheckpointEvery int
+	// Resume, if not nil, continues the run saved in the checkpoint: the
+	// model's parameters, the optimiser state, the chains and the random
+	// stream are restored, Src is ignored, and training runs from epoch
+	// Resume.Epoch+1 to Epochs. With the same data, settings and trainer the
+	// result is bit-identical to the uninterrupted run.
+	Resume *Checkpoint
+}
+
+// Gradient is a gradient of the mean log-likelihood with respect to the
+// parameters (or a trainer's estimate of it).
+type Gradient struct {
+	W            *mat.Dense
+	VBias, HBias []float64
+}
+
+// checkBinary returns an ErrNotBinary-wrapping error unless every cell of d
+// is 0 or 1.
+func checkBinary(d *mat.Dense, what string) error {
+	r, _ := d.Dims()
+	for i := 0; i < r; i++ {
+		for j, x := range d.RawRowView(i) {
+			if x != 0 && x != 1 {
+				return fmt.Errorf("%w: %s[%d,%d] = %v", ErrNotBinary, what, i, j, x)
+			}
+		}
+	}
+	return nil
+}
+
+// trainer holds the buffers of one Train call.
+type trainer struct {
+	m      *Model
+	nv, nh int
+	batch  []float64 // B×nv
+	hpos   []float64 // B×nh
+	pos    layerOp
+	grad   gradOp
+	g      Gradient
+	vel    Gradient
+	bd, hd mat.Dense
+	par    parFor
+}
+
+func newTrainer(m *Model, bs int) *trainer {
+	nv, nh := m.check()
+	t := &trainer{m: m, nv: nv, nh: nh, batch: make([]float64, bs*nv), hpos: make([]float64, bs*nh)}
+	t.g = Gradient{W: mat.NewDense(nv, nh, nil), VBias: make([]float64, nv), HBias: make([]float64, nh)}
+	t.vel = Gradient{W: mat.NewDense(nv, nh, nil), VBias: make([]float64, nv), HBias: make([]float64, nh)}
+	return t
+}
+
+// gradOp computes G = v0ᵀh0/n0 − vnᵀhn/nn, block-parallel over rows of G.
+type gradOp struct {
+	nv, nh     int
+	v0, h0     []float64
+	l0, lh0    int
+	n0         int
+	vn, hn     []float64
+	ln, lhn    int
+	nn         int
+	g          []float64
+	negOnly    bool
+	skipNegate bool
+}
+
+func (op *gradOp) run(b int) {
+	lo, hi := blockRange(b, op.nv)
+	g := op.g[lo*op.nh:]
+	gemmTN(hi-lo, op.nh, op.n0, 1/float64(op.n0), op.v0[lo:], op.l0, op.h0, op.lh0, 0, g, op.nh)
+	gemmTN(hi-lo, op.nh, op.nn, -1/float64(op.nn), op.vn[lo:], op.ln, op.hn, op.lhn, 1, g, op.nh)
+}
+
+// gradient fills t.g from the positive batch (rows × nv in t.batch, with
+// p(h|v) in t.hpos) and the negative statistics.
+func (t *trainer) gradient(rows int, vn, hn *mat.Dense) {
+	nv, nh := t.nv, t.nh
+	vr, hr := vn.RawMatrix(), hn.RawMatrix()
+	if vr.Cols != nv || hr.Cols != nh || vr.Rows != hr.Rows || vr.Rows == 0 {
+		panic(mat.ErrShape)
+	}
+	t.grad = gradOp{nv: nv, nh: nh, v0: t.batch, h0: t.hpos, l0: nv, lh0: nh, n0: rows,
+		vn: vr.Data, hn: hr.Data, ln: vr.Stride, lhn: hr.Stride, nn: vr.Rows, g: t.g.W.RawMatrix().Data}
+	t.par.do(&t.grad, blocks(nv))
+	colMeanDiff(t.g.VBias, t.batch, nv, rows, vr.Data, vr.Stride, vr.Rows)
+	colMeanDiff(t.g.HBias, t.hpos, nh, rows, hr.Data, hr.Stride, hr.Rows)
+}
+
+// colMeanDiff sets dst to the column means of a (ra rows, stride len(dst))
+// minus those of b (rb rows, stride ldb).
+func colMeanDiff(dst, a []float64, n, ra int, b []float64, ldb, rb int) {
+	clear(dst)
+	for i := 0; i < ra; i++ {
+		for j, x := range a[i*n : (i+1)*n] {
+			dst[j] += x
+		}
+	}
+	fa, fb := 1/float64(ra), 1/float64(rb)
+	for j := range dst {
+		dst[j] *= fa
+	}
+	for i := 0; i < rb; i++ {
+		for j, x := range b[i*ldb : i*ldb+n] {
+			dst[j] -= fb * x
+		}
+	}
+}
+
+// positive loads the batch rows idx of data into t.batch and computes
+// p(h|v) into t.hpos.
+func (t *trainer) positive(data *mat.Dense, idx []int) (v0, h0 *mat.Dense) {
+	nv, nh := t.nv, t.nh
+	rows := len(idx)
+	for k, i := range idx {
+		copy(t.batch[k*nv:(k+1)*nv], data.RawRowView(i))
+	}
+	var wbuf []float64
+	t.pos = layerOp{w: t.m.raw(&wbuf), up: true, nv: nv, nh: nh, bias: t.m.HBias,
+		in: t.batch, ldi: nv, out: t.hpos, ldo: nh, rows: rows}
+	t.par.do(&t.pos, blocks(rows))
+	wrap(&t.bd, rows, nv, t.batch)
+	wrap(&t.hd, rows, nh, t.hpos)
+	return &t.bd, &t.hd
+}
+
+// update applies one step with learning rate lr, momentum mom and weight
+// decay. It returns false, leaving the model and the velocities unchanged,
+// if any new parameter would not be finite.
+func (t *trainer) update(lr, mom, l2, l1 float64) bool {
+	m := t.m
+	w := m.W.RawMatrix()
+	g := t.g.W.RawMatrix().Data
+	vel := t.vel.W.RawMatrix().Data
+	nv, nh := t.nv, t.nh
+	ok := true
+	for i := 0; i < nv; i++ {
+		wr := w.Data[i*w.Stride : i*w.Stride+nh]
+		gr, vr := g[i*nh:(i+1)*nh], vel[i*nh:(i+1)*nh]
+		for j, x := range wr {
+			d := gr[j] - l2*x
+			if l1 != 0 {
+				switch {
+				case x > 0:
+					d -= l1
+				case x < 0:
+					d += l1
+				}
+			}
+			u := mom*vr[j] + lr*d
+			gr[j] = u
+			if nw := x + u; math.IsNaN(nw) || math.IsInf(nw, 0) {
+				ok = false
+			}
+		}
+	}
+	bias := func(b, g, v []float64, off bool) {
+		if off {
+			return
+		}
+		for j, x := range b {
+			u := mom*v[j] + lr*g[j]
+			g[j] = u
+			if nw := x + u; math.IsNaN(nw) || math.IsInf(nw, 0) {
+				ok = false
+			}
+		}
+	}
+	bias(m.VBias, t.g.VBias, t.vel.VBias, m.NoVBias)
+	bias(m.HBias, t.g.HBias, t.vel.HBias, m.NoHBias)
+	if !ok {
+		return false
+	}
+	for i := 0; i < nv; i++ {
+		wr := w.Data[i*w.Stride : i*w.Stride+nh]
+		gr := g[i*nh : (i+1)*nh]
+		for j := range wr {
+			wr[j] += gr[j]
+		}
+	}
+	copy(vel, g)
+	apply := func(b, g, v []float64, off bool) {
+		if off {
+			return
+		}
+		for j := range b {
+			b[j] += g[j]
+		}
+		copy(v, g)
+	}
+	apply(m.VBias, t.g.VBias, t.vel.VBias, m.NoVBias)
+	apply(m.HBias, t.g.HBias, t.vel.HBias, m.NoHBias)
+	return true
+}
+
+// EstimateGradient returns the gradient estimate that trainer t would use
+// for a minibatch equal to data, with randomness from src. With an exact
+// negative phase it equals ExactGradient(m, data).
+func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*Gradient, error) {
+	nv, _ := m.check()
+	rows, cols := data.Dims()
+	if cols != nv {
+		panic(mat.ErrShape)
+	}
+	if err := checkBinary(data, "data"); err != nil {
+		return nil, err
+	}
+	tr := newTrainer(m, rows)
+	s, err := t.Sampler(m, SamplerConfig{BatchSize: rows, Src: src})
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, rows)
+	for i := range idx {
+		idx[i] = i
+	}
+	v0, h0 := tr.positive(data, idx)
+	vn, hn := s.Negative(v0, h0)
+	tr.gradient(rows, vn, hn)
+	return &tr.g, nil
+}
+
+// Train fits m to the binary rows of data by stochastic gradient ascent on
+// the log-likelihood, with the negative phase from t. It panics with
+// mat.ErrShape if data does not have Nv columns. It returns an error
+// wrapping ErrNotBinary for non-binary data or validation data, ErrDiverged
+// if a parameter would become NaN or Inf (m keeps its last good values),
+// the Callback's error unchanged, or an I/O error from checkpointing.
+func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	if set.Epochs == 0 {
+		set.Epochs = 1
+	}
+	if set.BatchSize == 0 {
+		set.BatchSize = 100
+	}
+	if set.LearningRate == 0 {
+		set.LearningRate = 0.01
+	}
+	if set.CheckpointEvery == 0 {
+		set.CheckpointEvery = 1
+	}
+	if set.Monitors == 0 {
+		set.Monitors = MonitorRecon
+	}
+	if set.Epochs < 0 || set.BatchSize < 0 || set.CheckpointEvery < 0 || set.MonitorRows < 0 {
+		panic(errNonPositive)
+	}
+	nv, _ := m.check()
+	n, cols := data.Dims()
+	if cols != nv {
+		panic(mat.ErrShape)
+	}
+	if err := checkBinary(data, "data"); err != nil {
+		return err
+	}
+	if set.Validation != nil {
+		if _, c := set.Validation.Dims(); c != nv {
+			panic(mat.ErrShape)
+		}
+		if err := checkBinary(set.Validation, "validation"); err != nil {
+			return err
+		}
+	}
+	bs := min(set.BatchSize, n)
+	tr := newTrainer(m, bs)
+	pcg := rand.NewPCG(1, 2)
+	first := 1
+	var chains *mat.Dense
+	if ck := set.Resume; ck != nil {
+		if err := ck.restore(m, tr, pcg); err != nil {
+			return err
+		}
+		first = ck.Epoch + 1
+		chains = ck.Chains
+	} else if set.Src != nil {
+		pcg.Seed(set.Src.Uint64(), set.Src.Uint64())
+	}
+	smp, err := t.Sampler(m, SamplerConfig{BatchSize: bs, Src: pcg, Chains: chains})
+	if err != nil {
+		return err
+	}
+	rng := rand.New(pcg)
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	m.Hyper.Trainer = fmt.Sprintf("%T%+v", t, t)
+	m.Hyper.BatchSize, m.Hyper.Momentum, m.Hyper.L2, m.Hyper.L1 = bs, set.Momentum, set.L2, set.L1
+	m.Hyper.LearningRate = set.LearningRate
+	mon := newMonitorState(m, data, &set)
+	for epoch := first; epoch <= set.Epochs; epoch++ {
+		lr := set.LearningRate
+		if set.Schedule != nil {
+			lr = set.Schedule(epoch)
+		}
+		// The shuffle restarts from the identity so that a resumed run
+		// shuffles exactly as the uninterrupted one.
+		for i := range perm {
+			perm[i] = i
+		}
+		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		monSeed := pcg.Uint64()
+		for b0 := 0; b0 < n; b0 += bs {
+			idx := perm[b0:min(b0+bs, n)]
+			v0, h0 := tr.positive(data, idx)
+			vn, hn := smp.Negative(v0, h0)
+			tr.gradient(len(idx), vn, hn)
+			if !tr.update(lr, set.Momentum, set.L2, set.L1) {
+				return fmt.Errorf("%w (epoch %d)", ErrDiverged, epoch)
+			}
+		}
+		m.Hyper.Epochs = epoch
+		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs) {
+			ck := newCheckpoint(m, tr, pcg, smp, epoch)
+			if err := ck.Save(set.CheckpointPath); err != nil {
+				return err
+			}
+		}
+		if set.Callback != nil {
+			mons := mon.compute(epoch, lr, monSeed)
+			if err := set.Callback(mons); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
