@@ -243,30 +243,43 @@ func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 // EstimateMean returns the temperature t at which the calibration curve
 // equals mean, and its one-standard-deviation uncertainty given the standard
 // error se of mean. The uncertainty is half the width of the set of
-// temperatures whose curve value lies within √(se² + se_table(T)²) of mean
-// (so it covers flat stretches of the curve, where the observable cannot
+// temperatures whose curve value lies within σ(T) = √(se² + se_table(T)²) of
+// mean (so it covers flat stretches of the curve, where the observable cannot
 // tell temperatures apart), combined in quadrature with the interpolation
 // error, estimated as the difference between the cubic and the linear
-// inversions. If mean lies beyond the range of the table, t is the nearest
-// end temperature and err is +Inf.
+// inversions.
+//
+// If mean lies beyond the range of the table by at most 3σ of that end, t is
+// the end temperature and the band is widened by the excess. If it lies
+// further out, t is the nearest end temperature and err is +Inf: the
+// ensemble is hotter or colder than the table reaches.
 func (e *Ensemble) EstimateMean(mean, se float64) (t, err float64) {
 	n := len(e.temps)
-	if math.IsNaN(mean) {
+	if math.IsNaN(mean) || math.IsNaN(se) {
 		return math.NaN(), math.NaN()
 	}
+	excess := 0.0
 	if mean < e.lo || mean > e.hi {
 		// Below the low end of a rising curve is the low-T end, and so on.
-		low := (mean < e.lo) == (e.sign > 0)
-		if low {
-			return e.temps[0], math.Inf(1)
+		end := n - 1
+		if (mean < e.lo) == (e.sign > 0) {
+			end = 0
 		}
-		return e.temps[n-1], math.Inf(1)
+		edge := e.lo
+		if mean > e.hi {
+			edge = e.hi
+		}
+		excess = math.Abs(mean - edge)
+		if excess > 3*math.Hypot(se, e.se[end]) {
+			return e.temps[end], math.Inf(1)
+		}
+		mean = edge
 	}
 	t = invert(e.curve, mean, e.sign, e.temps[0], e.temps[n-1])
 	tl := invert(e.lin, mean, e.sign, e.temps[0], e.temps[n-1])
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, ti := range e.fine {
-		tol := math.Hypot(se, e.fineSE[i])
+		tol := math.Hypot(se, e.fineSE[i]) + excess
 		if math.Abs(e.fineCurve[i]-mean) <= tol {
 			lo, hi = min(lo, ti), max(hi, ti)
 		}
@@ -274,9 +287,9 @@ func (e *Ensemble) EstimateMean(mean, se float64) (t, err float64) {
 	half := 0.0
 	if lo <= hi {
 		half = max(hi-t, t-lo, 0)
-		// One step of the dense grid is the resolution of the scan.
-		half = math.Max(half, (e.temps[n-1]-e.temps[0])/fineSteps)
 	}
+	// One step of the dense grid is the resolution of the scan.
+	half = math.Max(half, (e.temps[n-1]-e.temps[0])/fineSteps)
 	return t, math.Hypot(half, t-tl)
 }
 

@@ -119,11 +119,11 @@ func paperGrid() []float64 {
 	return g
 }
 
-// L10 is the shared L = 10 data set of the tests: 400 training and 200 test
+// L10 is the shared L = 10 data set of the tests: 1200 training and 200 test
 // configurations per temperature of paperGrid.
 var L10 = sync.OnceValue(func() *isingSet {
 	g := paperGrid()
-	xtr, ytr := isingData(10, g, 400, 11)
+	xtr, ytr := isingData(10, g, 1200, 11)
 	xte, yte := isingData(10, g, 200, 12)
 	return &isingSet{grid: g, xtr: xtr, ytr: ytr, xte: xte, yte: yte}
 })
