@@ -1,0 +1,334 @@
+package rbm
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// mixture is the known test distribution on 8 bits: one of the prototypes
+// 11110000 and 00001111 with probability 1/2 each, every bit then flipped
+// independently with probability flip.
+const flip = 0.1
+
+func mixtureProb(v []float64) float64 {
+	var p float64
+	for _, proto := range [2]int{0x0f, 0xf0} {
+		q := 0.5
+		for l, x := range v {
+			if (proto>>l&1 == 1) == (x == 1) {
+				q *= 1 - flip
+			} else {
+				q *= flip
+			}
+		}
+		p += q
+	}
+	return p
+}
+
+func mixtureData(n int, seed uint64) *mat.Dense {
+	r := rand.New(rand.NewPCG(seed, 99))
+	d := mat.NewDense(n, 8, nil)
+	for i := 0; i < n; i++ {
+		proto := 0x0f
+		if r.IntN(2) == 1 {
+			proto = 0xf0
+		}
+		for l := 0; l < 8; l++ {
+			b := proto >> l & 1
+			if r.Float64() < flip {
+				b ^= 1
+			}
+			d.Set(i, l, float64(b))
+		}
+	}
+	return d
+}
+
+// klMixture returns KL(p_mixture ‖ p_model) in nats, exactly.
+func klMixture(t *testing.T, m *Model) float64 {
+	t.Helper()
+	pm := modelDist(t, m)
+	states := allStates(8)
+	var kl float64
+	for s := 0; s < 256; s++ {
+		p := mixtureProb(states.RawRowView(s))
+		kl += p * math.Log(p/pm[s])
+	}
+	return kl
+}
+
+func TestTrainLowersNLLAndKL(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(2000, 1)
+	// The entropy of the mixture is ≈ 3.29 nats; a model near uniform has
+	// KL ≈ 8 ln 2 − 3.29 ≈ 2.25 nats. A 4-hidden-unit RBM can represent the
+	// two-prototype mixture closely; the bound 0.05 nats leaves room for the
+	// finite training set (2000 samples of a 256-state distribution:
+	// expected excess KL ≈ (#params)/(2N) ≈ 44/4000 ≈ 0.011) and for the
+	// learning-rate noise.
+	const klBound = 0.05
+	// PCD needs a smaller learning rate than CD: its persistent chains
+	// must keep up with the changing model (Tieleman 2008).
+	for _, c := range []struct {
+		name   string
+		tr     Trainer
+		lr     float64
+		epochs int
+	}{{"CD-1", CD{K: 1}, 0.05, 150}, {"CD-5", CD{K: 5}, 0.05, 150}, {"PCD", PCD{Chains: 100, K: 1}, 0.01, 300}} {
+		m := New(8, 4, nil, rand.NewPCG(2, 2))
+		nll0, err := LogLikelihood(m, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kl0 := klMixture(t, m)
+		set := &Settings{Epochs: c.epochs, BatchSize: 20, LearningRate: c.lr, Momentum: 0.5, Src: rand.NewPCG(3, 3)}
+		if err := Train(m, data, set, c.tr); err != nil {
+			t.Fatal(err)
+		}
+		nll1, _ := LogLikelihood(m, data)
+		kl1 := klMixture(t, m)
+		t.Logf("%s: NLL %.4f → %.4f nats/sample, KL %.4f → %.4f nats", c.name, -nll0, -nll1, kl0, kl1)
+		if !(nll1 > nll0) {
+			t.Errorf("%s: NLL did not decrease: %v → %v", c.name, -nll0, -nll1)
+		}
+		if !(kl1 < klBound) {
+			t.Errorf("%s: KL %v ≥ bound %v", c.name, kl1, klBound)
+		}
+	}
+}
+
+func TestBiasFreeTraining(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(500, 4)
+	for _, tr := range []Trainer{CD{K: 1}, PCD{K: 2}} {
+		m := New(8, 5, &InitSettings{NoBias: true}, rand.NewPCG(1, 1))
+		w0 := mat.DenseCopyOf(m.W)
+		if err := Train(m, data, &Settings{Epochs: 5, BatchSize: 50, LearningRate: 0.1, Momentum: 0.9, L2: 1e-3, L1: 1e-4, Src: rand.NewPCG(2, 2)}, tr); err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range append(append([]float64(nil), m.VBias...), m.HBias...) {
+			if math.Float64bits(b) != 0 {
+				t.Fatalf("%T: bias %v, want exactly +0", tr, b)
+			}
+		}
+		if mat.Equal(w0, m.W) {
+			t.Errorf("%T: weights did not change", tr)
+		}
+		g, err := ExactGradient(m, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range append(g.VBias, g.HBias...) {
+			if x != 0 {
+				t.Fatal("ExactGradient gives a switched-off bias a non-zero gradient")
+			}
+		}
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(200, 5)
+	m := New(8, 3, nil, rand.NewPCG(1, 1))
+	for _, bad := range []float64{0.5, math.NaN(), -1, math.Inf(1)} {
+		d := mat.DenseCopyOf(data)
+		d.Set(17, 3, bad)
+		if err := Train(m, d, nil, CD{}); !errors.Is(err, ErrNotBinary) {
+			t.Errorf("data with %v: err %v, want ErrNotBinary", bad, err)
+		}
+		if err := Train(m, data, &Settings{Validation: d}, CD{}); !errors.Is(err, ErrNotBinary) {
+			t.Errorf("validation with %v: err %v, want ErrNotBinary", bad, err)
+		}
+	}
+	mustPanicShape(t, "Train columns", func() { Train(m, mat.NewDense(3, 7, nil), nil, CD{}) })
+
+	// A callback error stops training and comes back unchanged.
+	stop := errors.New("stop here")
+	calls := 0
+	err := Train(m, data, &Settings{Epochs: 10, Callback: func(Monitors) error {
+		calls++
+		if calls == 3 {
+			return stop
+		}
+		return nil
+	}}, CD{})
+	if err != stop || calls != 3 {
+		t.Errorf("callback error: got %v after %d calls, want the same error after 3", err, calls)
+	}
+}
+
+func TestDivergence(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(200, 6)
+	for _, tr := range []Trainer{CD{K: 1}, PCD{}} {
+		m := New(8, 3, nil, rand.NewPCG(1, 1))
+		var good *Model
+		// An infinite learning rate from epoch 3 on makes the first
+		// update of epoch 3 non-finite.
+		err := Train(m, data, &Settings{Epochs: 5, BatchSize: 50,
+			Schedule: func(e int) float64 {
+				if e >= 3 {
+					return math.Inf(1)
+				}
+				return 0.05
+			},
+			Callback: func(mon Monitors) error { good = m.Clone(); return nil },
+		}, tr)
+		if !errors.Is(err, ErrDiverged) {
+			t.Fatalf("%T: err %v, want ErrDiverged", tr, err)
+		}
+		if good == nil || good.Hyper.Epochs != 2 {
+			t.Fatalf("%T: callback did not see epoch 2", tr)
+		}
+		if !denseBits(m.W, good.W) || !sameBits(m.VBias, good.VBias) || !sameBits(m.HBias, good.HBias) {
+			t.Errorf("%T: model changed by the diverging update", tr)
+		}
+	}
+}
+
+func TestMonitors(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(1000, 7)
+	valid := mixtureData(300, 8)
+	m := New(8, 4, nil, rand.NewPCG(1, 1))
+	var last Monitors
+	set := &Settings{Epochs: 30, BatchSize: 20, LearningRate: 0.05, Src: rand.NewPCG(2, 2), Validation: valid,
+		Monitors:    MonitorRecon | MonitorPLL | MonitorPLLAll | MonitorFreeEnergy | MonitorExact,
+		MonitorRows: 300,
+		Callback:    func(mon Monitors) error { last = mon; return nil }}
+	if err := Train(m, data, set, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if last.Epoch != 30 || last.LearningRate != 0.05 {
+		t.Errorf("epoch %d lr %v", last.Epoch, last.LearningRate)
+	}
+	ll, _ := LogLikelihood(m, valid)
+	z, _ := LogZ(m)
+	if math.Abs(last.Valid.LogLik-ll) > 1e-12 || last.LogZ != z || last.LogZErr != 0 {
+		t.Errorf("exact monitors: LL %v (want %v), log Z %v (want %v)", last.Valid.LogLik, ll, last.LogZ, z)
+	}
+	if d := last.FreeEnergyGap - (last.Valid.FreeEnergy - last.Train.FreeEnergy); d != 0 {
+		t.Errorf("free-energy gap inconsistent by %v", d)
+	}
+	// The pseudo-log-likelihood of an 8-bit model is close to the
+	// log-likelihood for this weakly coupled data: it must lie between
+	// the log-likelihood and 0, and the stochastic estimate (300 rows,
+	// one site each, sd per row ≲ 8·1.5) must be within 5 standard errors
+	// (5·12/√300 ≈ 3.5) of the deterministic one.
+	for _, st := range []Stats{last.Train, last.Valid} {
+		if !(st.PLLAll > st.LogLik && st.PLLAll < 0) {
+			t.Errorf("PLL %v not in (LL %v, 0)", st.PLLAll, st.LogLik)
+		}
+		if math.Abs(st.PLL-st.PLLAll) > 3.5 {
+			t.Errorf("stochastic PLL %v far from all-sites PLL %v", st.PLL, st.PLLAll)
+		}
+		// Recon error of a trained model on this data: the per-bit noise is
+		// 0.1, so the error must be well below the untrained 0.25.
+		if !(st.Recon > 0 && st.Recon < 0.2) {
+			t.Errorf("reconstruction error %v", st.Recon)
+		}
+	}
+	t.Logf("epoch 30: recon %.4f/%.4f, PLL %.4f/%.4f, LL %.4f/%.4f, F gap %.4f", last.Train.Recon, last.Valid.Recon,
+		last.Train.PLLAll, last.Valid.PLLAll, last.Train.LogLik, last.Valid.LogLik, last.FreeEnergyGap)
+	// AIS monitor on the same model.
+	set.Monitors, set.Epochs = MonitorAIS, 1
+	set.AIS = &AISSettings{Chains: 64, Betas: 300}
+	if err := Train(m, data, set, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	z, _ = LogZ(m)
+	if !(last.LogZErr > 0) || math.Abs(last.LogZ-z) > 5*last.LogZErr+0.01 {
+		t.Errorf("AIS monitor log Z %v ± %v, exact %v", last.LogZ, last.LogZErr, z)
+	}
+}
+
+// runTrain trains a fresh model and returns it; used by the identity tests.
+func runTrain(t *testing.T, tr Trainer, set Settings) *Model {
+	t.Helper()
+	m := New(16, 9, nil, rand.NewPCG(1, 1))
+	if err := Train(m, mixtureData16(), &set, tr); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func mixtureData16() *mat.Dense {
+	a, b := mixtureData(300, 10), mixtureData(300, 11)
+	var d mat.Dense
+	d.Augment(a, b)
+	return &d
+}
+
+func sameModel(a, b *Model) bool {
+	return denseBits(a.W, b.W) && sameBits(a.VBias, b.VBias) && sameBits(a.HBias, b.HBias)
+}
+
+func TestCheckpointResume(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tr := range []Trainer{CD{K: 2}, PCD{Chains: 70, K: 1}} {
+		base := Settings{Epochs: 6, BatchSize: 32, LearningRate: 0.05, Momentum: 0.7, L2: 1e-4, Src: rand.NewPCG(5, 5)}
+		full := runTrain(t, tr, base)
+
+		path := filepath.Join(dir, "ck.npz")
+		half := base
+		half.Epochs, half.CheckpointPath = 3, path
+		half.Src = rand.NewPCG(5, 5)
+		runTrain(t, tr, half)
+		ck, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ck.Epoch != 3 || (ck.Chains == nil) != (tr == Trainer(CD{K: 2})) {
+			t.Fatalf("%T: checkpoint epoch %d, chains %v", tr, ck.Epoch, ck.Chains != nil)
+		}
+		rest := base
+		rest.Src, rest.Resume = nil, ck
+		m := New(16, 9, nil, rand.NewPCG(42, 42)) // different start: overwritten
+		if err := Train(m, mixtureData16(), &rest, tr); err != nil {
+			t.Fatal(err)
+		}
+		if !sameModel(m, full) {
+			t.Errorf("%T: resumed run differs from the uninterrupted one", tr)
+		}
+		if m.Hyper.Epochs != 6 {
+			t.Errorf("%T: Hyper.Epochs %d", tr, m.Hyper.Epochs)
+		}
+		// A different seed gives a different model: the test can fail.
+		other := base
+		other.Src = rand.NewPCG(6, 6)
+		if sameModel(runTrain(t, tr, other), full) {
+			t.Errorf("%T: training ignores the seed", tr)
+		}
+	}
+}
+
+func TestTrainGOMAXPROCS(t *testing.T) {
+	// Bigger than one block in every direction (batch 150 > 64 rows,
+	// Nv = 130 > 64 gradient rows), so blocks really run in parallel.
+	r := rand.New(rand.NewPCG(9, 9))
+	data := mat.NewDense(600, 130, nil)
+	for i := range data.RawMatrix().Data {
+		data.RawMatrix().Data[i] = float64(r.IntN(2))
+	}
+	for _, tr := range []Trainer{CD{K: 1}, PCD{Chains: 200}} {
+		run := func(procs int) *Model {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			m := New(130, 70, nil, rand.NewPCG(1, 1))
+			if err := Train(m, data, &Settings{Epochs: 2, BatchSize: 150, Src: rand.NewPCG(3, 3)}, tr); err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		if !sameModel(run(1), run(2)) {
+			t.Errorf("%T: training differs between GOMAXPROCS=1 and 2", tr)
+		}
+	}
+}
