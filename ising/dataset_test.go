@@ -1,0 +1,299 @@
+package ising
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestGenerateDefault draws the paper's default dataset and checks its
+// shape, labels, exactness at T = 0, independence of the saved
+// configurations, and ⟨e⟩ per temperature against Kaufman's exact values.
+func TestGenerateDefault(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	d, err := Generate(nil, rand.NewPCG(2018, 53304), func(done, total int) {
+		calls++
+		if done != calls || total != 25 {
+			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, c := d.Configs.Dims()
+	if n != 25*DefaultPerTemp || c != 100 || d.L != 10 || len(d.Grid) != 25 || d.Grid[24] != 6 || calls != 25 {
+		t.Fatalf("shape %d×%d, L %d, grid %v, %d progress calls", n, c, d.L, d.Grid, calls)
+	}
+	e := Energies(nil, d.L, 0, d.Configs)
+	m := Magnetizations(nil, d.Configs)
+	up := 0
+	for k, T := range d.Grid {
+		lo, hi := k*DefaultPerTemp, (k+1)*DefaultPerTemp
+		for r := lo; r < hi; r++ {
+			if d.Labels[r] != k || d.Temps[r] != T {
+				t.Fatalf("row %d: label %d temp %v, want %d %v", r, d.Labels[r], d.Temps[r], k, T)
+			}
+		}
+		info := d.Info[k]
+		if T == 0 {
+			for r := lo; r < hi; r++ {
+				if math.Abs(m[r]) != 1 {
+					t.Fatalf("T = 0 row %d has m = %v", r, m[r])
+				}
+				if m[r] > 0 {
+					up++
+				}
+			}
+			if info.Algorithm != AlgZeroT {
+				t.Errorf("T = 0 sampled with %v", info.Algorithm)
+			}
+			continue
+		}
+		// The saved series must look independent: τ_int ≈ 1/2. With the
+		// Sokal window on 2000 samples the estimate of an independent
+		// series has standard deviation ≈ √(2(2W+1)/n)/2 ≈ 0.05 for W ≈ 3;
+		// 0.8 is 6 such deviations above 1/2.
+		if info.SavedTauE > 0.8 || info.SavedTauM > 0.8 {
+			t.Errorf("T = %v: saved configurations correlated: τ_e %.2f τ_|m| %.2f", T, info.SavedTauE, info.SavedTauM)
+		}
+		mean, v := fluct(e[lo:hi], 0, 0)
+		// Standard error of the mean of nearly independent samples, widened
+		// by the measured 2τ_int; 5 errors for 24 temperatures. At low T a
+		// run may see no excitation at all (se = 0) while the exact value
+		// lies a little above −2: one excitation costs 8/N in e, and seeing
+		// none is consistent at 5σ with up to ~5 per n configurations,
+		// so allow 5·8/(N·n) on top.
+		se := math.Sqrt(v / float64(DefaultPerTemp) * math.Max(1, 2*info.SavedTauE))
+		if want := Exact(10, T).E; math.Abs(mean-want) > 5*se+5*8.0/(100*DefaultPerTemp) {
+			t.Errorf("T = %v: ⟨e⟩ = %.4f ± %.4f, exact %.4f", T, mean, se, want)
+		}
+	}
+	// Z₂ flip: the 2000 ground states are up with probability 1/2;
+	// 5 standard deviations are 5·√2000/2 ≈ 112.
+	if math.Abs(float64(up)-1000) > 112 {
+		t.Errorf("T = 0: %d of 2000 up", up)
+	}
+	// Auto picks Wolff near T_c at L = 10, where it decorrelates faster.
+	if k := slices.Index(d.Grid, 2.25); d.Info[k].Algorithm != AlgWolff {
+		t.Errorf("T = 2.25 sampled with %v, candidates %+v", d.Info[k].Algorithm, d.Info[k].Candidates)
+	}
+}
+
+// TestGenerateDeterministic: the same seed gives the same bits for
+// GOMAXPROCS 1 and 2 and for any number of workers.
+func TestGenerateDeterministic(t *testing.T) {
+	set := &DatasetSettings{L: 8, Grid: []float64{0, 1.5, 2.25, 3, 4.5, math.Inf(1)}, PerTemp: 100}
+	run := func(procs, workers int) *Dataset {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		s := *set
+		s.Workers = workers
+		d, err := Generate(&s, rand.NewPCG(7, 8), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a := run(1, 0)
+	for _, pw := range [][2]int{{2, 0}, {2, 5}, {1, 3}} {
+		b := run(pw[0], pw[1])
+		if !mat.Equal(a.Configs, b.Configs) || !reflect.DeepEqual(a.Info, b.Info) || !slices.Equal(a.Temps, b.Temps) {
+			t.Fatalf("GOMAXPROCS %d, Workers %d: dataset differs", pw[0], pw[1])
+		}
+	}
+	c, _ := Generate(set, rand.NewPCG(7, 9), nil)
+	if mat.Equal(a.Configs, c.Configs) {
+		t.Fatal("different seeds gave the same dataset")
+	}
+}
+
+func TestGenerateSettings(t *testing.T) {
+	t.Parallel()
+	for _, s := range []DatasetSettings{
+		{L: 1}, {PerTemp: -1}, {Grid: []float64{}}, {Grid: []float64{1, 1}}, {Grid: []float64{-1, 1}},
+		{Grid: []float64{math.NaN()}}, {H: 0.1, Algorithm: AlgWolff}, {H: math.Inf(1)}, {L: 9},
+		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1},
+	} {
+		if _, err := Generate(&s, rand.NewPCG(1, 1), nil); err == nil {
+			t.Errorf("settings %+v accepted", s)
+		}
+	}
+	// Mean-field data: independent draws, exact at every T, m from the
+	// mean-field equation: ⟨|m|⟩ at T = 2 over 500 configurations of 100
+	// spins is m₀ within 5·√((1−m₀²)/100/500) (binomial spread).
+	d, err := Generate(&DatasetSettings{Grid: []float64{2, 6}, PerTemp: 500, Algorithm: AlgMeanField}, rand.NewPCG(1, 2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Magnetizations(nil, d.Configs)
+	var s float64
+	for _, v := range m[:500] {
+		s += math.Abs(v)
+	}
+	m0 := MeanFieldM(2, 0)
+	if got, tol := s/500, 5*math.Sqrt((1-m0*m0)/100/500); math.Abs(got-m0) > tol {
+		t.Errorf("mean field T = 2: ⟨|m|⟩ = %v, want %v ± %v", got, m0, tol)
+	}
+	if d.Info[0].Algorithm != AlgMeanField || d.Info[0].Spacing != 1 {
+		t.Errorf("mean-field info %+v", d.Info[0])
+	}
+	// An odd side works with the random-site Metropolis sampler, and
+	// Sample draws at one temperature.
+	if _, err := Generate(&DatasetSettings{L: 5, Grid: []float64{3}, PerTemp: 10, Algorithm: AlgMetropolis}, rand.NewPCG(1, 2), nil); err != nil {
+		t.Error(err)
+	}
+	x, err := Sample(6, 2.5, 0, 7, rand.NewPCG(3, 4))
+	if r, c := x.Dims(); err != nil || r != 7 || c != 36 {
+		t.Errorf("Sample: %d×%d, %v", r, c, err)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 4, Grid: []float64{1, 2, 3}, PerTemp: 51}, rand.NewPCG(1, 2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, te := d.Split(0.8, rand.NewPCG(3, 4))
+	if !slices.Equal(tr.Counts(), []int{41, 41, 41}) || !slices.Equal(te.Counts(), []int{10, 10, 10}) {
+		t.Fatalf("counts %v / %v", tr.Counts(), te.Counts())
+	}
+	// Every original row is in exactly one part, with its temperature.
+	seen := map[string]int{}
+	key := func(row []float64, T float64) string { return string(rune(int(T))) + string(fmtRow(row)) }
+	for r := range d.Temps {
+		seen[key(d.Configs.RawRowView(r), d.Temps[r])]++
+	}
+	for _, p := range []*Dataset{tr, te} {
+		for r := range p.Temps {
+			if p.Grid[p.Labels[r]] != p.Temps[r] {
+				t.Fatal("label and temperature disagree")
+			}
+			seen[key(p.Configs.RawRowView(r), p.Temps[r])]--
+		}
+	}
+	for k, v := range seen {
+		if v != 0 {
+			t.Fatalf("row %q count off by %d", k, v)
+		}
+	}
+	a, _ := d.Split(0.8, rand.NewPCG(3, 4))
+	if !mat.Equal(a.Configs, tr.Configs) {
+		t.Fatal("Split is not deterministic")
+	}
+}
+
+func fmtRow(row []float64) []byte {
+	b := make([]byte, len(row))
+	for i, v := range row {
+		b[i] = '0' + byte(v)
+	}
+	return b
+}
+
+// TestSaveLoad round-trips a dataset and checks that truncated, corrupted
+// and inconsistent files are rejected.
+func TestSaveLoad(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 6, Grid: []float64{0, 2.25, 4}, PerTemp: 40}, rand.NewPCG(5, 6), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Seed = 42
+	dir := t.TempDir()
+	if err := d.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(got.Configs, d.Configs) || !slices.Equal(got.Temps, d.Temps) || !slices.Equal(got.Labels, d.Labels) ||
+		!reflect.DeepEqual(got.Info, d.Info) || got.Seed != 42 || got.L != 6 || got.Algorithm != d.Algorithm || !got.Flip {
+		t.Fatal("round trip differs")
+	}
+	// The .npy header is version 1.0, 64-byte aligned, as NumPy writes it.
+	raw, _ := os.ReadFile(filepath.Join(dir, ConfigsFile))
+	if hl := int(raw[8]) | int(raw[9])<<8; string(raw[:8]) != "\x93NUMPY\x01\x00" || (10+hl)%64 != 0 || len(raw) != 10+hl+120*36 {
+		t.Fatalf("configs.npy header %q", raw[:min(len(raw), 80)])
+	}
+
+	corrupt := func(name string, edit func([]byte) []byte) error {
+		t.Helper()
+		cdir := t.TempDir()
+		for _, f := range []string{ConfigsFile, TempsFile, MetaFile} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f == name {
+				b = edit(slices.Clone(b))
+			}
+			if b != nil {
+				os.WriteFile(filepath.Join(cdir, f), b, 0o644)
+			}
+		}
+		_, err := Load(cdir)
+		return err
+	}
+	for _, f := range []string{ConfigsFile, TempsFile} {
+		for _, cut := range []int{0, 5, 100, -1} {
+			err := corrupt(f, func(b []byte) []byte {
+				if cut < 0 {
+					return b[:len(b)-1]
+				}
+				return b[:cut]
+			})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("%s truncated to %d: %v", f, cut, err)
+			}
+		}
+		if err := corrupt(f, func(b []byte) []byte { b[len(b)-3] ^= 1; return b }); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s with a flipped bit: %v", f, err)
+		}
+		if err := corrupt(f, func(b []byte) []byte { return nil }); err == nil {
+			t.Errorf("missing %s accepted", f)
+		}
+	}
+	for _, edit := range []struct{ from, to string }{
+		{`"L": 6`, `"L": 7`},
+		{`"counts": [`, `"counts": [1,`},
+		{`"format": 1`, `"format": 2`},
+		{`"grid": [`, `"grid": [-1,`},
+		{`"n": 120`, `"n": 121`},
+	} {
+		err := corrupt(MetaFile, func(b []byte) []byte {
+			s := string(b)
+			if !contains(s, edit.from) {
+				t.Fatalf("meta.json lacks %q:\n%s", edit.from, s)
+			}
+			return []byte(replaceOnce(s, edit.from, edit.to))
+		})
+		if err == nil {
+			t.Errorf("meta.json with %q → %q accepted", edit.from, edit.to)
+		}
+	}
+	if err := corrupt(MetaFile, func(b []byte) []byte { return b[:len(b)/2] }); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated meta.json: %v", err)
+	}
+}
+
+func contains(s, sub string) bool { return len(replaceOnce(s, sub, "")) != len(s) }
+
+func replaceOnce(s, from, to string) string {
+	for i := 0; i+len(from) <= len(s); i++ {
+		if s[i:i+len(from)] == from {
+			return s[:i] + to + s[i+len(from):]
+		}
+	}
+	return s
+}
