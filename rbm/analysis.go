@@ -92,6 +92,7 @@ func WeightHistogram(m *Model, bins int) Histogram {
 	for k := range h.Edges {
 		h.Edges[k] = lo + (hi-lo)*float64(k)/float64(bins)
 	}
+	h.Edges[bins] = hi
 	r, c := m.W.Dims()
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
