@@ -75,7 +75,7 @@ func TestDisplacementAverage(t *testing.T) {
 	t.Parallel()
 	const L = 5
 	// A translation-invariant matrix c[i,j] = f(j − i mod L) is recovered
-	// exactly; adding a non-invariant part averages out to its mean.
+	// exactly (each displacement averages L² equal entries).
 	f := func(dy, dx int) float64 { return float64(dy*10 + dx) }
 	c := mat.NewDense(L*L, L*L, nil)
 	for y := 0; y < L; y++ {
