@@ -371,38 +371,15 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int) {
 	return p, done
 }
 
-// tauInt returns the integrated autocorrelation time τ = 1/2 + Σ_{t≥1} ρ(t)
-// of x with Sokal's automatic window: the sum stops at the first W with
-// W ≥ 6τ(W). A series without fluctuations has τ = 1/2.
+// tauInt returns TauInt(x) (Sokal's automatic window), at least 1/2: a
+// series without fluctuations, or one shorter than two samples, counts as
+// independent.
 func tauInt(x []float64) float64 {
-	n := len(x)
-	if n < 2 {
+	tau, _ := TauInt(x)
+	if !(tau > 0.5) {
 		return 0.5
 	}
-	var mean float64
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(n)
-	c := func(t int) float64 {
-		var s float64
-		for i := 0; i+t < n; i++ {
-			s += (x[i] - mean) * (x[i+t] - mean)
-		}
-		return s / float64(n-t)
-	}
-	c0 := c(0)
-	if c0 <= 0 {
-		return 0.5
-	}
-	tau := 0.5
-	for W := 1; W < n/2; W++ {
-		tau += c(W) / c0
-		if float64(W) >= 6*tau {
-			break
-		}
-	}
-	return math.Max(tau, 0.5)
+	return tau
 }
 
 // Split divides the dataset per temperature into a training part holding
