@@ -269,14 +269,13 @@ type freeOp struct {
 	v    []float64
 	ldv  int
 	rows int
-	act  []float64 // rows×Nh scratch
 	dst  []float64
 }
 
 func (op *freeOp) run(b int) {
 	nv, nh := op.m.W.Dims()
 	lo, hi := blockRange(b, op.rows)
-	act := op.act[lo*nh:]
+	act := make([]float64, (hi-lo)*nh)
 	gemm(false, hi-lo, nh, nv, op.v[lo*op.ldv:], op.ldv, op.w, nh, act, nh)
 	for i := 0; i < hi-lo; i++ {
 		row := op.v[(lo+i)*op.ldv : (lo+i)*op.ldv+nv]
@@ -294,7 +293,7 @@ func (op *freeOp) run(b int) {
 // allocated; otherwise it must have rows(v) entries. It panics with
 // mat.ErrShape on a shape mismatch.
 func (m *Model) FreeEnergy(dst []float64, v *mat.Dense) []float64 {
-	nv, nh := m.check()
+	nv, _ := m.check()
 	in, ldv, rows := input(v, nv)
 	if dst == nil {
 		dst = make([]float64, rows)
@@ -302,7 +301,7 @@ func (m *Model) FreeEnergy(dst []float64, v *mat.Dense) []float64 {
 		panic(mat.ErrShape)
 	}
 	var buf []float64
-	op := &freeOp{m: m, w: m.raw(&buf), v: in, ldv: ldv, rows: rows, act: make([]float64, rows*nh), dst: dst}
+	op := &freeOp{m: m, w: m.raw(&buf), v: in, ldv: ldv, rows: rows, dst: dst}
 	parallel(blocks(rows), op.run)
 	return dst
 }

@@ -15,6 +15,8 @@ var (
 	ErrDiverged = errors.New("rbm: training diverged (a parameter became NaN or Inf)")
 	// ErrNotBinary is returned (wrapped) when data that must be 0/1 is not.
 	ErrNotBinary = errors.New("rbm: data is not binary (0/1)")
+	// ErrNoData is returned by Train for an empty data set.
+	ErrNoData = errors.New("rbm: no training data")
 )
 
 // Trainer supplies the negative phase of the log-likelihood gradient
@@ -162,14 +164,13 @@ func (t PCD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
 
 func (s *pcdSampler) Negative(_, _ *mat.Dense) (v, h *mat.Dense) {
 	c := &s.c
-	nv, nh := c.m.check()
+	_, nh := c.m.check()
 	raw := s.chains.RawMatrix()
 	c.prepare(raw.Rows, s.src)
 	c.in, c.ldi, c.out, c.ldo, c.h0, c.final = raw.Data, raw.Stride, raw.Data, raw.Stride, nil, true
 	c.par.do(c, blocks(raw.Rows))
 	c.in, c.out = nil, nil
 	wrap(&s.h, raw.Rows, nh, c.h)
-	_ = nv
 	return s.chains, &s.h
 }
 
@@ -199,6 +200,8 @@ type Settings struct {
 	// Validation, if not nil, is held-out binary data for the monitors.
 	Validation *mat.Dense
 	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
+	// Monitors are computed only when Callback is set, from a random
+	// stream of their own, so they never change the training trajectory.
 	Monitors Monitor
 	// MonitorRows limits the training-data monitors to the first
 	// MonitorRows rows of the data (default: all rows).
@@ -430,6 +433,12 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 	v0, h0 := tr.positive(data, idx)
 	vn, hn := s.Negative(v0, h0)
 	tr.gradient(rows, vn, hn)
+	if m.NoVBias {
+		clear(tr.g.VBias)
+	}
+	if m.NoHBias {
+		clear(tr.g.HBias)
+	}
 	return &tr.g, nil
 }
 
@@ -463,6 +472,9 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 		panic(errNonPositive)
 	}
 	nv, _ := m.check()
+	if data.IsEmpty() {
+		return ErrNoData
+	}
 	n, cols := data.Dims()
 	if cols != nv {
 		panic(mat.ErrShape)

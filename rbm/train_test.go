@@ -332,3 +332,87 @@ func TestTrainGOMAXPROCS(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateRule checks one optimiser step against the documented rule
+// Δ ← μΔ + η(∇ − L2·W − L1·sign W), W ← W + Δ (biases without decay).
+func TestUpdateRule(t *testing.T) {
+	t.Parallel()
+	m := randomModel(3, 2, 1, 1)
+	m.W.Set(0, 0, 0) // sign 0: no L1 term
+	w0, vb0, hb0 := mat.DenseCopyOf(m.W), append([]float64(nil), m.VBias...), append([]float64(nil), m.HBias...)
+	tr := newTrainer(m, 1)
+	r := rand.New(rand.NewPCG(2, 2))
+	fill := func(g *Gradient) {
+		for i := range g.W.RawMatrix().Data {
+			g.W.RawMatrix().Data[i] = r.NormFloat64()
+		}
+		for i := range g.VBias {
+			g.VBias[i] = r.NormFloat64()
+		}
+		for i := range g.HBias {
+			g.HBias[i] = r.NormFloat64()
+		}
+	}
+	fill(&tr.g)
+	fill(&tr.vel)
+	g := Gradient{W: mat.DenseCopyOf(tr.g.W), VBias: append([]float64(nil), tr.g.VBias...), HBias: append([]float64(nil), tr.g.HBias...)}
+	vel := Gradient{W: mat.DenseCopyOf(tr.vel.W), VBias: append([]float64(nil), tr.vel.VBias...), HBias: append([]float64(nil), tr.vel.HBias...)}
+	const lr, mom, l2, l1 = 0.1, 0.9, 0.01, 0.001
+	if !tr.update(lr, mom, l2, l1) {
+		t.Fatal("finite update rejected")
+	}
+	sign := func(x float64) float64 {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 2; j++ {
+			w := w0.At(i, j)
+			d := mom*vel.W.At(i, j) + lr*(g.W.At(i, j)-l2*w-l1*sign(w))
+			if math.Abs(m.W.At(i, j)-(w+d)) > 1e-15 || math.Abs(tr.vel.W.At(i, j)-d) > 1e-15 {
+				t.Errorf("W[%d,%d]: got %v, want %v", i, j, m.W.At(i, j), w+d)
+			}
+		}
+		if d := mom*vel.VBias[i] + lr*g.VBias[i]; math.Abs(m.VBias[i]-(vb0[i]+d)) > 1e-15 {
+			t.Errorf("b[%d]: got %v, want %v", i, m.VBias[i], vb0[i]+d)
+		}
+	}
+	for j := 0; j < 2; j++ {
+		if d := mom*vel.HBias[j] + lr*g.HBias[j]; math.Abs(m.HBias[j]-(hb0[j]+d)) > 1e-15 {
+			t.Errorf("c[%d]: got %v, want %v", j, m.HBias[j], hb0[j]+d)
+		}
+	}
+}
+
+func TestScheduleAndEmptyData(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(100, 12)
+	var epochs []int
+	var rates []float64
+	m := New(8, 2, nil, rand.NewPCG(1, 1))
+	err := Train(m, data, &Settings{Epochs: 4, Schedule: func(e int) float64 { epochs = append(epochs, e); return 0.1 / float64(e) },
+		Monitors: MonitorNone, Callback: func(mon Monitors) error {
+			rates = append(rates, mon.LearningRate)
+			if !math.IsNaN(mon.Train.Recon) {
+				t.Error("MonitorNone computed the reconstruction error")
+			}
+			return nil
+		}}, CD{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(epochs) != 4 || epochs[0] != 1 || epochs[3] != 4 || rates[3] != 0.1/4 {
+		t.Errorf("schedule called for epochs %v, rates %v", epochs, rates)
+	}
+	if m.Hyper.Epochs != 4 || m.Hyper.BatchSize != 100 || m.Hyper.Trainer == "" {
+		t.Errorf("hyper-parameters not recorded: %+v", m.Hyper)
+	}
+	if err := Train(m, &mat.Dense{}, nil, CD{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("empty data: %v", err)
+	}
+}
