@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -333,5 +334,25 @@ func BenchmarkRandomWeightsStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "configs/s")
 		})
+	}
+}
+
+func TestReadingJSON(t *testing.T) {
+	t.Parallel()
+	for _, r := range []Reading{{"a", 2.5, 0.1}, {"b", math.Inf(1), math.Inf(1)}, {"c", 1, math.NaN()}} {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("%+v: %v", r, err)
+		}
+		var got Reading
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		same := func(x, y float64) bool {
+			return x == y || (math.IsNaN(y) && (math.IsNaN(x) || math.IsInf(x, 0)))
+		}
+		if got.Name != r.Name || !same(r.T, got.T) || !same(r.Err, got.Err) {
+			t.Errorf("%s round trip: %+v -> %s -> %+v", r.Name, r, b, got)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/json"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -59,6 +60,43 @@ type Reading struct {
 	Name string  `json:"name"`
 	T    float64 `json:"T"`
 	Err  float64 `json:"err"`
+}
+
+// MarshalJSON writes non-finite T and Err (a reading outside the
+// thermometer's calibrated range) as null, which JSON can represent.
+func (r Reading) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Name string   `json:"name"`
+		T    *float64 `json:"T"`
+		Err  *float64 `json:"err"`
+	}{r.Name, finite(r.T), finite(r.Err)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
+func (r *Reading) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Name string   `json:"name"`
+		T    *float64 `json:"T"`
+		Err  *float64 `json:"err"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	r.Name, r.T, r.Err = v.Name, math.NaN(), math.NaN()
+	if v.T != nil {
+		r.T = *v.T
+	}
+	if v.Err != nil {
+		r.Err = *v.Err
+	}
+	return nil
+}
+
+func finite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
 }
 
 // Readout summarises one step of a flow. Errors are standard errors of the

@@ -115,9 +115,25 @@ func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Cur
 		p := plot.New()
 		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = titles[i], xlabels[i], ylabels[i]
 		for j, c := range cs {
-			xy := make(plotter.XYs, len(c.X))
+			// Non-finite points (a thermometer reading outside its range)
+			// are left out; infinite error bars are drawn as none.
+			var xy plotter.XYs
+			var e plotter.YErrors
 			for k := range c.X {
-				xy[k].X, xy[k].Y = c.X[k], c.Y[k]
+				if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) {
+					continue
+				}
+				xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
+				if c.YErr != nil {
+					ek := c.YErr[k]
+					if math.IsNaN(ek) || math.IsInf(ek, 0) {
+						ek = 0
+					}
+					e = append(e, struct{ Low, High float64 }{ek, ek})
+				}
+			}
+			if len(xy) == 0 {
+				continue
 			}
 			l, pts, err := plotter.NewLinePoints(xy)
 			if err != nil {
@@ -135,10 +151,6 @@ func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Cur
 			}
 			p.Add(l, pts)
 			if c.YErr != nil {
-				e := make(plotter.YErrors, len(c.YErr))
-				for k := range e {
-					e[k].Low, e[k].High = c.YErr[k], c.YErr[k]
-				}
 				eb, err := plotter.NewYErrorBars(struct {
 					plotter.XYs
 					plotter.YErrors

@@ -7,17 +7,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"time"
 
 	"github.com/rgflow/rgflow/internal/fileio"
 )
 
-// WriteJSON atomically writes v as indented JSON.
+// WriteJSON atomically writes v as indented JSON, with NaN and infinite
+// numbers (which JSON cannot represent) written as null.
 func WriteJSON(path string, v any) error {
+	safe := jsonSafe(reflect.ValueOf(v))
 	return fileio.WriteAtomic(path, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return enc.Encode(safe)
 	})
 }
 

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,13 +43,33 @@ func TestFiguresAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	jpath := filepath.Join(dir, "s.json")
-	if err := WriteJSON(jpath, map[string]float64{"x": 1.5}); err != nil {
+	type rec struct {
+		X    float64   `json:"x"`
+		Bad  float64   `json:"bad"`
+		Skip int       `json:"-"`
+		Opt  []float64 `json:"opt,omitempty"`
+		R    flow.Reading
+		P    *float64
+	}
+	if err := WriteJSON(jpath, rec{X: 1.5, Bad: math.Inf(1), Skip: 3, R: flow.Reading{Name: "r", T: math.NaN(), Err: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(jpath)
-	var m map[string]float64
+	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil || m["x"] != 1.5 {
 		t.Fatalf("JSON round trip: %v %v", m, err)
+	}
+	if v, ok := m["bad"]; !ok || v != nil {
+		t.Fatalf("+Inf encoded as %v, want null", v)
+	}
+	if _, ok := m["Skip"]; ok {
+		t.Fatal(`json:"-" field written`)
+	}
+	if _, ok := m["opt"]; ok {
+		t.Fatal("empty omitempty field written")
+	}
+	if r := m["R"].(map[string]any); r["T"] != nil || r["err"] != 1.0 || r["name"] != "r" {
+		t.Fatalf("Reading encoded as %v", r)
 	}
 	var sb strings.Builder
 	p := Progress{W: &sb}

@@ -1,0 +1,255 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/flow"
+	"github.com/rgflow/rgflow/ising"
+	"github.com/rgflow/rgflow/rbm"
+	"github.com/rgflow/rgflow/thermo"
+)
+
+// Src returns the random stream for one named part of an example run,
+// derived from the run's seed so that every part is reproducible on its own.
+func Src(seed uint64, part string) rand.Source {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(part); i++ {
+		h = (h ^ uint64(part[i])) * 1099511628211
+	}
+	return rand.NewPCG(seed, h)
+}
+
+// DataConfig says which labelled Ising data an example uses.
+type DataConfig struct {
+	// Dir, if not empty, loads a dataset saved by examples/dataset instead
+	// of generating one.
+	Dir string
+	// L, PerTemp, Grid and Algorithm are passed to ising.Generate (zero
+	// values mean its defaults).
+	L, PerTemp int
+	Grid       []float64
+	Algorithm  ising.Algorithm
+	// TestFrac is the fraction of each temperature held out for testing.
+	TestFrac float64
+	Seed     uint64
+}
+
+// Data generates (or loads) the dataset and splits it per temperature into
+// training and test parts.
+func Data(c DataConfig, p *Progress) (all, train, test *ising.Dataset, err error) {
+	if c.Dir != "" {
+		all, err = ising.Load(c.Dir)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		p.Printf("loaded %d configurations (L = %d) from %s", len(all.Temps), all.L, c.Dir)
+	} else {
+		s := &ising.DatasetSettings{L: c.L, PerTemp: c.PerTemp, Grid: c.Grid, Algorithm: c.Algorithm}
+		last := -1
+		all, err = ising.Generate(s, Src(c.Seed, "data"), func(done, total int) {
+			if pct := 100 * done / total; pct/20 != last/20 || done == total {
+				last = pct
+				p.Printf("Monte Carlo: %d/%d temperatures", done, total)
+			}
+		})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		all.Seed = c.Seed
+	}
+	frac := c.TestFrac
+	if frac == 0 {
+		frac = 0.2
+	}
+	train, test = all.Split(1-frac, Src(c.Seed, "split"))
+	return all, train, test, nil
+}
+
+// ThermoConfig configures the neural thermometer of an example.
+type ThermoConfig struct {
+	Arch   thermo.Architecture
+	Epochs int
+	Seed   uint64
+}
+
+// Thermometer trains the neural thermometer on train and calibrates it on
+// test.
+func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*thermo.Network, *thermo.Calibration, error) {
+	_, n := train.Configs.Dims()
+	net := thermo.NewNetwork(n, train.Grid, c.Arch, Src(c.Seed, "thermometer"))
+	s := &thermo.TrainSettings{
+		Epochs:             c.Epochs,
+		ValidationFraction: 0.1,
+		Patience:           10,
+		Src:                Src(c.Seed, "thermometer-train"),
+		Progress: func(e thermo.EpochStats) error {
+			if e.Epoch%10 == 0 || e.Epoch == 1 {
+				p.Printf("thermometer epoch %d: loss %.3f, accuracy %.3f, validation accuracy %.3f", e.Epoch, e.Loss, e.Accuracy, e.ValAccuracy)
+			}
+			return nil
+		},
+	}
+	if _, err := thermo.Train(net, train.Configs, train.Labels, s); err != nil {
+		return nil, nil, err
+	}
+	cal, err := thermo.Calibrate(net, test.Configs, test.Labels)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Printf("thermometer: exact class %.3f, within one class %.3f, MAE %.3f on %d test configurations", cal.Exact, cal.WithinOne, cal.MAE, cal.N)
+	return net, cal, nil
+}
+
+// RBMConfig is an RBM training schedule.
+type RBMConfig struct {
+	Nh, Epochs, Batch int
+	// LR is the initial learning rate; if LREnd > 0 the rate decays
+	// geometrically to LREnd at the last epoch.
+	LR, LREnd float64
+	Momentum  float64
+	// PCDChains > 0 trains with persistent chains instead of CD-1.
+	PCDChains int
+	Seed      uint64
+}
+
+// DefaultRBM is the fast schedule the examples use by default: CD-1 with
+// momentum 0.9 and a learning rate decaying from 0.1 to 0.01, which reaches
+// the reference's reconstruction error and fixed point in tens of epochs
+// instead of 8000 (see examples/paper's report).
+func DefaultRBM() RBMConfig {
+	return RBMConfig{Nh: 100, Epochs: 60, Batch: 100, LR: 0.1, LREnd: 0.01, Momentum: 0.9}
+}
+
+// ReferenceRBM is the reference code's schedule: bias-free, CD-1, learning
+// rate 0.01, batch 100, 8000 epochs.
+func ReferenceRBM() RBMConfig {
+	return RBMConfig{Nh: 100, Epochs: 8000, Batch: 100, LR: 0.01}
+}
+
+// TrainRBM trains a bias-free RBM (W ~ N(0, 0.1²)) on data, reporting the
+// reconstruction error on data and valid every tenth epoch. It returns the
+// model and the last epoch's monitors.
+func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm.Monitors, error) {
+	_, nv := data.Dims()
+	m := rbm.New(nv, c.Nh, &rbm.InitSettings{NoBias: true}, Src(c.Seed, "rbm-init"))
+	var last rbm.Monitors
+	s := &rbm.Settings{
+		Epochs:       c.Epochs,
+		BatchSize:    c.Batch,
+		LearningRate: c.LR,
+		Momentum:     c.Momentum,
+		Src:          Src(c.Seed, "rbm-train"),
+		Validation:   valid,
+		Monitors:     rbm.MonitorRecon,
+		Callback: func(mo rbm.Monitors) error {
+			last = mo
+			if mo.Epoch%10 == 0 || mo.Epoch == 1 || mo.Epoch == c.Epochs {
+				p.Printf("RBM epoch %d/%d: learning rate %.4f, reconstruction error %.4f train, %.4f validation", mo.Epoch, c.Epochs, mo.LearningRate, mo.Train.Recon, mo.Valid.Recon)
+			}
+			return nil
+		},
+	}
+	if c.LREnd > 0 && c.Epochs > 1 {
+		s.Schedule = func(epoch int) float64 {
+			return c.LR * math.Pow(c.LREnd/c.LR, float64(epoch-1)/float64(c.Epochs-1))
+		}
+	}
+	var tr rbm.Trainer = rbm.CD{K: 1}
+	if c.PCDChains > 0 {
+		tr = rbm.PCD{Chains: c.PCDChains}
+	}
+	if err := rbm.Train(m, data, s, tr); err != nil {
+		return nil, last, err
+	}
+	return m, last, nil
+}
+
+// Start is a named starting ensemble of a flow.
+type Start struct {
+	Name string
+	V    *mat.Dense
+}
+
+// Starts returns the paper's two starting ensembles of n configurations of
+// nv sites: T = 0 (all up) and T = ∞ (independent fair spins).
+func Starts(n, nv int, seed uint64) []Start {
+	return []Start{
+		{"T = 0", flow.AllUp(n, nv)},
+		{"T = ∞", flow.Random(n, nv, Src(seed, "start-inf"))},
+	}
+}
+
+// Observer returns the readouts the examples use: the classifier (nil to
+// skip it), the lattice energy and the two physical ensemble thermometers
+// calibrated on the labelled data.
+func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) {
+	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L)}
+	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
+		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid)
+		if err != nil {
+			return nil, err
+		}
+		o.Ensembles = append(o.Ensembles, flow.NamedEnsemble{Name: "T from " + obs.String(), Thermometer: e})
+	}
+	return o, nil
+}
+
+// FlowResult is one flow's readouts, fixed point and first and last
+// configurations.
+type FlowResult struct {
+	Flow
+	Fixed       *flow.FixedPoint
+	First, Last *mat.Dense
+}
+
+// RunFlows runs the RBM flow (sampled, or mean-field) from each start for
+// steps steps, each with its own random stream, reading every step out with
+// obs and looking for the fixed point.
+func RunFlows(m *rbm.Model, meanField bool, starts []Start, steps int, obs *flow.Observer, seed uint64, p *Progress) ([]FlowResult, error) {
+	var out []FlowResult
+	for _, st := range starts {
+		g := rbm.NewGibbs(m, &rbm.GibbsSettings{MeanField: meanField}, Src(seed, "flow "+st.Name))
+		r := FlowResult{Flow: Flow{Name: st.Name}, First: mat.DenseCopyOf(st.V)}
+		err := flow.Run(g, st.V, steps, func(n int, v *mat.Dense) error {
+			r.Readouts = append(r.Readouts, obs.Measure(n, v))
+			if n == steps {
+				r.Last = mat.DenseCopyOf(v)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if fp, err := flow.FindFixedPoint(r.Readouts, nil); err == nil {
+			r.Fixed = &fp
+			p.Printf("flow from %s: fixed point after %d steps: %s", st.Name, fp.Step, Describe(fp))
+		} else {
+			last := r.Readouts[len(r.Readouts)-1]
+			p.Printf("flow from %s: no fixed point within %d steps (last |m| = %.3f)", st.Name, steps, last.AbsM)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Describe is a one-line summary of a fixed point.
+func Describe(fp flow.FixedPoint) string {
+	s := fmt.Sprintf("|m|* = %.3f ± %.3f, e* = %.3f ± %.3f", fp.AbsM, fp.AbsMErr, fp.E, fp.EErr)
+	if len(fp.Dist) > 0 {
+		k := 0
+		for i := range fp.Dist {
+			if fp.Dist[i] > fp.Dist[k] {
+				k = i
+			}
+		}
+		s += fmt.Sprintf(", thermometer peak T = %.2f (p = %.2f), ⟨T⟩ = %.2f ± %.2f", fp.Peak, fp.Dist[k], fp.Expect, fp.ExpectErr)
+	}
+	for _, e := range fp.Ensembles {
+		s += fmt.Sprintf(", %s = %.2f ± %.2f", e.Name, e.T, e.Err)
+	}
+	return s
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/rbm"
+	"github.com/rgflow/rgflow/thermo"
+)
+
+// TestSmoke runs the whole pipeline at a tiny size and checks every output.
+func TestSmoke(t *testing.T) {
+	out := t.TempDir()
+	c := config{Out: out, ThermoArch: "small", Chains: 40, Steps: 8, Seed: 3}
+	c.Data.L, c.Data.PerTemp = 6, 24
+	c.Thermo.Epochs = 3
+	c.RBM = pipeline.DefaultRBM()
+	c.RBM.Nh, c.RBM.Epochs = 16, 3
+	if err := run(c, &pipeline.Progress{W: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"flow.png", "flow_observables.png", "summary.json", "report.md", "rbm.npz", "thermometer.npz", "flows.npz"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	if len(s.Flows) != 2 || len(s.Flows[0].Readouts) != c.Steps+1 || s.Data.N != 25*24 {
+		t.Fatalf("summary: %d flows, %d readouts, %d configurations", len(s.Flows), len(s.Flows[0].Readouts), s.Data.N)
+	}
+	m, err := rbm.Load(filepath.Join(out, "rbm.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nv, nh := m.Dims(); nv != 36 || nh != 16 {
+		t.Fatalf("rbm.npz is %d×%d", nv, nh)
+	}
+	if _, err := thermo.Load(filepath.Join(out, "thermometer.npz")); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") {
+		t.Fatal("report.md lacks the figure or the reference numbers")
+	}
+}
+
+func TestBadArch(t *testing.T) {
+	c := config{Out: t.TempDir(), ThermoArch: "huge"}
+	if err := run(c, &pipeline.Progress{W: io.Discard}); err == nil {
+		t.Fatal("unknown architecture accepted")
+	}
+}
