@@ -2,6 +2,7 @@ package thermo
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -10,6 +11,8 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/lattice"
 )
 
 // blocks returns n rows per class of K well-separated synthetic classes on
@@ -267,5 +270,47 @@ func TestProgressAndEarlyStopping(t *testing.T) {
 	}
 	if _, err := Train(net, x, append(y[:399:399], 4), nil); err == nil {
 		t.Error("label out of range accepted")
+	}
+}
+
+// TestSymmetrize checks that the random symmetry maps rows to rows of the
+// same energy and |magnetisation|, as a signed permutation of the sites, and
+// that all eight point-group operations, both signs and all translations
+// occur.
+func TestSymmetrize(t *testing.T) {
+	t.Parallel()
+	const L = 5
+	tr := &trainer{rng: rand.New(rand.NewPCG(1, 2)), side: L, scratch: make([]float64, L*L)}
+	src := rand.New(rand.NewPCG(3, 4))
+	row := make([]float64, L*L)
+	for i := range row {
+		row[i] = float64(2*src.IntN(2) - 1)
+	}
+	toBits := func(s []float64) []float64 {
+		v := make([]float64, len(s))
+		for i, x := range s {
+			v[i] = (x + 1) / 2
+		}
+		return v
+	}
+	e0 := lattice.Bonds(L, toBits(row))
+	m0 := math.Abs(lattice.Spin(toBits(row)))
+	seen := map[string]bool{}
+	for range 2000 {
+		got := slices.Clone(row)
+		tr.symmetrize(got)
+		if e := lattice.Bonds(L, toBits(got)); e != e0 {
+			t.Fatalf("energy %v, want %v", e, e0)
+		}
+		if m := math.Abs(lattice.Spin(toBits(got))); m != m0 {
+			t.Fatalf("|M| %v, want %v", m, m0)
+		}
+		seen[fmt.Sprint(got)] = true
+	}
+	// A generic 5×5 row has 8·25·2 = 400 distinct images; 2000 draws miss
+	// a given one with probability (1 − 1/400)^2000 ≈ 0.7%, so nearly all
+	// (≥ 390) must appear, and never more than 400.
+	if len(seen) < 390 || len(seen) > 400 {
+		t.Errorf("%d distinct images, want ≈ 400", len(seen))
 	}
 }

@@ -26,7 +26,7 @@ func TestIsingThermometer(t *testing.T) {
 		t.Fatal(err)
 	}
 	net := NewNetwork(100, d.grid, Small, rand.NewPCG(1, 1))
-	if _, err := Train(net, d.xtr, d.ytr, &TrainSettings{Epochs: 25, Src: rand.NewPCG(2, 2)}); err != nil {
+	if _, err := Train(net, d.xtr, d.ytr, &TrainSettings{Epochs: 25, Symmetrize: true, Src: rand.NewPCG(2, 2)}); err != nil {
 		t.Fatal(err)
 	}
 	cn, err := Calibrate(net, d.xte, d.yte)

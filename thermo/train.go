@@ -9,6 +9,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/lattice"
 )
 
 // Loss is the training objective of a Network.
@@ -67,6 +69,13 @@ type TrainSettings struct {
 	// Patience, if positive and ValidationFraction is positive, stops
 	// training after Patience epochs without a lower validation loss.
 	Patience int
+	// Symmetrize, if true, replaces each training row, every time it is
+	// used, by its image under a random element of the symmetry group of the
+	// zero-field Ising model on the periodic L×L lattice: a translation, one
+	// of the eight rotations and reflections of the square, and a global
+	// spin flip (8·L²·2 elements). The temperature is invariant under all of
+	// them, so this is free data; it needs Inputs() = L².
+	Symmetrize bool
 	// Src drives the validation split and the shuffling of the rows each
 	// epoch. If it is nil, rand.NewPCG(1, 2) is used.
 	Src rand.Source
@@ -153,7 +162,15 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	useVal := len(val) > 0
 	B := min(set.BatchSize, len(train))
 
-	t := &trainer{net: net, set: &set, grads: make([]float64, len(net.params))}
+	t := &trainer{net: net, set: &set, grads: make([]float64, len(net.params)), rng: rng}
+	if set.Symmetrize {
+		L, ok := lattice.Side(c)
+		if !ok {
+			return res, fmt.Errorf("thermo: Symmetrize needs a square lattice, not %d sites", c)
+		}
+		t.side = L
+		t.scratch = make([]float64, c)
+	}
 	t.gw, t.gb = viewsLike(net, t.grads)
 	t.full = net.newWork(B, true)
 	if rem := len(train) % B; rem != 0 {
@@ -288,6 +305,9 @@ type trainer struct {
 	gw, gb     [][]float64
 	full, tail *work
 	ybuf       []int
+	rng        *rand.Rand
+	side       int       // L if rows are symmetrized, else 0
+	scratch    []float64 // one row
 	m, v       []float64
 	t          int // Adam step count
 }
@@ -299,6 +319,11 @@ func (t *trainer) gradient(ws *work, x *mat.Dense, labels, idx []int) (float64, 
 	net := t.net
 	m := len(idx)
 	ws.load(x, 0, idx, net.sizes[0])
+	if t.side > 0 {
+		for i := 0; i < m; i++ {
+			t.symmetrize(ws.a[0][i*net.sizes[0] : (i+1)*net.sizes[0]])
+		}
+	}
 	y := t.ybuf[:m]
 	for i, r := range idx {
 		y[i] = labels[r]
@@ -348,6 +373,50 @@ func (t *trainer) gradient(ws *work, x *mat.Dense, labels, idx []int) (float64, 
 		}
 	}
 	return loss, correct
+}
+
+// symmetrize maps the spins of one L×L row by a random translation,
+// rotation or reflection and global flip.
+func (t *trainer) symmetrize(row []float64) {
+	L := t.side
+	r := t.rng.Uint64()
+	op := int(r & 7)
+	sign := 1 - 2*float64(r>>3&1)
+	di, dj := int((r>>8)%uint64(L)), int((r>>32)%uint64(L))
+	s := t.scratch
+	copy(s, row)
+	for i := 0; i < L; i++ {
+		for j := 0; j < L; j++ {
+			var a, b int
+			switch op {
+			case 0:
+				a, b = i, j
+			case 1:
+				a, b = j, L-1-i
+			case 2:
+				a, b = L-1-i, L-1-j
+			case 3:
+				a, b = L-1-j, i
+			case 4:
+				a, b = i, L-1-j
+			case 5:
+				a, b = L-1-i, j
+			case 6:
+				a, b = j, i
+			case 7:
+				a, b = L-1-j, L-1-i
+			}
+			a += di
+			if a >= L {
+				a -= L
+			}
+			b += dj
+			if b >= L {
+				b -= L
+			}
+			row[a*L+b] = sign * s[i*L+j]
+		}
+	}
 }
 
 // outputGradient writes ∂loss/∂z of the softmax layer (per row, not yet
