@@ -334,10 +334,18 @@ type Enumeration struct {
 }
 
 // enumTable holds the h-independent integer tables of one lattice size:
-// the bond energy −Σ s_i s_j and the magnetisation Σ s_i of every state.
+// the bond energy −Σ s_i s_j and the magnetisation Σ s_i of every state,
+// and the distinct (bonds, mag) classes with their multiplicities.
 type enumTable struct {
 	bonds []int16
 	mag   []int8
+	class []uint16 // class index of each state
+	cls   []enumClass
+}
+
+type enumClass struct {
+	bonds, mag int
+	count      float64
 }
 
 var enumTables [MaxEnumerateL + 1]struct {
@@ -360,15 +368,26 @@ func enumTableFor(L int) *enumTable {
 				bl = append(bl, bond{k, uint(i*L + (j+1)%L)}, bond{k, uint(((i+1)%L)*L + j)})
 			}
 		}
-		t := enumTable{bonds: make([]int16, ns), mag: make([]int8, ns)}
+		t := enumTable{bonds: make([]int16, ns), mag: make([]int8, ns), class: make([]uint16, ns)}
+		index := map[[2]int]int{}
 		for st := 0; st < ns; st++ {
 			anti := 0
 			for _, b := range bl {
 				anti += int((uint(st)>>b.a ^ uint(st)>>b.b) & 1)
 			}
 			// −Σ s_i s_j = −(parallel − antiparallel) = 2·anti − 2N.
-			t.bonds[st] = int16(2*anti - 2*N)
-			t.mag[st] = int8(2*bits.OnesCount(uint(st)) - N)
+			bo, mg := 2*anti-2*N, 2*bits.OnesCount(uint(st))-N
+			t.bonds[st] = int16(bo)
+			t.mag[st] = int8(mg)
+			key := [2]int{bo, mg}
+			c, ok := index[key]
+			if !ok {
+				c = len(t.cls)
+				index[key] = c
+				t.cls = append(t.cls, enumClass{bonds: bo, mag: mg})
+			}
+			t.cls[c].count++
+			t.class[st] = uint16(c)
 		}
 		e.t = t
 	})
@@ -377,10 +396,11 @@ func enumTableFor(L int) *enumTable {
 
 // Enumerate returns the exact distribution of the L×L periodic Ising model at
 // temperature T and field h by summing over all 2^(L²) states in log-sum-exp
-// form. T = 0 is exact: the probability is uniform over the ground states
-// (states whose energy is within 10⁻¹² (1 + |E_min|) of the minimum), and C
-// and Chi are 0 (Chi is +Inf if the ground states differ in |m|, possible
-// only at special h). T = +Inf gives the uniform distribution and C = Chi = 0.
+// form (grouped by their (energy, magnetisation) class). T = 0 is exact: the
+// probability is uniform over the ground states (states whose energy is
+// within 10⁻¹² (1 + |E_min|) of the minimum), and C and Chi are 0 (Chi is
+// +Inf if the ground states differ in |m|, possible only at special h).
+// T = +Inf gives the uniform distribution and C = Chi = 0.
 // It panics if L < 1, L > MaxEnumerateL, T < 0 or T or h is NaN or infinite.
 func Enumerate(L int, T, h float64) *Enumeration {
 	if L < 1 || L > MaxEnumerateL {
@@ -400,26 +420,27 @@ func Enumerate(L int, T, h float64) *Enumeration {
 		Energy: make([]float64, ns),
 		Mag:    make([]float64, ns),
 	}
+	// Per class: energy and (unnormalised, then per-state) probability.
+	nc := len(tab.cls)
+	ce := make([]float64, nc)
+	cp := make([]float64, nc)
 	emin := math.Inf(1)
-	for st := range ns {
-		m := float64(tab.mag[st])
-		e := float64(tab.bonds[st]) - h*m
-		en.Energy[st] = e
-		en.Mag[st] = m
-		emin = math.Min(emin, e)
+	for c, cl := range tab.cls {
+		ce[c] = float64(cl.bonds) - h*float64(cl.mag)
+		emin = math.Min(emin, ce[c])
 	}
 	switch {
 	case T == 0:
 		tol := 1e-12 * (1 + math.Abs(emin))
-		g := 0
-		for st, e := range en.Energy {
+		var g float64
+		for c, e := range ce {
 			if e-emin <= tol {
-				en.Prob[st] = 1
-				g++
+				cp[c] = 1
+				g += tab.cls[c].count
 			}
 		}
-		for st := range en.Prob {
-			en.Prob[st] /= float64(g)
+		for c := range cp {
+			cp[c] /= g
 		}
 		switch {
 		case emin < 0:
@@ -427,48 +448,48 @@ func Enumerate(L int, T, h float64) *Enumeration {
 		case emin > 0:
 			en.LnZ = math.Inf(-1)
 		default:
-			en.LnZ = math.Log(float64(g)) / nf
+			en.LnZ = math.Log(g) / nf
 		}
 	case math.IsInf(T, 1):
-		p := 1 / float64(ns)
-		for st := range en.Prob {
-			en.Prob[st] = p
+		for c := range cp {
+			cp[c] = 1 / float64(ns)
 		}
 		en.LnZ = math.Ln2
 	default:
 		// Log-sum-exp with the ground energy as the shift.
 		beta := 1 / T
 		var z float64
-		for st, e := range en.Energy {
-			w := math.Exp(-beta * (e - emin))
-			en.Prob[st] = w
-			z += w
+		for c, e := range ce {
+			cp[c] = math.Exp(-beta * (e - emin))
+			z += tab.cls[c].count * cp[c]
 		}
-		for st := range en.Prob {
-			en.Prob[st] /= z
+		for c := range cp {
+			cp[c] /= z
 		}
 		en.LnZ = (-beta*emin + math.Log(z)) / nf
 	}
+	for st := range ns {
+		c := tab.class[st]
+		en.Prob[st] = cp[c]
+		en.Energy[st] = ce[c]
+		en.Mag[st] = float64(tab.mag[st])
+	}
 	// Moments, then variances as Σ p (x − x̄)² (no cancellation).
-	for st, p := range en.Prob {
-		if p == 0 {
-			continue
-		}
-		m := en.Mag[st] / nf
+	for c, cl := range tab.cls {
+		p := cl.count * cp[c]
+		m := float64(cl.mag) / nf
 		m2 := m * m
-		en.E += p * en.Energy[st] / nf
+		en.E += p * ce[c] / nf
 		en.M += p * m
 		en.AbsM += p * math.Abs(m)
 		en.M2 += p * m2
 		en.M4 += p * m2 * m2
 	}
 	var varE, varAbsM float64
-	for st, p := range en.Prob {
-		if p == 0 {
-			continue
-		}
-		de := en.Energy[st]/nf - en.E
-		dm := math.Abs(en.Mag[st]/nf) - en.AbsM
+	for c, cl := range tab.cls {
+		p := cl.count * cp[c]
+		de := ce[c]/nf - en.E
+		dm := math.Abs(float64(cl.mag)/nf) - en.AbsM
 		varE += p * de * de
 		varAbsM += p * dm * dm
 	}
