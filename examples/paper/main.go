@@ -123,6 +123,12 @@ func run(c config, p *pipeline.Progress) error {
 	if err != nil {
 		return err
 	}
-	res := summarize(c, all, test, cal, mon, flows)
+	recon := rbmSummary{
+		ReconTrain:     pipeline.FlowReconError(model, train.Configs, c.Seed),
+		ReconTest:      pipeline.FlowReconError(model, test.Configs, c.Seed),
+		ReconProbTrain: mon.Train.Recon,
+		ReconProbTest:  mon.Valid.Recon,
+	}
+	res := summarize(c, all, test, cal, recon, flows)
 	return write(c.Out, res, flows, p)
 }
