@@ -16,10 +16,10 @@ import (
 // TestSmoke runs the whole pipeline at a tiny size and checks every output.
 func TestSmoke(t *testing.T) {
 	out := t.TempDir()
-	c := config{Out: out, ThermoArch: "small", Chains: 40, Steps: 8, Seed: 3}
+	c := config{Common: pipeline.Defaults(out)}
+	c.Chains, c.Steps, c.Seed = 40, 8, 3
 	c.Data.L, c.Data.PerTemp = 6, 24
 	c.Thermo.Epochs = 3
-	c.RBM = pipeline.DefaultRBM()
 	c.RBM.Nh, c.RBM.Epochs = 16, 3
 	if err := run(c, &pipeline.Progress{W: io.Discard}); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,8 @@ func TestSmoke(t *testing.T) {
 }
 
 func TestBadArch(t *testing.T) {
-	c := config{Out: t.TempDir(), ThermoArch: "huge"}
+	c := config{Common: pipeline.Defaults(t.TempDir())}
+	c.ThermoArch = "huge"
 	if err := run(c, &pipeline.Progress{W: io.Discard}); err == nil {
 		t.Fatal("unknown architecture accepted")
 	}

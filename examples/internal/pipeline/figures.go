@@ -171,6 +171,8 @@ func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Cur
 	return plotutil.SaveTiles([][]*plot.Plot{row}, 5*vg.Inch, 4*vg.Inch, path)
 }
 
+var gray = color.Gray{Y: 120}
+
 func palette(i int) color.Color {
 	cs := []color.Color{
 		color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.RGBA{R: 214, G: 39, B: 40, A: 255},

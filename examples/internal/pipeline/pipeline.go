@@ -269,3 +269,60 @@ func Describe(fp flow.FixedPoint) string {
 	}
 	return s
 }
+
+// Rows returns the configurations of d whose temperature satisfies keep,
+// as a new matrix (nil if none does).
+func Rows(d *ising.Dataset, keep func(T float64) bool) *mat.Dense {
+	var idx []int
+	for i, t := range d.Temps {
+		if keep(t) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	_, c := d.Configs.Dims()
+	out := mat.NewDense(len(idx), c, nil)
+	for k, i := range idx {
+		copy(out.RawRowView(k), d.Configs.RawRowView(i))
+	}
+	return out
+}
+
+// Stack returns the rows of the matrices one after another. It panics with
+// mat.ErrShape if their column counts differ.
+func Stack(ms ...*mat.Dense) *mat.Dense {
+	var out *mat.Dense
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		if out == nil {
+			out = mat.DenseCopyOf(m)
+			continue
+		}
+		var s mat.Dense
+		s.Stack(out, m)
+		out = &s
+	}
+	return out
+}
+
+// FixedPointFigure writes, for each named fixed point, its temperature
+// distribution as one line, with T_c marked.
+func FixedPointFigure(path, title string, names []string, fps []*flow.FixedPoint) error {
+	var cs []Curve
+	top := 0.0
+	for i, fp := range fps {
+		if fp == nil || len(fp.Dist) == 0 {
+			continue
+		}
+		cs = append(cs, Curve{Name: names[i], X: fp.Temps, Y: fp.Dist, YErr: fp.DistErr})
+		for _, d := range fp.Dist {
+			top = math.Max(top, d)
+		}
+	}
+	cs = append(cs, Curve{Name: "exact T_c", X: []float64{Tc, Tc}, Y: []float64{0, 1.05 * top}, Dashed: true, Color: gray})
+	return CurvesFigure(path, []string{title}, []string{"thermometer temperature T"}, []string{"mean softmax probability at the fixed point"}, [][]Curve{cs})
+}
