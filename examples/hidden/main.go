@@ -1,0 +1,143 @@
+// Command hidden runs the RBM flow for several hidden-layer sizes N_h
+// (PAPER.md §6, figure 3): one RBM per N_h, trained on all temperatures, and
+// the flows from T = 0 and T = ∞ read by the same neural thermometer.
+//
+//	go run ./examples/hidden -out out/hidden
+//	go run ./examples/hidden -out out/hidden -nhs 16,36,64,81,100,144,225,400 -epochs 200 -n 2000
+//
+// It writes hidden.png (the fixed-point temperature distribution for each
+// N_h, and the fixed point's readouts against N_h), summary.json and one
+// rbm_NH.npz per size.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/flow"
+)
+
+type config struct {
+	pipeline.Common
+	Sizes []int `json:"hidden_sizes"`
+}
+
+func main() {
+	c := config{Common: pipeline.Defaults("out/hidden")}
+	c.RBM.Epochs = 30
+	c.Chains = 500
+	c.Flags(flag.CommandLine)
+	nhs := flag.String("nhs", "16,36,64,81,100,144,225,400", "comma-separated hidden sizes")
+	flag.Parse()
+	var err error
+	if c.Sizes, err = parseInts(*nhs); err != nil {
+		fmt.Fprintln(os.Stderr, "hidden:", err)
+		os.Exit(2)
+	}
+	if err := run(c, &pipeline.Progress{}); err != nil {
+		fmt.Fprintln(os.Stderr, "hidden:", err)
+		os.Exit(1)
+	}
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad hidden size %q", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// result is one hidden size's outcome.
+type result struct {
+	Nh         int                `json:"nh"`
+	ReconTrain float64            `json:"recon_train"`
+	Fixed      []*flow.FixedPoint `json:"fixed_points"` // from T = 0, from T = ∞ (null: not converged)
+	Last       []flow.Readout     `json:"last_readouts"`
+}
+
+func run(c config, p *pipeline.Progress) error {
+	if len(c.Sizes) == 0 {
+		return fmt.Errorf("no hidden sizes")
+	}
+	pr, err := pipeline.Prepare(&c.Common, p)
+	if err != nil {
+		return err
+	}
+	_, nv := pr.Train.Configs.Dims()
+	var res []result
+	for _, nh := range c.Sizes {
+		rc := c.RBM
+		rc.Nh = nh
+		p.Printf("N_h = %d", nh)
+		m, _, err := pipeline.TrainRBM(pr.Train.Configs, pr.Test.Configs, rc, p)
+		if err != nil {
+			return err
+		}
+		if err := m.Save(filepath.Join(c.Out, fmt.Sprintf("rbm_%d.npz", nh))); err != nil {
+			return err
+		}
+		flows, err := pipeline.RunFlows(m, c.MeanField, pipeline.Starts(c.Chains, nv, c.Seed), c.Steps, pr.Obs, c.Seed, p)
+		if err != nil {
+			return err
+		}
+		r := result{Nh: nh, ReconTrain: pipeline.FlowReconError(m, pr.Train.Configs, c.Seed)}
+		for _, f := range flows {
+			r.Fixed = append(r.Fixed, f.Fixed)
+			r.Last = append(r.Last, f.Readouts[len(f.Readouts)-1])
+		}
+		res = append(res, r)
+	}
+	if err := figure(filepath.Join(c.Out, "hidden.png"), res); err != nil {
+		return err
+	}
+	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), struct {
+		Config  config   `json:"config"`
+		Results []result `json:"results"`
+	}{c, res}); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: hidden.png, summary.json, rbm_*.npz", c.Out)
+	return nil
+}
+
+// figure draws the last-step temperature distribution from T = 0 for each
+// N_h, and the peak, ⟨T⟩ and the |m|-based temperature against N_h for both
+// starts.
+func figure(path string, res []result) error {
+	var dists, peaks, ms []pipeline.Curve
+	for _, r := range res {
+		l := r.Last[0]
+		dists = append(dists, pipeline.Curve{Name: fmt.Sprintf("N_h = %d", r.Nh), X: l.Temps, Y: l.Dist})
+	}
+	for s, name := range []string{"T = 0", "T = ∞"} {
+		var x, pk, ex, exErr, m, mErr []float64
+		for _, r := range res {
+			l := r.Last[s]
+			x = append(x, float64(r.Nh))
+			pk = append(pk, l.Peak)
+			ex, exErr = append(ex, l.Expect), append(exErr, l.ExpectErr)
+			m, mErr = append(m, l.AbsM), append(mErr, l.AbsMErr)
+		}
+		peaks = append(peaks,
+			pipeline.Curve{Name: "peak, from " + name, X: x, Y: pk},
+			pipeline.Curve{Name: "⟨T⟩, from " + name, X: x, Y: ex, YErr: exErr})
+		ms = append(ms, pipeline.Curve{Name: "from " + name, X: x, Y: m, YErr: mErr})
+	}
+	lo, hi := float64(res[0].Nh), float64(res[len(res)-1].Nh)
+	peaks = append(peaks, pipeline.Curve{Name: "exact T_c", X: []float64{lo, hi}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true})
+	return pipeline.CurvesFigure(path,
+		[]string{"last step of the flow from T = 0", "thermometer at the last step", "|m| at the last step"},
+		[]string{"thermometer temperature T", "hidden units N_h", "hidden units N_h"},
+		[]string{"mean softmax probability", "temperature", "⟨|m|⟩"},
+		[][]pipeline.Curve{dists, peaks, ms})
+}
