@@ -296,6 +296,112 @@ func TestEnumerateLimits(t *testing.T) {
 	exactMustPanic(t, "bad row", func() { Enumerate(2, 1, 0).StateIndex(make([]float64, 3)) })
 }
 
+func TestDensityOfStatesVsEnumeration(t *testing.T) {
+	t.Parallel()
+	// Kaufman–Beale polynomial against brute-force counting: identical integers.
+	for _, L := range []int{2, 3, 4} {
+		e1, g1 := bealeDOS(L)
+		e2, g2 := enumDOS(L)
+		if fmt.Sprint(e1, g1) != fmt.Sprint(e2, g2) {
+			t.Errorf("L=%d: Beale %v %v, enumeration %v %v", L, e1, g1, e2, g2)
+		}
+		e3, g3 := DensityOfStatesCounts(L)
+		if fmt.Sprint(e3, g3) != fmt.Sprint(e2, g2) {
+			t.Errorf("L=%d: DensityOfStatesCounts differs", L)
+		}
+	}
+}
+
+func TestDensityOfStatesVsExact(t *testing.T) {
+	t.Parallel()
+	for _, L := range []int{5, 6, 7, 10, 16} {
+		energies, g := DensityOfStatesCounts(L)
+		_, lnG := DensityOfStates(L)
+		N := L * L
+		// Exact low-lying counts (L ≥ 5): 2 ground states; 2N single flips
+		// (ΔE = 8); 4N flipped nearest-neighbour pairs (ΔE = 12).
+		if energies[0] != -2*N || g[0].Int64() != 2 || energies[1] != -2*N+8 ||
+			g[1].Int64() != int64(2*N) || energies[2] != -2*N+12 || g[2].Int64() != int64(4*N) {
+			t.Errorf("L=%d: low levels %v %v", L, energies[:3], g[:3])
+		}
+		// Bipartite lattices (even L): flipping one sublattice maps E → −E.
+		if L%2 == 0 {
+			for i := range g {
+				j := len(g) - 1 - i
+				if energies[i] != -energies[j] || g[i].Cmp(g[j]) != 0 {
+					t.Errorf("L=%d: g(E) not symmetric at E=%d", L, energies[i])
+				}
+			}
+		}
+		for i := range g {
+			if g[i].IsInt64() && math.Abs(lnG[i]-math.Log(float64(g[i].Int64()))) > 1e-12 {
+				t.Errorf("L=%d: lnG[%d] = %v for g = %v", L, i, lnG[i], g[i])
+			}
+		}
+		// ln Z, E and C from the counts against Kaufman's formula in double
+		// precision: log-sum-exp over ≤ 2N+1 levels, rounding ≲ 10⁻¹³ relative.
+		for _, T := range []float64{1, 2, Tc, 3, 5} {
+			lw := make([]float64, len(g))
+			mx := math.Inf(-1)
+			for i, e := range energies {
+				lw[i] = lnG[i] - float64(e)/T
+				mx = math.Max(mx, lw[i])
+			}
+			var z, e1 float64
+			for i, e := range energies {
+				p := math.Exp(lw[i] - mx)
+				z += p
+				e1 += p * float64(e)
+			}
+			e1 /= z
+			var v float64
+			for i, e := range energies {
+				d := float64(e) - e1
+				v += math.Exp(lw[i]-mx) / z * d * d
+			}
+			x := Exact(L, T)
+			nf := float64(N)
+			if d := (mx+math.Log(z))/nf - x.LnZ; math.Abs(d) > 1e-12 {
+				t.Errorf("L=%d T=%v: lnZ/N from DOS off by %v", L, T, d)
+			}
+			if d := e1/nf - x.E; math.Abs(d) > 1e-10 {
+				t.Errorf("L=%d T=%v: E from DOS off by %v", L, T, d)
+			}
+			if d := v/(nf*T*T) - x.C; math.Abs(d) > 1e-9 {
+				t.Errorf("L=%d T=%v: C from DOS off by %v", L, T, d)
+			}
+		}
+	}
+	exactMustPanic(t, "L=0", func() { DensityOfStates(0) })
+	exactMustPanic(t, "L too large", func() { DensityOfStates(MaxDensityOfStatesL + 1) })
+}
+
+func BenchmarkDensityOfStates(b *testing.B) {
+	for _, L := range []int{10, 16} {
+		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				DensityOfStates(L)
+			}
+		})
+	}
+}
+
+func ExampleDensityOfStates() {
+	// The number of states of each energy on the 3×3 periodic lattice.
+	energies, lnG := DensityOfStates(3)
+	for i, e := range energies {
+		fmt.Printf("E = %3d: g = %.0f\n", e, math.Exp(lnG[i]))
+	}
+	// Output:
+	// E = -18: g = 2
+	// E = -10: g = 18
+	// E =  -6: g = 48
+	// E =  -2: g = 198
+	// E =   2: g = 144
+	// E =   6: g = 102
+}
+
 func exactMustPanic(t *testing.T, name string, f func()) {
 	t.Helper()
 	defer func() {
