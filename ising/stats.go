@@ -274,7 +274,8 @@ type Summary struct {
 // TauInt(e) and TauInt(absM), so each bin spans many correlation times; if
 // that leaves fewer than 20 bins, 20 bins are used (or one per sample if
 // there are fewer than 20 samples) and the errors may be underestimated.
-// The values are the jackknife's bias-corrected estimates.
+// ⟨e⟩ and ⟨|m|⟩ are the sample means; c, χ and U are the jackknife's
+// bias-corrected estimates.
 //
 // At T = 0 and T = +Inf, c and χ are 0 with error 0 (their fluctuations are
 // multiplied by 1/T² → ∞ or divided by ∞: at T = 0 the exact ensemble has no
@@ -335,8 +336,11 @@ func Summarize(e, absM []float64, T float64, N int) Summary {
 		m4[i] = m2[i] * m2[i]
 	}
 	Nf := float64(N)
-	s.E, s.EErr = Jackknife(nb, func(v []float64) float64 { return e0 + v[0] }, de)
-	s.AbsM, s.AbsMErr = Jackknife(nb, func(v []float64) float64 { return m0 + v[0] }, dm)
+	// The means are the plain sample means (the jackknife's bias correction
+	// of a linear function only adds rounding); their errors are jackknifed.
+	_, s.EErr = Jackknife(nb, func(v []float64) float64 { return v[0] }, de)
+	_, s.AbsMErr = Jackknife(nb, func(v []float64) float64 { return v[0] }, dm)
+	s.E, s.AbsM = e0, m0
 	if T > 0 && !math.IsInf(T, 1) {
 		s.C, s.CErr = Jackknife(nb, func(v []float64) float64 { return Nf * (v[1] - v[0]*v[0]) / (T * T) }, de, de2)
 		s.Chi, s.ChiErr = Jackknife(nb, func(v []float64) float64 { return Nf * (v[1] - v[0]*v[0]) / T }, dm, dm2)
