@@ -89,6 +89,28 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 	return b, nil
 }
 
+// EnergyBayesFromDOS returns the energy posterior on an L×L lattice from a
+// known density of states: ln g at the energy levels (−Σ s_i s_j, strictly
+// ascending; an additive constant in lnG does not matter), for example the
+// exact one from enumeration or from the finite-lattice partition function.
+// Levels with g = 0 must be left out. It panics as NewNetwork does for a bad
+// grid and returns an error for L < 2 or invalid levels.
+func EnergyBayesFromDOS(L int, grid, levels, lnG []float64) (*EnergyBayes, error) {
+	checkGrid(grid)
+	if L < 2 || len(levels) == 0 || len(levels) != len(lnG) {
+		return nil, errors.New("thermo: invalid density of states")
+	}
+	for m, e := range levels {
+		if math.IsNaN(e) || math.IsInf(e, 0) || math.IsNaN(lnG[m]) || math.IsInf(lnG[m], 0) || (m > 0 && !(e > levels[m-1])) {
+			return nil, errors.New("thermo: invalid density of states")
+		}
+	}
+	b := &EnergyBayes{grid: slices.Clone(grid), side: L, levels: slices.Clone(levels),
+		lnG: slices.Clone(lnG), lnZ: make([]float64, len(grid)), buf: make([]float64, len(grid))}
+	b.updateZ(make([]float64, len(levels)))
+	return b, nil
+}
+
 // solve iterates the multi-histogram equations
 //
 //	g(E_m) = H_m / Σ_k N_k e^{−E_m/T_k} / Z_k,  Z_k = Σ_m g(E_m) e^{−E_m/T_k}

@@ -230,3 +230,50 @@ func meanStd(s, s2, n float64) (float64, float64) {
 	v := (s2 - n*mean*mean) / (n - 1)
 	return mean, math.Sqrt(max(v, 0))
 }
+
+// ArgmaxWindow returns, for each row of p, the class k that maximises the
+// probability Σ_{|j−k| ≤ halfWidth} p_j of lying within halfWidth classes of
+// the truth (the lowest of ties), written to dst as ArgmaxClass does. With
+// the exact posterior this is the Bayes decision for the within-halfWidth
+// accuracy, as the plain argmax (halfWidth 0) is for the exact-class
+// accuracy. It panics if halfWidth is negative.
+func ArgmaxWindow(dst []int, p *mat.Dense, halfWidth int) []int {
+	if halfWidth < 0 {
+		panic("thermo: negative window")
+	}
+	r, K := p.Dims()
+	if cap(dst) < r {
+		dst = make([]int, r)
+	}
+	dst = dst[:r]
+	for i := range dst {
+		row := p.RawRowView(i)
+		best, bestSum := 0, math.Inf(-1)
+		for k := 0; k < K; k++ {
+			var s float64
+			for j := max(0, k-halfWidth); j <= min(K-1, k+halfWidth); j++ {
+				s += row[j]
+			}
+			if s > bestSum {
+				best, bestSum = k, s
+			}
+		}
+		dst[i] = best
+	}
+	return dst
+}
+
+// WithinAccuracy returns the fraction of rows whose class cls[i] lies within
+// halfWidth of labels[i]. It panics if the lengths differ.
+func WithinAccuracy(cls, labels []int, halfWidth int) float64 {
+	if len(cls) != len(labels) {
+		panic(mat.ErrShape)
+	}
+	n := 0
+	for i, c := range cls {
+		if c >= labels[i]-halfWidth && c <= labels[i]+halfWidth {
+			n++
+		}
+	}
+	return float64(n) / float64(len(cls))
+}

@@ -79,6 +79,18 @@ func TestReadoutsAndCalibration(t *testing.T) {
 		t.Error("label out of range accepted")
 	}
 	mustPanic(t, "argmax shape", func() { Argmax(nil, p, grid[:2]) })
+	// Windows of one class either side: row 1 sums to (0.4, 1, 0.9), so
+	// class 1; row 3 (0.5, 1, 0.5) → 1; row 0 (0.9, 1, 0.3) → 1.
+	w := ArgmaxWindow(nil, p, 1)
+	if !slices.Equal(w, []int{1, 1, 1, 1}) {
+		t.Errorf("ArgmaxWindow = %v", w)
+	}
+	if got := WithinAccuracy(w, labels, 1); got != 1 {
+		t.Errorf("WithinAccuracy = %v", got)
+	}
+	if got := WithinAccuracy(ArgmaxWindow(nil, p, 0), labels, 0); got != c.Exact {
+		t.Errorf("window 0 accuracy %v, exact %v", got, c.Exact)
+	}
 }
 
 func TestSaveLoad(t *testing.T) {
