@@ -25,7 +25,8 @@
 // # Randomness and parallelism
 //
 // Every random operation takes a math/rand/v2 rand.Source. Work on a batch
-// is split into fixed blocks of 64 rows; each call draws one seed per block
+// is split into blocks of at most 64 rows (a function of the batch size
+// only); each call draws one seed per block
 // from the source, and each block runs a fast generator (wyrand) of its
 // own, so the same seed gives the same bits for any GOMAXPROCS. Matrix
 // products use gonum's BLAS; the inner loops (products, sigmoid, Bernoulli

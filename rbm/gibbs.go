@@ -139,7 +139,7 @@ func NewGibbs(m *Model, s *GibbsSettings, src rand.Source) *Gibbs {
 // have v's shape, and v must have Nv columns, or Step panics with
 // mat.ErrShape.
 //
-// Each call draws one seed per block of 64 rows from the sampler's source,
+// Each call draws one seed per block of at most 64 rows from the source,
 // and each block runs with its own generator, so the result does not
 // depend on GOMAXPROCS. After the first call with a given number of rows,
 // Step does not allocate.

@@ -80,10 +80,13 @@ func (p *parFor) do(t task, n int) {
 // blocks returns the number of blockRows-row blocks covering n rows.
 func blocks(n int) int { return (n + blockRows - 1) / blockRows }
 
-// blockRange returns the row range of block b of n rows.
+// blockRange returns the row range of block b of n rows. The n rows are
+// split as evenly as possible into blocks(n) blocks of at most blockRows
+// rows, so that, say, a batch of 100 is two blocks of 50; the split depends
+// only on n, never on GOMAXPROCS.
 func blockRange(b, n int) (lo, hi int) {
-	lo = b * blockRows
-	return lo, min(lo+blockRows, n)
+	nb := blocks(n)
+	return b * n / nb, (b + 1) * n / nb
 }
 
 // funcTask adapts a closure to task for code paths that are not hot.
