@@ -108,67 +108,93 @@ type Curve struct {
 	Color      color.Color
 }
 
+// Panel is one plot of curves in a figure.
+type Panel struct {
+	Title, XLabel, YLabel string
+	Curves                []Curve
+}
+
 // CurvesFigure writes one panel per (title, curves) pair, side by side.
 func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Curve) error {
-	var row []*plot.Plot
-	for i, cs := range panels {
-		p := plot.New()
-		p.Title.Text, p.X.Label.Text, p.Y.Label.Text = titles[i], xlabels[i], ylabels[i]
-		for j, c := range cs {
-			// Non-finite points (a thermometer reading outside its range)
-			// are left out; infinite error bars are drawn as none.
-			var xy plotter.XYs
-			var e plotter.YErrors
-			for k := range c.X {
-				if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) {
-					continue
-				}
-				xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
-				if c.YErr != nil {
-					ek := c.YErr[k]
-					if math.IsNaN(ek) || math.IsInf(ek, 0) {
-						ek = 0
-					}
-					e = append(e, struct{ Low, High float64 }{ek, ek})
-				}
-			}
-			if len(xy) == 0 {
+	ps := make([]Panel, len(panels))
+	for i := range panels {
+		ps[i] = Panel{titles[i], xlabels[i], ylabels[i], panels[i]}
+	}
+	return PanelsFigure(path, ps, len(ps))
+}
+
+// PanelsFigure writes the panels in a grid of the given number of columns.
+func PanelsFigure(path string, panels []Panel, cols int) error {
+	var rows [][]*plot.Plot
+	for i, pn := range panels {
+		p, err := panelPlot(pn)
+		if err != nil {
+			return err
+		}
+		if i%cols == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], p)
+	}
+	return plotutil.SaveTiles(rows, 5*vg.Inch, 4*vg.Inch, path)
+}
+
+func panelPlot(pn Panel) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = pn.Title, pn.XLabel, pn.YLabel
+	for j, c := range pn.Curves {
+		// Non-finite points (a thermometer reading outside its range)
+		// are left out; infinite error bars are drawn as none.
+		var xy plotter.XYs
+		var e plotter.YErrors
+		for k := range c.X {
+			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) {
 				continue
 			}
-			l, pts, err := plotter.NewLinePoints(xy)
-			if err != nil {
-				return err
-			}
-			col := c.Color
-			if col == nil {
-				col = palette(j)
-			}
-			l.Color, pts.Color = col, col
-			pts.Radius = vg.Points(1.5)
-			if c.Dashed {
-				l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
-				pts.Radius = 0
-			}
-			p.Add(l, pts)
+			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
 			if c.YErr != nil {
-				eb, err := plotter.NewYErrorBars(struct {
-					plotter.XYs
-					plotter.YErrors
-				}{xy, e})
-				if err != nil {
-					return err
+				ek := c.YErr[k]
+				if math.IsNaN(ek) || math.IsInf(ek, 0) {
+					ek = 0
 				}
-				eb.Color = col
-				p.Add(eb)
-			}
-			if c.Name != "" {
-				p.Legend.Add(c.Name, l)
+				e = append(e, struct{ Low, High float64 }{ek, ek})
 			}
 		}
-		p.Legend.Top = true
-		row = append(row, p)
+		if len(xy) == 0 {
+			continue
+		}
+		l, pts, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return nil, err
+		}
+		col := c.Color
+		if col == nil {
+			col = palette(j)
+		}
+		l.Color, pts.Color = col, col
+		pts.Radius = vg.Points(1.5)
+		if c.Dashed {
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+			pts.Radius = 0
+		}
+		p.Add(l, pts)
+		if c.YErr != nil {
+			eb, err := plotter.NewYErrorBars(struct {
+				plotter.XYs
+				plotter.YErrors
+			}{xy, e})
+			if err != nil {
+				return nil, err
+			}
+			eb.Color = col
+			p.Add(eb)
+		}
+		if c.Name != "" {
+			p.Legend.Add(c.Name, l)
+		}
 	}
-	return plotutil.SaveTiles([][]*plot.Plot{row}, 5*vg.Inch, 4*vg.Inch, path)
+	p.Legend.Top = true
+	return p, nil
 }
 
 var gray = color.Gray{Y: 120}

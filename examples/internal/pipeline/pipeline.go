@@ -137,6 +137,7 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 	_, nv := data.Dims()
 	m := rbm.New(nv, c.Nh, &rbm.InitSettings{NoBias: true}, Src(c.Seed, "rbm-init"))
 	var last rbm.Monitors
+	every := max(1, c.Epochs/6)
 	s := &rbm.Settings{
 		Epochs:       c.Epochs,
 		BatchSize:    c.Batch,
@@ -147,7 +148,7 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 		Monitors:     rbm.MonitorRecon,
 		Callback: func(mo rbm.Monitors) error {
 			last = mo
-			if mo.Epoch%10 == 0 || mo.Epoch == 1 || mo.Epoch == c.Epochs {
+			if mo.Epoch%every == 0 || mo.Epoch == 1 || mo.Epoch == c.Epochs {
 				p.Printf("RBM epoch %d/%d: learning rate %.4f, reconstruction error %.4f train, %.4f validation", mo.Epoch, c.Epochs, mo.LearningRate, mo.Train.Recon, mo.Valid.Recon)
 			}
 			return nil

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+)
+
+func TestSmoke(t *testing.T) {
+	out := t.TempDir()
+	c := config{Common: pipeline.Defaults(out)}
+	c.Chains, c.Steps, c.Seed = 30, 6, 2
+	c.Data.L, c.Data.PerTemp = 6, 20
+	c.Thermo.Epochs, c.RBM.Epochs, c.RBM.Nh = 2, 1, 9
+	if err := run(c, &pipeline.Progress{W: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"trainsets.png", "magnetization.png", "summary.json", "rbm_all.npz", "rbm_meanfield.npz", "rbm_zero-inf.npz"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	var s struct {
+		Results []result `json:"results"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil || len(s.Results) != 6 {
+		t.Fatalf("summary.json: %+v, %v", s, err)
+	}
+	// Equal numbers of updates: the T = 0 set (16 training rows of 400)
+	// is passed over 25 times as often as all T.
+	for _, r := range s.Results {
+		if r.Key == "zero" && (r.Rows != 16 || r.Epochs != 25) {
+			t.Errorf("T = 0 set: %d rows, %d epochs; want 16, 25", r.Rows, r.Epochs)
+		}
+		if r.Key == "zero-inf" && r.Rows != 32 {
+			t.Errorf("T = 0 and ∞ set: %d rows, want 32", r.Rows)
+		}
+	}
+}
