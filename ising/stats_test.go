@@ -308,14 +308,21 @@ func TestCorrelationsEnumeration(t *testing.T) {
 			// Exact ⟨s_0 s_(di,dj)⟩ and structure factors, summed directly.
 			g0 := make([]float64, N)
 			var sk0, skx, sky float64
+			px := make([]complex128, N)
+			py := make([]complex128, N)
+			for i := range N {
+				px[i] = cmplx.Exp(complex(0, 2*math.Pi*float64(i%L)/float64(L)))
+				py[i] = cmplx.Exp(complex(0, 2*math.Pi*float64(i/L)/float64(L)))
+			}
 			for k, p := range en.Prob {
 				s := func(i int) float64 { return float64(2*(k>>i&1) - 1) }
 				var z0, zx, zy complex128
 				for i := range N {
-					g0[i] += p * s(0) * s(i)
-					z0 += complex(s(i), 0)
-					zx += complex(s(i), 0) * cmplx.Exp(complex(0, 2*math.Pi*float64(i%L)/float64(L)))
-					zy += complex(s(i), 0) * cmplx.Exp(complex(0, 2*math.Pi*float64(i/L)/float64(L)))
+					si := s(i)
+					g0[i] += p * s(0) * si
+					z0 += complex(si, 0)
+					zx += complex(si, 0) * px[i]
+					zy += complex(si, 0) * py[i]
 				}
 				sk0 += p * real(z0*cmplx.Conj(z0)) / float64(N)
 				skx += p * real(zx*cmplx.Conj(zx)) / float64(N)
