@@ -18,13 +18,31 @@
 // probabilities into temperatures, and [Calibrate] measures a thermometer on
 // labelled data. An ensemble thermometer satisfies [EnsembleThermometer].
 //
+// # The neural thermometer
+//
+// [NewNetwork] builds a fully connected network ([Reference]: N → 512 → 256
+// → 64 → K, tanh, as in the reference code; [Small]: N → 64 → K) and [Train]
+// fits it by mini-batch Adam or SGD with momentum on the categorical (or the
+// reference code's binary) cross-entropy, with L2, seeded shuffling, early
+// stopping on a stratified validation split, a per-epoch callback, and
+// ErrDiverged on NaN/Inf. Forward and backward passes are batched matrix
+// products; a training step allocates nothing. TrainSettings.Symmetrize
+// augments every training row by a random symmetry of the zero-field model
+// (translation, rotation or reflection, global spin flip): at L = 10 it brings
+// the small network from ≈ 0.39 to ≈ 0.43 within-one-class accuracy, against
+// the Bayes thermometer's 0.44.
+//
 // At zero field a configuration's energy is a sufficient statistic for T:
 // P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior over the classes depends on σ
 // only through E. [EnergyBayes] is that posterior with the density of states
 // estimated from labelled data by multi-histogram reweighting (Ferrenberg and
 // Swendsen 1989; Shirts and Chodera 2008), and so is the best any
 // single-configuration thermometer can do: it is the yardstick for the
-// neural one. Its existence answers the criticism of Veiga and Vicente
+// neural one. [EnergyBayesFromDOS] builds it from a known (for example
+// exact) density of states instead. The argmax of its posterior is the Bayes
+// decision for the exact-class accuracy; [ArgmaxWindow] gives the Bayes
+// decision for the within-one-class accuracy, whose accuracy is that metric's
+// limit. The physical thermometers answer the criticism of Veiga and Vicente
 // (arXiv:2006.10176) that a neural thermometer reads "near T_c" for almost
 // anything: the physical thermometers here read the same data without any
 // learned features.

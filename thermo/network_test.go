@@ -314,3 +314,36 @@ func TestSymmetrize(t *testing.T) {
 		t.Errorf("%d distinct images, want ≈ 400", len(seen))
 	}
 }
+
+// TestNoAllocations guards the hot loops: a training step and inference
+// on batches small enough for gonum's serial matrix kernels allocate
+// nothing once their buffers exist.
+func TestNoAllocations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := blocks(4, 8, rng)
+	net := NewNetwork(16, []float64{1, 2, 3, 4}, Architecture{Hidden: []int{32, 16}}, rand.NewPCG(3, 4))
+	for _, opt := range []Optimizer{Adam, SGD} {
+		set := &TrainSettings{Optimizer: opt, Momentum: 0.5, LearningRate: 1e-3, L2: 1e-4, Symmetrize: true}
+		tr := &trainer{net: net, set: set, grads: make([]float64, len(net.params)), ybuf: make([]int, 32),
+			rng: rng, side: 4, scratch: make([]float64, 16),
+			m: make([]float64, len(net.params)), v: make([]float64, len(net.params))}
+		tr.gw, tr.gb = viewsLike(net, tr.grads)
+		ws := net.newWork(32, true)
+		idx := allRows(32)
+		if a := testing.AllocsPerRun(20, func() { tr.gradient(ws, x, y, idx); tr.update() }); a != 0 {
+			t.Errorf("%v: training step allocates %v times", opt, a)
+		}
+	}
+	p := mat.NewDense(32, 4, nil)
+	if a := testing.AllocsPerRun(20, func() { net.Probabilities(p, x) }); a != 0 {
+		t.Errorf("Probabilities allocates %v times", a)
+	}
+}
+
+func allRows(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i
+	}
+	return r
+}
