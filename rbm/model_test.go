@@ -164,3 +164,33 @@ func TestReconstructionError(t *testing.T) {
 		t.Errorf("reconstruction error %v, want 0.25", e)
 	}
 }
+
+func TestReconstructionErrors(t *testing.T) {
+	t.Parallel()
+	m := randomModel(30, 20, 0.5, 4)
+	const n = 2000
+	v := gibbsInput(n, 30)
+	var r mat.Dense
+	m.Reconstruct(&r, v, rand.NewPCG(7, 7)) // the same hidden sample as below
+	prob, sampled := m.ReconstructionErrors(v, rand.NewPCG(7, 7))
+	var sp, pq float64
+	for i := 0; i < n; i++ {
+		for j, p := range r.RawRowView(i) {
+			d := v.At(i, j) - p
+			sp += d * d
+			pq += p * (1 - p)
+		}
+	}
+	cells := float64(n * 30)
+	if math.Abs(prob-sp/cells) > 1e-15 {
+		t.Errorf("prob error %v, want %v", prob, sp/cells)
+	}
+	// Given h, E[(v − v₁)²] = (v − p)² + p(1 − p) for sampled v₁; each
+	// cell is a Bernoulli with variance ≤ 1/4, so the mean over 60 000
+	// cells has sd ≤ 1/(2√60000) ≈ 0.002: allow 5 sd.
+	want := (sp + pq) / cells
+	if math.Abs(sampled-want) > 5/(2*math.Sqrt(cells)) {
+		t.Errorf("sampled error %v, want %v ± %v", sampled, want, 5/(2*math.Sqrt(cells)))
+	}
+	t.Logf("reconstruction error: prob %.4f, sampled %.4f (expected %.4f)", prob, sampled, want)
+}

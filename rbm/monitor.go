@@ -14,8 +14,9 @@ import (
 type Monitor uint
 
 const (
-	// MonitorRecon is the reconstruction error mean((v − v₁)²), the
-	// paper's number (see Model.ReconstructionError).
+	// MonitorRecon is the reconstruction error mean((v − v₁)²), both with
+	// v₁ = p(v=1|h) (Stats.Recon) and with v₁ sampled (Stats.ReconSampled,
+	// the paper's number); see Model.ReconstructionErrors.
 	MonitorRecon Monitor = 1 << iota
 	// MonitorPLL is the stochastic pseudo-log-likelihood: one random site
 	// per sample, scaled by Nv.
@@ -56,14 +57,15 @@ type Monitors struct {
 
 // Stats are the per-data-set monitors, each averaged over samples.
 type Stats struct {
-	Recon      float64 // mean((v − v₁)²) per cell
-	PLL        float64 // stochastic pseudo-log-likelihood per sample
-	PLLAll     float64 // all-sites pseudo-log-likelihood per sample
-	FreeEnergy float64 // mean F(v)
-	LogLik     float64 // mean log p(v) = −F(v) − log Z
+	Recon        float64 // mean((v − v₁)²) per cell, v₁ = p(v=1|h)
+	ReconSampled float64 // mean((v − v₁)²) per cell, v₁ ~ p(v|h): the paper's number
+	PLL          float64 // stochastic pseudo-log-likelihood per sample
+	PLLAll       float64 // all-sites pseudo-log-likelihood per sample
+	FreeEnergy   float64 // mean F(v)
+	LogLik       float64 // mean log p(v) = −F(v) − log Z
 }
 
-func nanStats() Stats { n := math.NaN(); return Stats{n, n, n, n, n} }
+func nanStats() Stats { n := math.NaN(); return Stats{n, n, n, n, n, n} }
 
 type monitorState struct {
 	m     *Model
@@ -98,7 +100,7 @@ func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 	}
 	stats := func(st *Stats, d *mat.Dense) {
 		if flags&MonitorRecon != 0 {
-			st.Recon = m.ReconstructionError(d, src)
+			st.Recon, st.ReconSampled = m.ReconstructionErrors(d, src)
 		}
 		if flags&MonitorPLL != 0 {
 			st.PLL = PseudoLogLikelihood(m, d, src)

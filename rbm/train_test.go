@@ -238,6 +238,10 @@ func TestMonitors(t *testing.T) {
 		if !(st.Recon > 0 && st.Recon < 0.2) {
 			t.Errorf("reconstruction error %v", st.Recon)
 		}
+		// Sampling v₁ adds the Bernoulli variance p(1 − p) > 0 per cell.
+		if !(st.ReconSampled > st.Recon && st.ReconSampled < 0.5) {
+			t.Errorf("sampled reconstruction error %v (smooth %v)", st.ReconSampled, st.Recon)
+		}
 	}
 	t.Logf("epoch 30: recon %.4f/%.4f, PLL %.4f/%.4f, LL %.4f/%.4f, F gap %.4f", last.Train.Recon, last.Valid.Recon,
 		last.Train.PLLAll, last.Valid.PLLAll, last.Train.LogLik, last.Valid.LogLik, last.FreeEnergyGap)
