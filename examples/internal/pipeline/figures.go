@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -51,7 +52,7 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 			return fmt.Errorf("pipeline: flow %q has no temperature distribution", f.Name)
 		}
 		lines := plot.New()
-		lines.Title.Text = "temperature distribution along the flow from " + f.Name
+		lines.Title.Text = label("temperature distribution along the flow from " + f.Name)
 		lines.X.Label.Text = "thermometer temperature T"
 		lines.Y.Label.Text = "mean softmax probability"
 		var keep []flow.Readout
@@ -83,7 +84,7 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 		lines.Add(tc)
 		lines.Legend.Add("exact T_c", tc)
 		heat := plot.New()
-		heat.Title.Text = "from " + f.Name + ": probability (colour) by step"
+		heat.Title.Text = label("from " + f.Name + ": probability (colour) by step")
 		heat.X.Label.Text = "thermometer temperature T"
 		heat.Y.Label.Text = "flow step"
 		heat.Add(plotter.NewHeatMap(distGrid{f.Readouts}, moreland.SmoothBlueRed().Palette(64)))
@@ -99,6 +100,12 @@ func vline(x, top float64) *plotter.Line {
 	l.Color = color.Gray{Y: 120}
 	return l
 }
+
+// glyphs replaces characters the plot fonts lack with plain ones.
+var glyphs = strings.NewReplacer("⟨", "<", "⟩", ">", "₀", "0", "₁", "1", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "²", "^2")
+
+// label returns s with the characters the plot fonts lack replaced.
+func label(s string) string { return glyphs.Replace(s) }
 
 // Curve is a labelled series with optional y errors, for ObservableFigure.
 type Curve struct {
@@ -141,7 +148,7 @@ func PanelsFigure(path string, panels []Panel, cols int) error {
 
 func panelPlot(pn Panel) (*plot.Plot, error) {
 	p := plot.New()
-	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = pn.Title, pn.XLabel, pn.YLabel
+	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = label(pn.Title), label(pn.XLabel), label(pn.YLabel)
 	for j, c := range pn.Curves {
 		// Non-finite points (a thermometer reading outside its range)
 		// are left out; infinite error bars are drawn as none.
@@ -190,7 +197,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			p.Add(eb)
 		}
 		if c.Name != "" {
-			p.Legend.Add(c.Name, l)
+			p.Legend.Add(label(c.Name), l)
 		}
 	}
 	p.Legend.Top = true
@@ -212,7 +219,7 @@ func palette(i int) color.Color {
 // HeatMapFigure writes a matrix as a heat map PNG (row 0 on top).
 func HeatMapFigure(path, title string, m mat.Matrix) error {
 	p := plot.New()
-	p.Title.Text = title
+	p.Title.Text = label(title)
 	p.Add(plotter.NewHeatMap(plotutil.Grid{M: m}, moreland.SmoothBlueRed().Palette(64)))
 	return plotutil.SavePNG(p, 5*vg.Inch, 5*vg.Inch, path)
 }

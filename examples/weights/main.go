@@ -1,0 +1,300 @@
+// Command weights explains the RBM flow from the trained weights (PAPER.md
+// §5 and §6, figure 6): the coupling matrix W Wᵀ, its spectrum, the singular
+// values of W, receptive fields, the histogram of W, and the coupling
+// averaged over site pairs at the same lattice distance beside the Ising
+// spin correlation ⟨s₀s_r⟩ at several temperatures.
+//
+//	go run ./examples/weights -out out/weights                      # trains the default RBM
+//	go run ./examples/weights -out out/weights -rbm out/paper/rbm.npz
+//
+// It writes wwt.png, spectrum.png, receptive_fields.png, histogram.png,
+// couplings.png and summary.json (spectra, profiles, the correlation length
+// of each temperature and the temperature whose correlation profile the
+// couplings match best).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/internal/plotutil"
+	"github.com/rgflow/rgflow/ising"
+	"github.com/rgflow/rgflow/rbm"
+)
+
+type config struct {
+	Out     string              `json:"-"`
+	Model   string              `json:"model"`
+	Data    pipeline.DataConfig `json:"data"`
+	RBM     pipeline.RBMConfig  `json:"rbm"`
+	Fields  int                 `json:"receptive_fields"`
+	Compare []float64           `json:"compare_T"`
+	Seed    uint64              `json:"seed"`
+}
+
+func main() {
+	c := config{Out: "out/weights", RBM: pipeline.DefaultRBM(), Fields: 16, Seed: 1,
+		Compare: []float64{1.5, 2.0, 2.25, 2.5, 3.0, 4.0}}
+	c.Data.L, c.Data.PerTemp = 10, 1000
+	flag.StringVar(&c.Out, "out", c.Out, "output directory")
+	flag.StringVar(&c.Model, "rbm", "", "analyse this saved RBM (.npz) instead of training one")
+	flag.StringVar(&c.Data.Dir, "data", "", "load the dataset from this directory instead of generating it")
+	flag.IntVar(&c.Data.L, "L", c.Data.L, "lattice side")
+	flag.IntVar(&c.Data.PerTemp, "n", c.Data.PerTemp, "configurations per temperature")
+	flag.IntVar(&c.RBM.Nh, "nh", c.RBM.Nh, "RBM hidden units (when training)")
+	flag.IntVar(&c.RBM.Epochs, "epochs", c.RBM.Epochs, "RBM training epochs (when training)")
+	flag.IntVar(&c.Fields, "fields", c.Fields, "receptive fields to draw")
+	flag.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	flag.Parse()
+	if err := run(c, &pipeline.Progress{}); err != nil {
+		fmt.Fprintln(os.Stderr, "weights:", err)
+		os.Exit(1)
+	}
+}
+
+type profile struct {
+	T    float64   `json:"T"`
+	R    []float64 `json:"r"`
+	G    []float64 `json:"G"`  // ⟨s₀s_r⟩
+	Xi   float64   `json:"xi"` // second-moment correlation length
+	Dist float64   `json:"distance_to_couplings"`
+}
+
+type summary struct {
+	Config       config     `json:"config"`
+	Nv           int        `json:"nv"`
+	Nh           int        `json:"nh"`
+	Eigenvalues  []float64  `json:"wwt_eigenvalues"`
+	Singular     []float64  `json:"singular_values"`
+	CouplingR    []float64  `json:"coupling_r"`
+	Coupling     []float64  `json:"coupling_normalized"` // radial profile of W Wᵀ divided by its r = 0 value
+	Correlations []profile  `json:"correlations"`
+	BestT        float64    `json:"best_matching_T"`
+	WStats       [2]float64 `json:"w_mean_std"`
+}
+
+func run(c config, p *pipeline.Progress) error {
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return err
+	}
+	c.Data.Seed, c.RBM.Seed = c.Seed, c.Seed
+	all, train, test, err := pipeline.Data(c.Data, p)
+	if err != nil {
+		return err
+	}
+	var m *rbm.Model
+	if c.Model != "" {
+		if m, err = rbm.Load(c.Model); err != nil {
+			return err
+		}
+	} else if m, _, err = pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p); err != nil {
+		return err
+	}
+	nv, nh := m.Dims()
+	L, ok := rbm.LatticeSide(m)
+	if !ok || L != all.L {
+		return fmt.Errorf("the RBM has %d visible units, not the %d×%d lattice of the data", nv, all.L, all.L)
+	}
+	s := summary{Config: c, Nv: nv, Nh: nh}
+
+	var wwt mat.Dense
+	rbm.Couplings(&wwt, m)
+	vals, _, ok := rbm.CouplingSpectrum(m)
+	if !ok {
+		return fmt.Errorf("eigen-decomposition of W Wᵀ failed")
+	}
+	sv, ok := rbm.SingularValues(m)
+	if !ok {
+		return fmt.Errorf("SVD of W failed")
+	}
+	s.Eigenvalues, s.Singular = vals, sv
+
+	var grid mat.Dense
+	rbm.DisplacementAverage(&grid, &wwt, L)
+	r, prof := rbm.RadialProfile(&grid)
+	s.CouplingR = r
+	s.Coupling = make([]float64, len(prof))
+	for i := range prof {
+		s.Coupling[i] = prof[i] / prof[0]
+	}
+	// The couplings' shape against ⟨s₀s_r⟩ at every temperature of the
+	// data: the distance is the root-mean-square difference over r > 0.
+	best := math.Inf(1)
+	for _, T := range all.Grid {
+		rows := pipeline.Rows(all, func(t float64) bool { return t == T })
+		cor := ising.Correlations(rows, L)
+		pf := profile{T: T, R: cor.R, G: cor.GR, Xi: cor.Xi, Dist: rms(s.Coupling[1:], cor.GR[1:])}
+		s.Correlations = append(s.Correlations, pf)
+		if pf.Dist < best {
+			best, s.BestT = pf.Dist, T
+		}
+	}
+	p.Printf("the couplings' distance profile matches ⟨s₀s_r⟩ best at T = %.2f", s.BestT)
+	hist := rbm.WeightHistogram(m, 60)
+	wraw := m.W.RawMatrix().Data
+	s.WStats = [2]float64{mean(wraw), std(wraw)}
+
+	if err := pipeline.HeatMapFigure(filepath.Join(c.Out, "wwt.png"), "W Wᵀ (sites i*L+j)", &wwt); err != nil {
+		return err
+	}
+	if err := spectrumFigure(filepath.Join(c.Out, "spectrum.png"), s, all); err != nil {
+		return err
+	}
+	if err := fieldsFigure(filepath.Join(c.Out, "receptive_fields.png"), m, L, c.Fields); err != nil {
+		return err
+	}
+	if err := histFigure(filepath.Join(c.Out, "histogram.png"), hist); err != nil {
+		return err
+	}
+	if err := couplingFigure(filepath.Join(c.Out, "couplings.png"), s, c.Compare); err != nil {
+		return err
+	}
+	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), s); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: wwt.png, spectrum.png, receptive_fields.png, histogram.png, couplings.png, summary.json", c.Out)
+	return nil
+}
+
+func rms(a, b []float64) float64 {
+	var s float64
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		s += (a[i] - b[i]) * (a[i] - b[i])
+	}
+	return math.Sqrt(s / float64(n))
+}
+
+func mean(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+func std(x []float64) float64 {
+	mu := mean(x)
+	var s float64
+	for _, v := range x {
+		s += (v - mu) * (v - mu)
+	}
+	return math.Sqrt(s / float64(len(x)))
+}
+
+func index(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+// spectrumFigure draws the eigenvalues of W Wᵀ and of the spin correlation
+// matrix ⟨sᵢsⱼ⟩ at a low, a critical and a high temperature, each divided by
+// its trace so that the shapes compare, and the singular values of W.
+func spectrumFigure(path string, s summary, all *ising.Dataset) error {
+	norm := func(v []float64) []float64 {
+		var tr float64
+		for _, x := range v {
+			tr += x
+		}
+		out := make([]float64, len(v))
+		for i := range v {
+			out[i] = math.Log10(math.Max(v[i]/tr, 1e-6))
+		}
+		return out
+	}
+	curves := []pipeline.Curve{{Name: "W Wᵀ", X: index(len(s.Eigenvalues)), Y: norm(s.Eigenvalues)}}
+	for _, T := range []float64{1.5, 2.25, 3.5} {
+		rows := pipeline.Rows(all, func(t float64) bool { return t == T })
+		if rows == nil {
+			continue
+		}
+		cor := ising.Correlations(rows, all.L)
+		if cor.SS == nil {
+			continue
+		}
+		var es mat.EigenSym
+		if !es.Factorize(cor.SS, false) {
+			continue
+		}
+		ev := es.Values(nil)
+		sort.Sort(sort.Reverse(sort.Float64Slice(ev)))
+		curves = append(curves, pipeline.Curve{Name: fmt.Sprintf("⟨sᵢsⱼ⟩ at T = %.2f", T), X: index(len(ev)), Y: norm(ev), Dashed: true})
+	}
+	return pipeline.CurvesFigure(path,
+		[]string{"spectra divided by their trace", "singular values of W"},
+		[]string{"rank", "rank"},
+		[]string{"log10 (eigenvalue / trace)", "singular value"},
+		[][]pipeline.Curve{curves, {{Name: "W", X: index(len(s.Singular)), Y: s.Singular}}})
+}
+
+// fieldsFigure draws the receptive fields (columns of W as L×L images) of
+// the n hidden units with the largest weight norms.
+func fieldsFigure(path string, m *rbm.Model, L, n int) error {
+	_, nh := m.Dims()
+	n = min(n, nh)
+	order := make([]int, nh)
+	norms := make([]float64, nh)
+	for j := range order {
+		order[j] = j
+		col := mat.Col(nil, j, m.W)
+		norms[j] = mat.Norm(mat.NewVecDense(len(col), col), 2)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return norms[order[a]] > norms[order[b]] })
+	cols := int(math.Ceil(math.Sqrt(float64(n))))
+	var rows [][]*plot.Plot
+	for k := 0; k < n; k++ {
+		j := order[k]
+		var f mat.Dense
+		rbm.ReceptiveField(&f, m, j, L)
+		p := plot.New()
+		p.Title.Text = fmt.Sprintf("hidden unit %d", j)
+		p.HideAxes()
+		p.Add(plotter.NewHeatMap(plotutil.Grid{M: &f}, moreland.SmoothBlueRed().Palette(64)))
+		if k%cols == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], p)
+	}
+	return plotutil.SaveTiles(rows, 2*vg.Inch, 2*vg.Inch, path)
+}
+
+func histFigure(path string, h rbm.Histogram) error {
+	var x, y []float64
+	for i, c := range h.Counts {
+		x = append(x, (h.Edges[i]+h.Edges[i+1])/2)
+		y = append(y, float64(c))
+	}
+	return pipeline.CurvesFigure(path, []string{"histogram of W"}, []string{"weight"}, []string{"count"},
+		[][]pipeline.Curve{{{Name: "W", X: x, Y: y}}})
+}
+
+// couplingFigure sets the normalised coupling profile beside ⟨s₀s_r⟩(T).
+func couplingFigure(path string, s summary, temps []float64) error {
+	cs := []pipeline.Curve{{Name: "W Wᵀ (normalised at r = 0)", X: s.CouplingR, Y: s.Coupling}}
+	for _, T := range append(temps, s.BestT) {
+		for _, pf := range s.Correlations {
+			if pf.T == T {
+				name := fmt.Sprintf("⟨s₀s_r⟩, T = %.2f (ξ = %.2f)", T, pf.Xi)
+				if T == s.BestT {
+					name += " best match"
+				}
+				cs = append(cs, pipeline.Curve{Name: name, X: pf.R, Y: pf.G, Dashed: true})
+			}
+		}
+	}
+	return pipeline.CurvesFigure(path, []string{"couplings against spin correlations"}, []string{"distance r"}, []string{"correlation"}, [][]pipeline.Curve{cs})
+}
