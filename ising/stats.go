@@ -31,7 +31,8 @@ const SokalWindow = 6.0
 // signed sum would stop it at W = 1. The statistical error is the
 // Madras–Sokal formula err = |τ| √((4W + 2)/n). With this convention uncorrelated data give
 // τ_int = ½ and the error of the mean is σ √(2 τ_int / n). The
-// autocovariance is computed by FFT in O(n log n), normalised with 1/(n − t).
+// autocovariance, normalised with 1/(n − t), is summed directly for the
+// first 16 lags and by FFT in O(n log n) beyond.
 //
 // A constant series returns (½, 0). If no window up to n/4 is
 // self-consistent the series is too short for its correlation time; TauInt
@@ -42,17 +43,43 @@ func TauInt(x []float64) (tau, err float64) {
 	if n < 2 {
 		return math.NaN(), math.NaN()
 	}
-	rho := autocorrelation(x)
-	if rho == nil {
+	maxW := max(n/4, 1)
+	// Short windows (the common case of nearly independent samples) are
+	// summed directly in O(n·W); longer ones switch to the FFT.
+	const direct = 16
+	var mean float64
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(n)
+	lag := func(t int) float64 {
+		var c float64
+		for i := 0; i+t < n; i++ {
+			c += (x[i] - mean) * (x[i+t] - mean)
+		}
+		return c / float64(n-t)
+	}
+	c0 := lag(0)
+	if !(c0 > 0) {
 		return 0.5, 0
 	}
-	maxW := max(n/4, 1)
+	var rho []float64
 	tau = 0.5
 	abs := 0.5
 	W := 1
 	for ; W <= maxW; W++ {
-		tau += rho[W]
-		abs += math.Abs(rho[W])
+		var r float64
+		switch {
+		case rho != nil:
+			r = rho[W]
+		case W <= direct:
+			r = lag(W) / c0
+		default:
+			rho = autocorrelation(x)
+			r = rho[W]
+		}
+		tau += r
+		abs += math.Abs(r)
 		if float64(W) >= SokalWindow*abs {
 			break
 		}

@@ -512,14 +512,16 @@ func BenchmarkCorrelations(b *testing.B) {
 }
 
 func BenchmarkTauInt(b *testing.B) {
-	x := ar1(1<<16, 0.9, 1)
-	b.Run("n=65536", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			TauInt(x)
-		}
-		b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-	})
+	for _, rho := range []float64{0, 0.9} {
+		x := ar1(1<<16, rho, 1)
+		b.Run(fmt.Sprintf("n=65536/rho=%v", rho), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				TauInt(x)
+			}
+			b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
 }
 
 func BenchmarkBinnedMean(b *testing.B) {
