@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -181,5 +182,34 @@ func TestCDkApproachesExactGradient(t *testing.T) {
 	}
 	if d1 < 2*tol {
 		t.Errorf("CD-1 is unexpectedly close to the exact gradient (%v); the test cannot tell CD-k from CD-1", d1)
+	}
+}
+
+// TestParallelDeterminism checks that the enumeration (several blocks of
+// states), the pseudo-log-likelihood and the free energies give the same
+// bits for GOMAXPROCS 1 and 2.
+func TestParallelDeterminism(t *testing.T) {
+	m := randomModel(40, 15, 0.3, 5)
+	v := mat.NewDense(300, 40, nil)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range v.RawMatrix().Data {
+		v.RawMatrix().Data[i] = float64(r.IntN(2))
+	}
+	run := func(p int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+		z, err := LogZ(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := ExactGradient(m, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []float64{z, PseudoLogLikelihood(m, v, nil), PseudoLogLikelihood(m, v, rand.NewPCG(3, 3))}
+		out = append(out, g.W.RawMatrix().Data...)
+		return append(out, m.FreeEnergy(nil, v)...)
+	}
+	if !sameBits(run(1), run(2)) {
+		t.Error("results differ between GOMAXPROCS=1 and 2")
 	}
 }

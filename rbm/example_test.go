@@ -177,3 +177,45 @@ func ExampleDisplacementAverage() {
 	// r = 2.236: 0
 	// r = 2.828: 0
 }
+
+func ExampleLoadCheckpoint() {
+	dir, err := os.MkdirTemp("", "rbm-checkpoint")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	data := twoPrototypes(500, rand.NewPCG(1, 1))
+	set := rbm.Settings{Epochs: 4, BatchSize: 50, Momentum: 0.5, Src: rand.NewPCG(2, 2)}
+
+	// The uninterrupted run.
+	full := rbm.New(8, 3, nil, rand.NewPCG(3, 3))
+	if err := rbm.Train(full, data, &set, rbm.PCD{Chains: 40}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// Two epochs, a checkpoint, then the rest from the file.
+	path := filepath.Join(dir, "ck.npz")
+	half := set
+	half.Epochs, half.Src, half.CheckpointPath = 2, rand.NewPCG(2, 2), path
+	m := rbm.New(8, 3, nil, rand.NewPCG(3, 3))
+	if err := rbm.Train(m, data, &half, rbm.PCD{Chains: 40}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	ck, err := rbm.LoadCheckpoint(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rest := set
+	rest.Resume = ck
+	if err := rbm.Train(m, data, &rest, rbm.PCD{Chains: 40}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("resumed from epoch", ck.Epoch, "- identical weights:", mat.Equal(m.W, full.W))
+	// Output:
+	// resumed from epoch 2 - identical weights: true
+}
