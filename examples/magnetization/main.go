@@ -1,0 +1,190 @@
+// Command magnetization follows |m| and the energy per spin along the RBM
+// flow and sets them against the Monte Carlo equilibrium curves (PAPER.md §4
+// and §6, figures 5 and 7): each step is turned into two temperatures by the
+// physical ensemble thermometers (the T whose Monte Carlo ⟨E⟩, or ⟨|m|⟩,
+// matches), and a flow ends in an equilibrium state only if the two agree.
+// Flows start at T = 0, at T = ∞ and from Monte Carlo configurations at
+// several temperatures; the untrained baseline of Veiga and Vicente (weights
+// redrawn from N(−0.001, 0.0015²) each half-step) runs beside them.
+//
+//	go run ./examples/magnetization -out out/magnetization
+//	go run ./examples/magnetization -out out/mag100 -L 100 -nh 10000 -n 200   # large lattice (slow)
+//
+// It writes magnetization.png, summary.json and rbm.npz.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/flow"
+	"github.com/rgflow/rgflow/ising"
+)
+
+type config struct {
+	pipeline.Common
+	MCStarts []float64 `json:"mc_starts"`
+	// Baseline is the random-weights stepper's N(Mean, Std²).
+	BaseMean, BaseStd float64
+}
+
+func main() {
+	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: 0.0015}
+	c.Flags(flag.CommandLine)
+	flag.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
+	flag.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
+	flag.Parse()
+	if c.RBM.Nh == pipeline.DefaultRBM().Nh && c.Data.L != 10 {
+		c.RBM.Nh = c.Data.L * c.Data.L
+	}
+	if err := run(c, &pipeline.Progress{}); err != nil {
+		fmt.Fprintln(os.Stderr, "magnetization:", err)
+		os.Exit(1)
+	}
+}
+
+// mcPoint is one temperature of the Monte Carlo curves.
+type mcPoint struct {
+	T    float64 `json:"T"`
+	AbsM float64 `json:"abs_m"`
+	E    float64 `json:"e"`
+}
+
+type flowOut struct {
+	Name  string           `json:"start"`
+	Fixed *flow.FixedPoint `json:"fixed_point"`
+	// Equilibrium: the energy- and |m|-based temperatures of the fixed
+	// point agree within 3 combined errors.
+	Equilibrium bool           `json:"equilibrium"`
+	Readouts    []flow.Readout `json:"readouts"`
+}
+
+func run(c config, p *pipeline.Progress) error {
+	if err := c.Resolve(); err != nil {
+		return err
+	}
+	all, train, test, err := pipeline.Data(c.Data, p)
+	if err != nil {
+		return err
+	}
+	obs, err := pipeline.Observer(nil, train)
+	if err != nil {
+		return err
+	}
+	m, _, err := pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p)
+	if err != nil {
+		return err
+	}
+	if err := m.Save(filepath.Join(c.Out, "rbm.npz")); err != nil {
+		return err
+	}
+	_, nv := all.Configs.Dims()
+	starts := pipeline.Starts(c.Chains, nv, c.Seed)
+	for _, T := range c.MCStarts {
+		rows := pipeline.Rows(test, func(t float64) bool { return t == T })
+		if rows == nil {
+			return fmt.Errorf("no test configurations at T = %v for a Monte Carlo start", T)
+		}
+		n, _ := rows.Dims()
+		starts = append(starts, pipeline.Start{Name: fmt.Sprintf("MC T = %.2f", T), V: mat.DenseCopyOf(rows.Slice(0, min(n, c.Chains), 0, nv))})
+	}
+	flows, err := pipeline.RunFlows(m, c.MeanField, starts, c.Steps, obs, c.Seed, p)
+	if err != nil {
+		return err
+	}
+	// The untrained baseline from both ends.
+	var base []pipeline.FlowResult
+	for _, st := range starts[:2] {
+		rw := &flow.RandomWeights{Nh: c.RBM.Nh, Mean: c.BaseMean, Std: c.BaseStd, Src: pipeline.Src(c.Seed, "baseline "+st.Name)}
+		r := pipeline.FlowResult{Flow: pipeline.Flow{Name: "random weights from " + st.Name}}
+		if err := flow.Run(rw, st.V, c.Steps, func(n int, v *mat.Dense) error {
+			r.Readouts = append(r.Readouts, obs.Measure(n, v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		if fp, err := flow.FindFixedPoint(r.Readouts, nil); err == nil {
+			r.Fixed = &fp
+			p.Printf("%s: fixed point after %d steps: %s", r.Name, fp.Step, pipeline.Describe(fp))
+		}
+		base = append(base, r)
+	}
+
+	mc := curve(all)
+	var outs []flowOut
+	for _, f := range append(flows, base...) {
+		o := flowOut{Name: f.Name, Fixed: f.Fixed, Readouts: f.Readouts}
+		if fp := f.Fixed; fp != nil && len(fp.Ensembles) == 2 {
+			a, b := fp.Ensembles[0], fp.Ensembles[1]
+			o.Equilibrium = math.Abs(a.T-b.T) <= 3*math.Hypot(a.Err, b.Err)
+		}
+		outs = append(outs, o)
+	}
+	if err := figure(filepath.Join(c.Out, "magnetization.png"), mc, flows, base); err != nil {
+		return err
+	}
+	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), struct {
+		Config     config    `json:"config"`
+		MonteCarlo []mcPoint `json:"monte_carlo"`
+		Flows      []flowOut `json:"flows"`
+	}{c, mc, outs}); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: magnetization.png, summary.json, rbm.npz", c.Out)
+	return nil
+}
+
+// curve returns the Monte Carlo ⟨|m|⟩(T) and ⟨e⟩(T) of the dataset.
+func curve(d *ising.Dataset) []mcPoint {
+	e := ising.Energies(nil, d.L, d.H, d.Configs)
+	m := ising.Magnetizations(nil, d.Configs)
+	out := make([]mcPoint, len(d.Grid))
+	n := make([]int, len(d.Grid))
+	for i, k := range d.Labels {
+		out[k].AbsM += math.Abs(m[i])
+		out[k].E += e[i]
+		n[k]++
+	}
+	for k := range out {
+		out[k].T = d.Grid[k]
+		out[k].AbsM /= float64(n[k])
+		out[k].E /= float64(n[k])
+	}
+	return out
+}
+
+func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult) error {
+	var x, y []float64
+	for _, p := range mc {
+		x, y = append(x, p.E), append(y, p.AbsM)
+	}
+	plane := []pipeline.Curve{{Name: "Monte Carlo equilibrium, T = 0 … 6", X: x, Y: y, Dashed: true}}
+	var mag, temps []pipeline.Curve
+	for _, f := range append(append([]pipeline.FlowResult{}, flows...), base...) {
+		var ex, my, st, tE, tM []float64
+		for _, r := range f.Readouts {
+			ex, my, st = append(ex, r.E), append(my, r.AbsM), append(st, float64(r.Step))
+			tE, tM = append(tE, r.Ensembles[0].T), append(tM, r.Ensembles[1].T)
+		}
+		plane = append(plane, pipeline.Curve{Name: f.Name, X: ex, Y: my})
+		mag = append(mag, pipeline.Curve{Name: f.Name, X: st, Y: my})
+		if f.Name == "T = 0" || f.Name == "T = ∞" {
+			temps = append(temps,
+				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE},
+				pipeline.Curve{Name: f.Name + ": T from |m|", X: st, Y: tM})
+		}
+	}
+	steps := float64(len(flows[0].Readouts) - 1)
+	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true})
+	return pipeline.CurvesFigure(path,
+		[]string{"flows in the (e, |m|) plane", "|m| along the flows", "physical thermometers along the flows"},
+		[]string{"energy per spin e", "flow step", "flow step"},
+		[]string{"⟨|m|⟩", "⟨|m|⟩", "temperature"},
+		[][]pipeline.Curve{plane, mag, temps})
+}
