@@ -78,7 +78,7 @@ type Histogram struct {
 	Counts []int
 }
 
-// WeightHistogram returns the histogram of the entries of W in bins equal
+// WeightHistogram returns the histogram of the entries of W in that many equal
 // bins spanning [min W, max W]. It panics if bins < 1.
 func WeightHistogram(m *Model, bins int) Histogram {
 	if bins < 1 {

@@ -40,7 +40,7 @@
 //
 // # Files
 //
-// A model is one uncompressed .npz archive with arrays W, vbias, hbias and a
+// A model is one .npz archive with arrays W, vbias, hbias and a
 // JSON metadata record "meta" (format, version, sizes, hyper-parameters):
 //
 //	f = numpy.load("model.npz"); W = f["W"]; meta = json.loads(bytes(f["meta"]))

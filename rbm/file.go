@@ -38,7 +38,7 @@ func modelEntries(m *Model) []fileio.Entry {
 	return []fileio.Entry{{Name: "W", Value: m.W}, {Name: "vbias", Value: m.VBias}, {Name: "hbias", Value: m.HBias}}
 }
 
-// Save writes m atomically to path as an uncompressed .npz archive with the
+// Save writes m atomically to path as an .npz archive with the
 // arrays W (Nv×Nh), vbias and hbias and a JSON metadata record "meta"
 // (format, version, sizes, bias switches, hyper-parameters); numpy.load
 // opens it.

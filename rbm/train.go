@@ -269,16 +269,14 @@ func newTrainer(m *Model, bs int) *trainer {
 
 // gradOp computes G = v0ᵀh0/n0 − vnᵀhn/nn, block-parallel over rows of G.
 type gradOp struct {
-	nv, nh     int
-	v0, h0     []float64
-	l0, lh0    int
-	n0         int
-	vn, hn     []float64
-	ln, lhn    int
-	nn         int
-	g          []float64
-	negOnly    bool
-	skipNegate bool
+	nv, nh  int
+	v0, h0  []float64
+	l0, lh0 int
+	n0      int
+	vn, hn  []float64
+	ln, lhn int
+	nn      int
+	g       []float64
 }
 
 func (op *gradOp) run(b int) {
