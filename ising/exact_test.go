@@ -36,6 +36,22 @@ func TestExactVsEnumeration(t *testing.T) {
 	}
 }
 
+func TestExactHighT(t *testing.T) {
+	t.Parallel()
+	// Kaufman's E loses ≈ 10⁻¹⁶·T to cancellation below T = 10⁶; above, the
+	// high-temperature expansion is accurate to O(K²) ≲ 10⁻¹¹.
+	for _, L := range []int{2, 3, 4} {
+		for _, T := range []float64{1e4, 1e5, 1e6 * (1 - 1e-12), 1e6, 1e7, 1e9, 1e200} {
+			x := Exact(L, T)
+			e := Enumerate(L, T, 0)
+			tol := 1e-16*math.Min(T, 1e6)*10 + 1e-11
+			if math.Abs(x.LnZ-e.LnZ) > 1e-14 || math.Abs(x.E-e.E) > tol || math.Abs(x.C-e.C) > 1e-14 {
+				t.Errorf("L=%d T=%g: Kaufman %+v, enumeration %v %v %v", L, T, x, e.LnZ, e.E, e.C)
+			}
+		}
+	}
+}
+
 func TestExactPaper(t *testing.T) {
 	t.Parallel()
 	// PAPER.md §7 quotes six decimals, so rounding allows ±5·10⁻⁷.
