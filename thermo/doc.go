@@ -44,7 +44,7 @@
 // decision for the within-one-class accuracy, whose accuracy is that metric's
 // limit. The physical thermometers answer the criticism of Veiga and Vicente
 // (arXiv:2006.10176) that a neural thermometer reads "near T_c" for almost
-// anything: the physical thermometers here read the same data without any
+// anything: they read the same data without any
 // learned features.
 //
 // # Randomness and concurrency

@@ -110,7 +110,10 @@ type TrainResult struct {
 // label out of range, for invalid settings, for divergence (ErrDiverged) and
 // the Progress callback's error unchanged.
 //
-// Training is deterministic given s.Src, for any GOMAXPROCS.
+// Each call starts a fresh optimizer state (Adam moments, SGD velocity), so
+// a second call continues from the network's weights but not from the
+// optimizer's memory. Training is deterministic given s.Src, for any
+// GOMAXPROCS.
 func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainResult, error) {
 	var res TrainResult
 	var set TrainSettings
