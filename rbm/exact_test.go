@@ -187,7 +187,8 @@ func TestCDkApproachesExactGradient(t *testing.T) {
 
 // TestParallelDeterminism checks that the enumeration (several blocks of
 // states), the pseudo-log-likelihood and the free energies give the same
-// bits for GOMAXPROCS 1 and 2.
+// bits for GOMAXPROCS 1 and 2, as do the layer samplers and the
+// reconstruction errors.
 func TestParallelDeterminism(t *testing.T) {
 	m := randomModel(40, 15, 0.3, 5)
 	v := mat.NewDense(300, 40, nil)
@@ -207,6 +208,14 @@ func TestParallelDeterminism(t *testing.T) {
 		}
 		out := []float64{z, PseudoLogLikelihood(m, v, nil), PseudoLogLikelihood(m, v, rand.NewPCG(3, 3))}
 		out = append(out, g.W.RawMatrix().Data...)
+		var h, v1 mat.Dense
+		src := rand.NewPCG(4, 4)
+		m.SampleHidden(&h, v, src)
+		m.SampleVisible(&v1, &h, src)
+		rp, rs := m.ReconstructionErrors(v, src)
+		out = append(out, rp, rs)
+		out = append(out, h.RawMatrix().Data...)
+		out = append(out, v1.RawMatrix().Data...)
 		return append(out, m.FreeEnergy(nil, v)...)
 	}
 	if !sameBits(run(1), run(2)) {
