@@ -3,6 +3,8 @@ package thermo_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -103,4 +105,28 @@ func ExampleMeanSoftmax() {
 	// argmax: [1 3]
 	// expectation: [1.5 2.4]
 	// mean softmax: [0.40 0.25 0.35] ± [0.20 0.05 0.25]
+}
+
+// Save a network as a NumPy .npz archive and load it back.
+func ExampleNetwork_Save() {
+	dir, err := os.MkdirTemp("", "thermo")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	net := thermo.NewNetwork(100, ising.DefaultGrid(), thermo.Reference, rand.NewPCG(1, 2))
+	path := filepath.Join(dir, "thermometer.npz")
+	if err := net.Save(path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	back, err := thermo.Load(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(back.Inputs(), back.Architecture().Hidden, len(back.Temperatures()), back.NumParams())
+	// Output:
+	// 100 [512 256 64] 25 201113
 }
