@@ -20,7 +20,12 @@ const (
 	DefaultBurnInTau  = 20   // minimum burn-in in units of τ_int
 	DefaultPilot      = 4000 // updates in the first pilot run per candidate
 	pilotBurnIn       = 1000 // updates before the pilot run measures
-	maxPilot          = 1 << 20
+	wolffProbe        = 1000 // clusters that fix the Wolff update (Pilot.Clusters)
+	maxPilotWork      = 1 << 27
+	// WolffWork is the cost of one spin flipped by Wolff relative to one
+	// checkerboard site update (BenchmarkSweep: ≈ 30 ns against ≈ 5–13 ns),
+	// used when Auto compares the algorithms' cost per independent sample.
+	WolffWork = 3
 )
 
 // DefaultGrid returns the paper's temperature grid 0, 0.25, …, 6.
@@ -69,22 +74,45 @@ type DatasetSettings struct {
 // Pilot is the outcome of one pilot run at one temperature.
 type Pilot struct {
 	Algorithm Algorithm `json:"algorithm"`
+	// Clusters is, for Wolff, the number of clusters in one update, fixed
+	// before any measurement as L² divided by the mean size of a probe of
+	// 1000 clusters, so that an update is about one sweep's worth of flips;
+	// 0 for the other algorithms, whose update is one sweep.
+	Clusters int `json:"clusters_per_update,omitempty"`
 	// TauE and TauM are the integrated autocorrelation times of the energy
-	// and |m| in units of the algorithm's update (a sweep, or a cluster),
-	// estimated with Sokal's automatic window (c = 6) from Updates updates.
+	// and |m| in updates, from TauInt over Updates updates.
 	TauE    float64 `json:"tau_e"`
 	TauM    float64 `json:"tau_absm"`
 	Updates int     `json:"updates"`
-	// Work is the mean number of spins touched per update: L² for a sweep,
-	// the mean cluster size for Wolff.
+	// Converged reports whether the run was at least 100 τ_int long; the
+	// pilot stops at 2²⁷ spin updates otherwise and its τ_int is a lower bound.
+	Converged bool `json:"converged"`
+	// Work is the mean number of spins updated per update: L² for a sweep,
+	// Clusters times the mean cluster size for Wolff.
 	Work float64 `json:"work"`
 }
 
 // Tau returns max(TauE, TauM).
 func (p Pilot) Tau() float64 { return math.Max(p.TauE, p.TauM) }
 
-// Cost returns the work per independent sample, 2·Tau·Work spins.
-func (p Pilot) Cost() float64 { return 2 * p.Tau() * p.Work }
+// Cost returns the work per independent sample, 2·Tau·Work spin updates,
+// with Wolff's flips weighted by WolffWork.
+func (p Pilot) Cost() float64 {
+	c := 2 * p.Tau() * p.Work
+	if p.Algorithm == AlgWolff {
+		c *= WolffWork
+	}
+	return c
+}
+
+// better reports whether p should be preferred to q: converged pilots
+// first, then the lower cost.
+func (p Pilot) better(q Pilot) bool {
+	if p.Converged != q.Converged {
+		return p.Converged
+	}
+	return p.Cost() < q.Cost()
+}
 
 // TempInfo records how the configurations of one temperature were drawn
 // and how independent they are.
@@ -100,7 +128,8 @@ type TempInfo struct {
 	// TauSweeps is Tau converted to sweeps of L² spin updates.
 	TauSweeps float64 `json:"tau_sweeps"`
 	// BurnIn and Spacing are in updates: BurnIn before the first saved
-	// configuration, Spacing between saved configurations.
+	// configuration (at least 20 τ_int; Wolff adds its 1000-cluster probe),
+	// Spacing between saved configurations.
 	BurnIn  int `json:"burn_in"`
 	Spacing int `json:"spacing"`
 	// SavedTauE and SavedTauM are τ_int of e and |m| along the saved
@@ -293,8 +322,8 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 		var burned int
 		for _, alg := range cands {
 			smp, _ := NewSampler(alg, s.L, T, s.H, rand.NewPCG(src.Uint64(), src.Uint64()))
-			p, b := pilot(smp, alg, s.L, s.H)
-			if len(info.Candidates) == 0 || p.Cost() < info.Candidates[0].Cost() {
+			p, b, smp := pilot(smp, alg, s.L, s.H)
+			if len(info.Candidates) == 0 || p.better(info.Candidates[0]) {
 				info.Candidates = append([]Pilot{p}, info.Candidates...)
 				best, burned = smp, b
 			} else {
@@ -338,18 +367,26 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 }
 
 // pilot burns smp in and measures τ_int of e and |m|, doubling the run
-// until it is at least 100 τ_int long (or maxPilot updates). It returns the
-// pilot and the number of updates done, all of which count as burn-in.
-func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int) {
+// until it is at least 100 τ_int long (or 2²⁷ spin updates). It returns the
+// pilot, the number of updates done, all of which count as burn-in, and the
+// sampler to continue with (for Wolff, one that groups Pilot.Clusters
+// clusters into one update).
+func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int, Sampler) {
 	N := L * L
 	row := make([]float64, N)
+	p := Pilot{Algorithm: alg, Work: float64(N)}
+	w, isWolff := smp.(*Wolff)
+	if isWolff {
+		w.Sweep(wolffProbe)
+		p.Clusters = max(1, int(math.Round(float64(N)*wolffProbe/float64(w.Flipped()))))
+		smp = &wolffSweeps{w, p.Clusters}
+	}
 	smp.Sweep(pilotBurnIn)
 	done := pilotBurnIn
 	var flipped0 int64
-	if w, ok := smp.(*Wolff); ok {
+	if isWolff {
 		flipped0 = w.Flipped()
 	}
-	p := Pilot{Algorithm: alg, Work: float64(N)}
 	for n := DefaultPilot; ; n *= 2 {
 		e := make([]float64, n)
 		am := make([]float64, n)
@@ -360,15 +397,33 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int) {
 			am[i] = math.Abs(Magnetization(row))
 		}
 		done += n
+		if isWolff {
+			p.Work = float64(w.Flipped()-flipped0) / float64(done-pilotBurnIn)
+		}
 		p.TauE, p.TauM, p.Updates = tauInt(e), tauInt(am), n
-		if float64(n) >= 100*p.Tau() || 2*n > maxPilot {
+		if float64(n) >= 100*p.Tau() {
+			p.Converged = true
+			break
+		}
+		if float64(2*n)*max(p.Work, float64(N)) > maxPilotWork {
 			break
 		}
 	}
-	if w, ok := smp.(*Wolff); ok {
-		p.Work = float64(w.Flipped()-flipped0) / float64(done-pilotBurnIn)
+	return p, done, smp
+}
+
+// wolffSweeps groups k Wolff clusters into one update.
+type wolffSweeps struct {
+	*Wolff
+	k int
+}
+
+// Sweep grows and flips n·k clusters.
+func (w *wolffSweeps) Sweep(n int) {
+	if n < 0 {
+		panic(errNegative)
 	}
-	return p, done
+	w.Wolff.Sweep(n * w.k)
 }
 
 // tauInt returns TauInt(x) (Sokal's automatic window), at least 1/2: a

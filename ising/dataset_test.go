@@ -82,9 +82,27 @@ func TestGenerateDefault(t *testing.T) {
 	if math.Abs(float64(up)-1000) > 112 {
 		t.Errorf("T = 0: %d of 2000 up", up)
 	}
-	// Auto picks Wolff near T_c at L = 10, where it decorrelates faster.
-	if k := slices.Index(d.Grid, 2.25); d.Info[k].Algorithm != AlgWolff {
-		t.Errorf("T = 2.25 sampled with %v, candidates %+v", d.Info[k].Algorithm, d.Info[k].Candidates)
+}
+
+// TestAutoChoosesWolffNearTc: at L = 32 and T = 2.25 local updates have
+// τ_int of tens of sweeps while Wolff decorrelates in about one, so Auto
+// must pick Wolff; at T = 5 it must pick the cheaper local update.
+func TestAutoChoosesWolffNearTc(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 32, Grid: []float64{2.25, 5}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := d.Info[0].Algorithm; a != AlgWolff {
+		t.Errorf("T = 2.25: %v, candidates %+v", a, d.Info[0].Candidates)
+	}
+	if a := d.Info[1].Algorithm; a != AlgCheckerboard {
+		t.Errorf("T = 5: %v, candidates %+v", a, d.Info[1].Candidates)
+	}
+	for _, in := range d.Info {
+		if len(in.Candidates) != 2 || !in.Candidates[0].Converged || in.Candidates[0].Cost() > in.Candidates[1].Cost() {
+			t.Errorf("T = %v: candidates %+v", in.T, in.Candidates)
+		}
 	}
 }
 

@@ -32,9 +32,9 @@
 // paper's L = 10, T = 0, 0.25, …, 6, 2000 configurations per temperature,
 // random global spin flip on). For each temperature it measures the
 // integrated autocorrelation time τ_int of E and |m| in a pilot run, picks
-// the algorithm that decorrelates fastest per unit of work (Wolff near and
-// below T_c, local updates at high T), and spaces the saved configurations
-// by several τ_int. Temperatures run in parallel, each with its own random
+// the algorithm with the least work per independent sample (Wolff near
+// T_c, where local updates slow down critically; checkerboard Metropolis
+// elsewhere), and spaces the saved configurations by 5 τ_int. Temperatures run in parallel, each with its own random
 // stream derived from the caller's source, so the same seed gives the same
 // bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
 // (uint8 N×L²), temperatures.npy (float64 N) and meta.json, with SHA-256

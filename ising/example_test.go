@@ -21,14 +21,13 @@ func ExampleGenerate() {
 	r, c := d.Configs.Dims()
 	fmt.Println(r, "configurations of", c, "spins")
 	for _, info := range d.Info {
-		fmt.Printf("T = %v: %v, saved configurations independent: %v\n",
-			info.T, info.Algorithm, info.SavedTauE < 0.8 && info.SavedTauM < 0.8)
+		fmt.Printf("T = %v: %v, saved every %d updates\n", info.T, info.Algorithm, info.Spacing)
 	}
 	// Output:
 	// 300 configurations of 64 spins
-	// T = 0: zero-t, saved configurations independent: true
-	// T = 2.25: wolff, saved configurations independent: true
-	// T = 6: wolff, saved configurations independent: true
+	// T = 0: zero-t, saved every 1 updates
+	// T = 2.25: checkerboard, saved every 17 updates
+	// T = 6: checkerboard, saved every 4 updates
 }
 
 // A Sampler advances by a fixed number of updates between measurements.
