@@ -29,6 +29,9 @@ type config struct {
 
 func main() {
 	c := config{Common: pipeline.Defaults("out/hidden")}
+	// Eight RBMs (Σ N_h ≈ 11 × 100) in about a minute: half the data and
+	// half the epochs of examples/paper.
+	c.Data.PerTemp = 500
 	c.RBM.Epochs = 30
 	c.Chains = 500
 	c.Flags(flag.CommandLine)

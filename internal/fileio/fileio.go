@@ -66,7 +66,8 @@ type Entry struct {
 // record, as a uint8 array: in NumPy, json.loads(bytes(f["meta"])).
 const MetaKey = "meta"
 
-// WriteNPZ atomically writes an uncompressed .npz archive holding the entries
+// WriteNPZ atomically writes an .npz archive (zip, deflate-compressed
+// entries, as numpy.savez_compressed writes) holding the entries
 // in order and, if meta is not nil, its JSON encoding under MetaKey.
 // numpy.load opens the result.
 func WriteNPZ(path string, meta any, entries ...Entry) error {
