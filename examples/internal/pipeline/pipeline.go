@@ -150,7 +150,11 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 		Callback: func(mo rbm.Monitors) error {
 			last = mo
 			if mo.Epoch%every == 0 || mo.Epoch == 1 || mo.Epoch == c.Epochs {
-				p.Printf("RBM epoch %d/%d: learning rate %.4f, reconstruction error %.4f train, %.4f validation", mo.Epoch, c.Epochs, mo.LearningRate, mo.Train.Recon, mo.Valid.Recon)
+				msg := fmt.Sprintf("RBM epoch %d/%d: learning rate %.4f, reconstruction error %.4f train", mo.Epoch, c.Epochs, mo.LearningRate, mo.Train.Recon)
+				if !math.IsNaN(mo.Valid.Recon) {
+					msg += fmt.Sprintf(", %.4f validation", mo.Valid.Recon)
+				}
+				p.Printf("%s", msg)
 			}
 			return nil
 		},
