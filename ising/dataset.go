@@ -52,8 +52,9 @@ type DatasetSettings struct {
 	// H is the uniform external field.
 	H float64
 	// Algorithm selects the sampler for 0 < T < ∞. Auto runs a pilot of
-	// checkerboard Metropolis and (for h = 0) Wolff at every temperature and
-	// keeps the one with the smaller τ_int × work per update (spins touched).
+	// checkerboard Metropolis (random-site Metropolis for odd L) and, for
+	// h = 0, Wolff at every temperature and keeps the one with the smaller
+	// work per independent sample (Pilot.Cost).
 	// T = 0 and T = +Inf are always sampled exactly (ZeroT, InfiniteT) by
 	// the lattice algorithms; AlgMeanField and AlgCurieWeiss are exact at
 	// every T.
@@ -272,7 +273,7 @@ func (s *DatasetSettings) validate() error {
 		return fmt.Errorf("ising: unknown algorithm %v", s.Algorithm)
 	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang):
 		return fmt.Errorf("ising: %v needs h = 0, have h = %v", s.Algorithm, s.H)
-	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath || s.Algorithm == Auto) && s.L%2 != 0:
+	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath) && s.L%2 != 0:
 		return fmt.Errorf("ising: %v needs an even lattice side, have L = %d", s.Algorithm, s.L)
 	}
 	for i, T := range s.Grid {
@@ -314,6 +315,9 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 		cands := []Algorithm{s.Algorithm}
 		if s.Algorithm == Auto {
 			cands = []Algorithm{AlgCheckerboard}
+			if s.L%2 != 0 {
+				cands[0] = AlgMetropolis // checkerboard needs an even side
+			}
 			if s.H == 0 {
 				cands = append(cands, AlgWolff)
 			}

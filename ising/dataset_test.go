@@ -138,7 +138,7 @@ func TestGenerateSettings(t *testing.T) {
 	t.Parallel()
 	for _, s := range []DatasetSettings{
 		{L: 1}, {PerTemp: -1}, {Grid: []float64{}}, {Grid: []float64{1, 1}}, {Grid: []float64{-1, 1}},
-		{Grid: []float64{math.NaN()}}, {H: 0.1, Algorithm: AlgWolff}, {H: math.Inf(1)}, {L: 9},
+		{Grid: []float64{math.NaN()}}, {H: 0.1, Algorithm: AlgWolff}, {H: math.Inf(1)}, {L: 9, Algorithm: AlgHeatBath},
 		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1},
 	} {
 		if _, err := Generate(&s, rand.NewPCG(1, 1), nil); err == nil {
@@ -164,10 +164,18 @@ func TestGenerateSettings(t *testing.T) {
 	if d.Info[0].Algorithm != AlgMeanField || d.Info[0].Spacing != 1 {
 		t.Errorf("mean-field info %+v", d.Info[0])
 	}
-	// An odd side works with the random-site Metropolis sampler, and
-	// Sample draws at one temperature.
-	if _, err := Generate(&DatasetSettings{L: 5, Grid: []float64{3}, PerTemp: 10, Algorithm: AlgMetropolis}, rand.NewPCG(1, 2), nil); err != nil {
-		t.Error(err)
+	// An odd side works with the random-site Metropolis sampler, which
+	// Auto uses there instead of the checkerboard, and Sample draws at one
+	// temperature.
+	for _, alg := range []Algorithm{AlgMetropolis, Auto} {
+		d, err := Generate(&DatasetSettings{L: 5, Grid: []float64{3}, PerTemp: 10, Algorithm: alg}, rand.NewPCG(1, 2), nil)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if a := d.Info[0].Algorithm; a != AlgMetropolis && a != AlgWolff {
+			t.Errorf("L = 5 with %v sampled by %v", alg, a)
+		}
 	}
 	x, err := Sample(6, 2.5, 0, 7, rand.NewPCG(3, 4))
 	if r, c := x.Dims(); err != nil || r != 7 || c != 36 {
