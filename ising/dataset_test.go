@@ -1,6 +1,9 @@
 package ising
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -247,6 +250,15 @@ func TestSaveLoad(t *testing.T) {
 		!reflect.DeepEqual(got.Info, d.Info) || got.Seed != 42 || got.L != 6 || got.Algorithm != d.Algorithm || !got.Flip {
 		t.Fatal("round trip differs")
 	}
+	// An empty part (all rows in training) round-trips too.
+	_, empty := d.Split(1, rand.NewPCG(1, 1))
+	edir := filepath.Join(t.TempDir(), "empty")
+	if err := empty.Save(edir); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := Load(edir); err != nil || len(e.Temps) != 0 || !slices.Equal(e.Counts(), []int{0, 0, 0}) {
+		t.Fatalf("empty dataset: %v", err)
+	}
 	// The .npy header is version 1.0, 64-byte aligned, as NumPy writes it.
 	raw, _ := os.ReadFile(filepath.Join(dir, ConfigsFile))
 	if hl := int(raw[8]) | int(raw[9])<<8; string(raw[:8]) != "\x93NUMPY\x01\x00" || (10+hl)%64 != 0 || len(raw) != 10+hl+120*36 {
@@ -306,6 +318,28 @@ func TestSaveLoad(t *testing.T) {
 		})
 		if err == nil {
 			t.Errorf("meta.json with %q → %q accepted", edit.from, edit.to)
+		}
+	}
+	// A non-binary cell with a matching checksum (a file written by other
+	// software) is rejected by the content checks.
+	{
+		cdir := t.TempDir()
+		cfg, _ := os.ReadFile(filepath.Join(dir, ConfigsFile))
+		cfg[len(cfg)-1] = 2
+		tmp, _ := os.ReadFile(filepath.Join(dir, TempsFile))
+		mb, _ := os.ReadFile(filepath.Join(dir, MetaFile))
+		var meta map[string]any
+		if err := json.Unmarshal(mb, &meta); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(cfg)
+		meta["files"].([]any)[0].(map[string]any)["sha256"] = hex.EncodeToString(sum[:])
+		mb, _ = json.Marshal(meta)
+		os.WriteFile(filepath.Join(cdir, ConfigsFile), cfg, 0o644)
+		os.WriteFile(filepath.Join(cdir, TempsFile), tmp, 0o644)
+		os.WriteFile(filepath.Join(cdir, MetaFile), mb, 0o644)
+		if _, err := Load(cdir); !errors.Is(err, ErrCorrupt) || !contains(err.Error(), "not 0 or 1") {
+			t.Errorf("non-binary cell: %v", err)
 		}
 	}
 	if err := corrupt(MetaFile, func(b []byte) []byte { return b[:len(b)/2] }); !errors.Is(err, ErrCorrupt) {

@@ -58,6 +58,9 @@ type fileSum struct {
 // meta.json is written last, so an interrupted Save is detected by Load.
 func (d *Dataset) Save(dir string) error {
 	n, c := d.Configs.Dims()
+	if n == 0 {
+		c = d.L * d.L // an empty *mat.Dense has no columns
+	}
 	if c != d.L*d.L || len(d.Temps) != n {
 		panic(mat.ErrShape)
 	}
@@ -173,12 +176,21 @@ func Load(dir string) (*Dataset, error) {
 		raw[f.Name] = b
 	}
 	c := meta.L * meta.L
+	if meta.N == 0 {
+		// npyio cannot read empty arrays; the checksums above already tie
+		// both files to what Save wrote.
+		if !slices.Equal(meta.Counts, make([]int, len(meta.Grid))) {
+			return nil, bad("no rows but counts %v", meta.Counts)
+		}
+		return &Dataset{L: meta.L, H: meta.H, Grid: meta.Grid, Temps: []float64{}, Labels: []int{},
+			Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed, Configs: &mat.Dense{}}, nil
+	}
 	var cells []uint8
 	shape, err := readNPY(raw[ConfigsFile], &cells)
 	if err != nil {
 		return nil, bad("%s: %v", ConfigsFile, err)
 	}
-	if meta.N > 0 && (len(shape) != 2 || shape[0] != meta.N || shape[1] != c) || len(cells) != meta.N*c {
+	if len(shape) != 2 || shape[0] != meta.N || shape[1] != c || len(cells) != meta.N*c {
 		return nil, bad("%s has shape %v, want (%d, %d)", ConfigsFile, shape, meta.N, c)
 	}
 	var temps []float64
@@ -190,17 +202,15 @@ func Load(dir string) (*Dataset, error) {
 		return nil, bad("%s has shape %v, want (%d,)", TempsFile, shape, meta.N)
 	}
 	d := &Dataset{L: meta.L, H: meta.H, Grid: meta.Grid, Temps: temps, Labels: make([]int, meta.N),
-		Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed, Configs: &mat.Dense{}}
-	if meta.N > 0 {
-		data := make([]float64, len(cells))
-		for i, v := range cells {
-			if v > 1 {
-				return nil, bad("%s: cell %d of row %d is %d, not 0 or 1", ConfigsFile, i%c, i/c, v)
-			}
-			data[i] = float64(v)
+		Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed}
+	data := make([]float64, len(cells))
+	for i, v := range cells {
+		if v > 1 {
+			return nil, bad("%s: cell %d of row %d is %d, not 0 or 1", ConfigsFile, i%c, i/c, v)
 		}
-		d.Configs = mat.NewDense(meta.N, c, data)
+		data[i] = float64(v)
 	}
+	d.Configs = mat.NewDense(meta.N, c, data)
 	counts := make([]int, len(meta.Grid))
 	for r, T := range temps {
 		k, ok := slices.BinarySearch(meta.Grid, T)
