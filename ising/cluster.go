@@ -10,7 +10,7 @@ import "math/rand/v2"
 // a whole aligned domain; at T = +Inf (p = 0) it is a single spin.
 type Wolff struct {
 	lat     *Lattice
-	src     rand.Source
+	rng     xoshiro
 	T       float64
 	p       float64
 	stack   []int32
@@ -22,7 +22,7 @@ type Wolff struct {
 // or NaN.
 func NewWolff(L int, T float64, src rand.Source) *Wolff {
 	lat := NewLattice(L, 0)
-	return &Wolff{lat: lat, src: src, T: T, p: bondProb(T), stack: make([]int32, 0, L*L)}
+	return &Wolff{lat: lat, rng: newXoshiro(src), T: T, p: bondProb(T), stack: make([]int32, 0, L*L)}
 }
 
 // Lattice returns the sampler's lattice; changing its spins sets the state.
@@ -51,7 +51,7 @@ func (w *Wolff) Sweep(n int) {
 func (w *Wolff) cluster() {
 	s, L := w.lat.Spins, w.lat.L
 	N := len(s)
-	seed := int(uintn(w.src, uint64(N)))
+	seed := int(w.rng.uintn(uint64(N)))
 	old := s[seed]
 	s[seed] = -old
 	stack := append(w.stack[:0], int32(seed))
@@ -75,7 +75,7 @@ func (w *Wolff) cluster() {
 			rt -= L
 		}
 		for _, q := range [4]int{up, dn, lf, rt} {
-			if s[q] == old && (w.p == 1 || uniform(w.src) < w.p) {
+			if s[q] == old && (w.p == 1 || w.rng.float() < w.p) {
 				s[q] = -old
 				stack = append(stack, int32(q))
 				size++
@@ -92,7 +92,7 @@ func (w *Wolff) cluster() {
 // probability 1/2. One unit of Sweep is one such decomposition.
 type SwendsenWang struct {
 	lat    *Lattice
-	src    rand.Source
+	rng    xoshiro
 	T      float64
 	p      float64
 	parent []int32
@@ -104,7 +104,7 @@ type SwendsenWang struct {
 // L < 2 or T is negative or NaN.
 func NewSwendsenWang(L int, T float64, src rand.Source) *SwendsenWang {
 	lat := NewLattice(L, 0)
-	return &SwendsenWang{lat: lat, src: src, T: T, p: bondProb(T),
+	return &SwendsenWang{lat: lat, rng: newXoshiro(src), T: T, p: bondProb(T),
 		parent: make([]int32, L*L), flip: make([]int8, L*L)}
 }
 
@@ -148,7 +148,7 @@ func (w *SwendsenWang) union(a, b int32) {
 	}
 }
 
-func (w *SwendsenWang) bond() bool { return w.p == 1 || (w.p > 0 && uniform(w.src) < w.p) }
+func (w *SwendsenWang) bond() bool { return w.p == 1 || (w.p > 0 && w.rng.float() < w.p) }
 
 func (w *SwendsenWang) update() {
 	s, L := w.lat.Spins, w.lat.L
@@ -178,7 +178,7 @@ func (w *SwendsenWang) update() {
 		r := w.find(int32(k))
 		if w.flip[r] == 0 {
 			if nbits == 0 {
-				bits, nbits = w.src.Uint64(), 64
+				bits, nbits = w.rng.Uint64(), 64
 			}
 			w.flip[r] = 1 + int8(bits&1)
 			bits >>= 1

@@ -26,7 +26,7 @@ func ExampleGenerate() {
 	// Output:
 	// 300 configurations of 64 spins
 	// T = 0: zero-t, saved every 1 updates
-	// T = 2.25: checkerboard, saved every 17 updates
+	// T = 2.25: wolff, saved every 9 updates
 	// T = 6: checkerboard, saved every 4 updates
 }
 

@@ -10,17 +10,17 @@ import "math/rand/v2"
 // every move is accepted.
 type Metropolis struct {
 	lat *Lattice
-	src rand.Source
+	rng xoshiro
 	T   float64
 	acc [10]float64 // acceptance by (s+1)/2*5 + (Σnb+4)/2
 }
 
 // NewMetropolis returns a random-site Metropolis sampler on an L×L lattice
-// at temperature T ≥ 0 (+Inf allowed) and field h, all spins up, drawing
+// at temperature T ≥ 0 (+Inf allowed) and field h, all spins up, seeded
 // from src. It panics if L < 2 or T is negative or NaN.
 func NewMetropolis(L int, T, h float64, src rand.Source) *Metropolis {
 	checkTemp(T)
-	m := &Metropolis{lat: NewLattice(L, h), src: src, T: T}
+	m := &Metropolis{lat: NewLattice(L, h), rng: newXoshiro(src), T: T}
 	m.acc = metropolisTable(T, h)
 	return m
 }
@@ -55,11 +55,11 @@ func (m *Metropolis) Sweep(n int) {
 	N := uint64(len(s))
 	for range n {
 		for range N {
-			k := int(uintn(m.src, N))
+			k := int(m.rng.uintn(N))
 			i := k / L
 			j := k - i*L
 			p := m.acc[tableIndex(s, L, k, i, j)]
-			if p == 1 || uniform(m.src) < p {
+			if p == 1 || m.rng.float() < p {
 				s[k] = -s[k]
 			}
 		}
@@ -106,7 +106,7 @@ func tableIndex(s []int8, L, k, i, j int) int {
 // the same code can later run on bit-packed words.
 type Checkerboard struct {
 	lat      *Lattice
-	src      rand.Source
+	rng      xoshiro
 	T        float64
 	heatBath bool
 	acc      [10]float64 // Metropolis: by (s+1)/2*5 + (Σnb+4)/2
@@ -134,7 +134,7 @@ func newCheckerboard(L int, T, h float64, heatBath bool, src rand.Source) *Check
 	if L%2 != 0 {
 		panic(errOddSide)
 	}
-	c := &Checkerboard{lat: NewLattice(L, h), src: src, T: T, heatBath: heatBath}
+	c := &Checkerboard{lat: NewLattice(L, h), rng: newXoshiro(src), T: T, heatBath: heatBath}
 	c.acc = metropolisTable(T, h)
 	for k := range 5 {
 		c.up[k] = upProb(float64(2*k-4)+h, T)
@@ -179,7 +179,7 @@ func (c *Checkerboard) half(parity int) {
 			}
 			nb := (int(u[j]+d[j]) + int(r[lf]+r[rt]) + 4) >> 1
 			if c.heatBath {
-				if uniform(c.src) < c.up[nb] {
+				if c.rng.float() < c.up[nb] {
 					r[j] = 1
 				} else {
 					r[j] = -1
@@ -187,7 +187,7 @@ func (c *Checkerboard) half(parity int) {
 				continue
 			}
 			p := c.acc[int(r[j]+1)/2*5+nb]
-			if p == 1 || uniform(c.src) < p {
+			if p == 1 || c.rng.float() < p {
 				r[j] = -r[j]
 			}
 		}

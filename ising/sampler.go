@@ -20,6 +20,11 @@ import (
 //
 // Read writes the current configuration as a 0/1 row (s = 2v − 1, site
 // i*L+j) into dst; it panics if len(dst) != Sites().
+//
+// The lattice samplers (local and cluster) seed a private xoshiro256**
+// generator from the caller's source when they are built, so their hot
+// loops do not call the source through its interface; the same source
+// state still gives the same configurations.
 type Sampler interface {
 	Sites() int
 	Sweep(n int)
