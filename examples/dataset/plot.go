@@ -71,7 +71,7 @@ func plotObservables(path string, s summary) error {
 		exact         func(T float64) float64
 		exactName     string
 	}{
-		{"magnetisation", "⟨|m|⟩", ms, ising.SpontaneousMagnetization, "Yang, L = ∞"},
+		{"magnetisation", "<|m|>", ms, ising.SpontaneousMagnetization, "Yang, L = ∞"},
 		{"energy", "e = E/N", es, func(T float64) float64 { return ising.Exact(s.L, T).E }, "Kaufman, exact L"},
 		{"specific heat", "c", cs, func(T float64) float64 { return ising.Exact(s.L, T).C }, "Kaufman, exact L"},
 	}
