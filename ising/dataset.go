@@ -23,9 +23,10 @@ const (
 	wolffProbe        = 1000 // clusters that fix the Wolff update (Pilot.Clusters)
 	maxPilotWork      = 1 << 27
 	// WolffWork is the cost of one spin flipped by Wolff relative to one
-	// checkerboard site update (BenchmarkSweep: ≈ 30 ns against ≈ 5–13 ns),
-	// used when Auto compares the algorithms' cost per independent sample.
-	WolffWork = 3
+	// checkerboard site update (BenchmarkSweep: ≈ 22 ns against ≈ 5 ns on
+	// an AMD EPYC core), used when Auto compares the algorithms' cost per
+	// independent sample.
+	WolffWork = 4
 )
 
 // DefaultGrid returns the paper's temperature grid 0, 0.25, …, 6.

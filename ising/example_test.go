@@ -12,7 +12,7 @@ import (
 // Generate draws a labelled dataset; each temperature reports the sampler
 // it chose and how far apart the saved configurations are.
 func ExampleGenerate() {
-	set := &ising.DatasetSettings{L: 8, Grid: []float64{0, 2.25, 6}, PerTemp: 100}
+	set := &ising.DatasetSettings{L: 16, Grid: []float64{0, 2.25, 6}, PerTemp: 100}
 	d, err := ising.Generate(set, rand.NewPCG(1, 2), nil)
 	if err != nil {
 		fmt.Println(err)
@@ -24,9 +24,9 @@ func ExampleGenerate() {
 		fmt.Printf("T = %v: %v, saved every %d updates\n", info.T, info.Algorithm, info.Spacing)
 	}
 	// Output:
-	// 300 configurations of 64 spins
+	// 300 configurations of 256 spins
 	// T = 0: zero-t, saved every 1 updates
-	// T = 2.25: wolff, saved every 9 updates
+	// T = 2.25: wolff, saved every 7 updates
 	// T = 6: checkerboard, saved every 4 updates
 }
 
