@@ -54,6 +54,14 @@
 //   - U. Wolff, Phys. Rev. Lett. 62, 361 (1989).
 //   - A. D. Sokal, Monte Carlo methods in statistical mechanics (1996), for
 //     the windowed integrated autocorrelation time.
+//   - C. N. Yang, Phys. Rev. 85, 808 (1952) (spontaneous magnetisation);
+//     A. E. Ferdinand, M. E. Fisher, Phys. Rev. 185, 832 (1969) (finite-size
+//     corrections); P. D. Beale, Phys. Rev. Lett. 76, 78 (1996) (exact
+//     density of states).
+//   - H. Flyvbjerg, H. G. Petersen, J. Chem. Phys. 91, 461 (1989); M. Jonsson,
+//     Phys. Rev. E 98, 043304 (2018) (blocking analysis).
+//   - F. Cooper, B. Freedman, D. Preston, Nucl. Phys. B 210, 210 (1982)
+//     (second-moment correlation length).
 //   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018).
 //   - R. Veiga, R. Vicente, arXiv:2006.10176 (mean-field data).
 package ising
