@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -121,7 +120,7 @@ func run(c config, p *pipeline.Progress) error {
 		// Equal numbers of updates: epochs × rows ≈ the all-T run's.
 		rc.Epochs = int(math.Ceil(float64(c.RBM.Epochs) * float64(allRows) / float64(rows)))
 		p.Printf("training set %s: %d configurations, %d epochs", s.Name, rows, rc.Epochs)
-		m, _, err := pipeline.TrainRBM(shuffled(s.data, c.Seed), nil, rc, p)
+		m, _, err := pipeline.TrainRBM(s.data, nil, rc, p)
 		if err != nil {
 			return err
 		}
@@ -151,18 +150,6 @@ func run(c config, p *pipeline.Progress) error {
 	}
 	p.Printf("wrote %s: trainsets.png, magnetization.png, summary.json, rbm_*.npz", c.Out)
 	return nil
-}
-
-// shuffled returns the rows of d in a seeded random order, so that a
-// training set stacked from parts is not ordered by part.
-func shuffled(d *mat.Dense, seed uint64) *mat.Dense {
-	r, c := d.Dims()
-	out := mat.NewDense(r, c, nil)
-	perm := rand.New(pipeline.Src(seed, "shuffle")).Perm(r)
-	for i, j := range perm {
-		copy(out.RawRowView(i), d.RawRowView(j))
-	}
-	return out
 }
 
 func figures(dir string, res []result) error {
