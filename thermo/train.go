@@ -87,11 +87,11 @@ type TrainSettings struct {
 
 // EpochStats describes one finished epoch.
 type EpochStats struct {
-	Epoch       int     // 1-based
-	Loss        float64 // mean training loss over the epoch's batches (without L2)
-	Accuracy    float64 // fraction of training rows classified exactly, during the epoch
-	ValLoss     float64 // validation loss at the end of the epoch; NaN without validation
-	ValAccuracy float64 // validation exact-class accuracy; NaN without validation
+	Epoch       int     `json:"epoch"`        // 1-based
+	Loss        float64 `json:"loss"`         // mean training loss over the epoch's batches (without L2)
+	Accuracy    float64 `json:"accuracy"`     // fraction of training rows classified exactly, during the epoch
+	ValLoss     float64 `json:"val_loss"`     // validation loss at the end of the epoch; NaN without validation
+	ValAccuracy float64 `json:"val_accuracy"` // validation exact-class accuracy; NaN without validation
 }
 
 // TrainResult summarises a call to Train.

@@ -112,17 +112,17 @@ func newReadout(c *thermo.Calibration) readout {
 }
 
 type summary struct {
-	Config    config    `json:"config"`
-	L         int       `json:"L"`
-	Temps     []float64 `json:"temperatures"`
-	NTrain    int       `json:"n_train"`
-	NTest     int       `json:"n_test"`
-	Params    int       `json:"parameters"`
-	Epochs    int       `json:"epochs_run"`
-	BestEpoch int       `json:"best_epoch"`
-	Stopped   bool      `json:"stopped_early"`
-	History   []thermo.EpochStats
-	Network   readout `json:"network"`
+	Config    config              `json:"config"`
+	L         int                 `json:"L"`
+	Temps     []float64           `json:"temperatures"`
+	NTrain    int                 `json:"n_train"`
+	NTest     int                 `json:"n_test"`
+	Params    int                 `json:"parameters"`
+	Epochs    int                 `json:"epochs_run"`
+	BestEpoch int                 `json:"best_epoch"`
+	Stopped   bool                `json:"stopped_early"`
+	History   []thermo.EpochStats `json:"history"`
+	Network   readout             `json:"network"`
 	// Bayes is the Bayes-on-energy thermometer: its exact-class accuracy is
 	// the limit for any single-configuration thermometer.
 	Bayes readout `json:"bayes_energy"`
