@@ -33,6 +33,9 @@ type config struct {
 
 func main() {
 	c := config{Common: pipeline.Defaults("out/trainsets")}
+	// Six RBMs in about a minute: half the data and half the epochs of
+	// examples/paper.
+	c.Data.PerTemp = 1000
 	c.RBM.Epochs = 30
 	c.Chains = 500
 	c.Flags(flag.CommandLine)

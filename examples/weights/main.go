@@ -46,7 +46,7 @@ type config struct {
 func main() {
 	c := config{Out: "out/weights", RBM: pipeline.DefaultRBM(), Fields: 16, Seed: 1,
 		Compare: []float64{1.5, 2.0, 2.25, 2.5, 3.0, 4.0}}
-	c.Data.L, c.Data.PerTemp = 10, 1000
+	c.Data.L, c.Data.PerTemp = 10, 2000
 	flag.StringVar(&c.Out, "out", c.Out, "output directory")
 	flag.StringVar(&c.Model, "rbm", "", "analyse this saved RBM (.npz) instead of training one")
 	flag.StringVar(&c.Data.Dir, "data", "", "load the dataset from this directory instead of generating it")

@@ -45,11 +45,12 @@ func (c *Common) Flags(fs *flag.FlagSet) {
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
 }
 
-// Defaults returns the shared defaults: L = 10, 1000 configurations per
-// temperature, the small thermometer, DefaultRBM, 1000 chains, 40 steps.
+// Defaults returns the shared defaults: L = 10, 2000 configurations per
+// temperature (the reference's data), the small thermometer, DefaultRBM,
+// 1000 chains, 40 steps.
 func Defaults(out string) Common {
 	c := Common{Out: out, ThermoArch: "small", RBM: DefaultRBM(), Chains: 1000, Steps: 40, Seed: 1}
-	c.Data.L, c.Data.PerTemp = 10, 1000
+	c.Data.L, c.Data.PerTemp = 10, 2000
 	c.Thermo.Epochs = 60
 	return c
 }

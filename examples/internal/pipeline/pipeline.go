@@ -85,7 +85,10 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 		Epochs:             c.Epochs,
 		ValidationFraction: 0.1,
 		Patience:           10,
-		Src:                Src(c.Seed, "thermometer-train"),
+		// Random lattice symmetries and spin flips of each training row:
+		// the thermometer's calibration then approaches the Bayes limit.
+		Symmetrize: true,
+		Src:        Src(c.Seed, "thermometer-train"),
 		Progress: func(e thermo.EpochStats) error {
 			if e.Epoch%10 == 0 || e.Epoch == 1 {
 				p.Printf("thermometer epoch %d: loss %.3f, accuracy %.3f, validation accuracy %.3f", e.Epoch, e.Loss, e.Accuracy, e.ValAccuracy)
