@@ -9,7 +9,7 @@ import "math/rand/v2"
 // flipped", which biases the measurements). At T = 0 (p = 1) a cluster is
 // a whole aligned domain; at T = +Inf (p = 0) it is a single spin.
 type Wolff struct {
-	lat     *Lattice
+	onLattice
 	rng     xoshiro
 	T       float64
 	p       float64
@@ -22,17 +22,8 @@ type Wolff struct {
 // or NaN.
 func NewWolff(L int, T float64, src rand.Source) *Wolff {
 	lat := NewLattice(L, 0)
-	return &Wolff{lat: lat, rng: newXoshiro(src), T: T, p: bondProb(T), stack: make([]int32, 0, L*L)}
+	return &Wolff{onLattice: onLattice{lat}, rng: newXoshiro(src), T: T, p: bondProb(T), stack: make([]int32, 0, L*L)}
 }
-
-// Lattice returns the sampler's lattice; changing its spins sets the state.
-func (w *Wolff) Lattice() *Lattice { return w.lat }
-
-// Sites returns L².
-func (w *Wolff) Sites() int { return len(w.lat.Spins) }
-
-// Read writes the configuration as a 0/1 row into dst.
-func (w *Wolff) Read(dst []float64) { w.lat.Row(dst) }
 
 // Flipped returns the total number of spins flipped so far, the sum of the
 // cluster sizes.
@@ -91,7 +82,7 @@ func (w *Wolff) cluster() {
 // probability p = 1 − e^{−2/T}, and each connected cluster is flipped with
 // probability 1/2. One unit of Sweep is one such decomposition.
 type SwendsenWang struct {
-	lat    *Lattice
+	onLattice
 	rng    xoshiro
 	T      float64
 	p      float64
@@ -104,18 +95,9 @@ type SwendsenWang struct {
 // L < 2 or T is negative or NaN.
 func NewSwendsenWang(L int, T float64, src rand.Source) *SwendsenWang {
 	lat := NewLattice(L, 0)
-	return &SwendsenWang{lat: lat, rng: newXoshiro(src), T: T, p: bondProb(T),
+	return &SwendsenWang{onLattice: onLattice{lat}, rng: newXoshiro(src), T: T, p: bondProb(T),
 		parent: make([]int32, L*L), flip: make([]int8, L*L)}
 }
-
-// Lattice returns the sampler's lattice; changing its spins sets the state.
-func (w *SwendsenWang) Lattice() *Lattice { return w.lat }
-
-// Sites returns L².
-func (w *SwendsenWang) Sites() int { return len(w.lat.Spins) }
-
-// Read writes the configuration as a 0/1 row into dst.
-func (w *SwendsenWang) Read(dst []float64) { w.lat.Row(dst) }
 
 // Sweep performs n Swendsen–Wang updates. It panics if n < 0.
 func (w *SwendsenWang) Sweep(n int) {

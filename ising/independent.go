@@ -10,24 +10,15 @@ import (
 // spins along h, or for h = 0 all up or all down with probability 1/2 each.
 // Every unit of Sweep is an independent draw.
 type ZeroT struct {
-	lat *Lattice
+	onLattice
 	src rand.Source
 }
 
 // NewZeroT returns the exact T = 0 sampler on an L×L lattice with field h.
 // It panics if L < 2 or h is not finite.
 func NewZeroT(L int, h float64, src rand.Source) *ZeroT {
-	return &ZeroT{lat: NewLattice(L, h), src: src}
+	return &ZeroT{onLattice: onLattice{NewLattice(L, h)}, src: src}
 }
-
-// Lattice returns the sampler's lattice.
-func (z *ZeroT) Lattice() *Lattice { return z.lat }
-
-// Sites returns L².
-func (z *ZeroT) Sites() int { return len(z.lat.Spins) }
-
-// Read writes the configuration as a 0/1 row into dst.
-func (z *ZeroT) Read(dst []float64) { z.lat.Row(dst) }
 
 // Sweep draws n independent ground states; the last one is kept. It panics
 // if n < 0.

@@ -199,3 +199,17 @@ func sized(dst []float64, n int) []float64 {
 	}
 	return dst
 }
+
+// onLattice is embedded by the samplers whose state is a Lattice; it gives
+// them the Lattice, Sites and Read methods.
+type onLattice struct{ lat *Lattice }
+
+// Lattice returns the sampler's lattice; changing its spins sets the state.
+func (o onLattice) Lattice() *Lattice { return o.lat }
+
+// Sites returns L².
+func (o onLattice) Sites() int { return len(o.lat.Spins) }
+
+// Read writes the configuration as a 0/1 row into dst; it panics if
+// len(dst) != Sites().
+func (o onLattice) Read(dst []float64) { o.lat.Row(dst) }

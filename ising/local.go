@@ -9,7 +9,7 @@ import "math/rand/v2"
 // are accepted (the chain is not ergodic there; use ZeroT), at T = +Inf
 // every move is accepted.
 type Metropolis struct {
-	lat *Lattice
+	onLattice
 	rng xoshiro
 	T   float64
 	acc [10]float64 // acceptance by (s+1)/2*5 + (Σnb+4)/2
@@ -20,7 +20,7 @@ type Metropolis struct {
 // from src. It panics if L < 2 or T is negative or NaN.
 func NewMetropolis(L int, T, h float64, src rand.Source) *Metropolis {
 	checkTemp(T)
-	m := &Metropolis{lat: NewLattice(L, h), rng: newXoshiro(src), T: T}
+	m := &Metropolis{onLattice: onLattice{NewLattice(L, h)}, rng: newXoshiro(src), T: T}
 	m.acc = metropolisTable(T, h)
 	return m
 }
@@ -34,16 +34,6 @@ func metropolisTable(T, h float64) (acc [10]float64) {
 	}
 	return acc
 }
-
-// Lattice returns the sampler's lattice; changing its spins (for example
-// with SetRow) sets the chain's state.
-func (m *Metropolis) Lattice() *Lattice { return m.lat }
-
-// Sites returns L².
-func (m *Metropolis) Sites() int { return len(m.lat.Spins) }
-
-// Read writes the configuration as a 0/1 row into dst.
-func (m *Metropolis) Read(dst []float64) { m.lat.Row(dst) }
 
 // Sweep performs n sweeps of L² attempted single-spin flips at uniformly
 // random sites. It panics if n < 0.
@@ -105,7 +95,7 @@ func tableIndex(s []int8, L, k, i, j int) int {
 // single-spin updates. Each half-sweep updates non-interacting spins, so
 // the same code can later run on bit-packed words.
 type Checkerboard struct {
-	lat      *Lattice
+	onLattice
 	rng      xoshiro
 	T        float64
 	heatBath bool
@@ -134,22 +124,13 @@ func newCheckerboard(L int, T, h float64, heatBath bool, src rand.Source) *Check
 	if L%2 != 0 {
 		panic(errOddSide)
 	}
-	c := &Checkerboard{lat: NewLattice(L, h), rng: newXoshiro(src), T: T, heatBath: heatBath}
+	c := &Checkerboard{onLattice: onLattice{NewLattice(L, h)}, rng: newXoshiro(src), T: T, heatBath: heatBath}
 	c.acc = metropolisTable(T, h)
 	for k := range 5 {
 		c.up[k] = upProb(float64(2*k-4)+h, T)
 	}
 	return c
 }
-
-// Lattice returns the sampler's lattice; changing its spins sets the state.
-func (c *Checkerboard) Lattice() *Lattice { return c.lat }
-
-// Sites returns L².
-func (c *Checkerboard) Sites() int { return len(c.lat.Spins) }
-
-// Read writes the configuration as a 0/1 row into dst.
-func (c *Checkerboard) Read(dst []float64) { c.lat.Row(dst) }
 
 // Sweep performs n checkerboard sweeps. It panics if n < 0.
 func (c *Checkerboard) Sweep(n int) {
