@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -61,5 +63,38 @@ func TestBadArch(t *testing.T) {
 	c.ThermoArch = "huge"
 	if err := run(c, &pipeline.Progress{W: io.Discard}); err == nil {
 		t.Fatal("unknown architecture accepted")
+	}
+}
+
+// TestSameSeedSameBits runs the tiny pipeline under GOMAXPROCS 1 and 2 and
+// requires byte-identical results.
+func TestSameSeedSameBits(t *testing.T) {
+	var outs [2][]byte
+	var models [2][]byte
+	for i, procs := range []int{1, 2} {
+		out := t.TempDir()
+		c := config{Common: pipeline.Defaults(out)}
+		c.Chains, c.Steps, c.Seed = 40, 5, 7
+		c.Data.L, c.Data.PerTemp = 6, 24
+		c.Thermo.Epochs = 2
+		c.RBM.Nh, c.RBM.Epochs = 16, 2
+		old := runtime.GOMAXPROCS(procs)
+		err := run(c, &pipeline.Progress{W: io.Discard})
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var err1, err2 error
+		outs[i], err1 = os.ReadFile(filepath.Join(out, "summary.json"))
+		models[i], err2 = os.ReadFile(filepath.Join(out, "rbm.npz"))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("summary.json differs between GOMAXPROCS 1 and 2")
+	}
+	if !bytes.Equal(models[0], models[1]) {
+		t.Error("rbm.npz differs between GOMAXPROCS 1 and 2")
 	}
 }

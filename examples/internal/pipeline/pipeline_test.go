@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"math/rand/v2"
+
 	"encoding/json"
+	"github.com/rgflow/rgflow/ising"
 	"image/png"
 	"math"
 	"os"
@@ -92,5 +95,37 @@ func checkPNG(t *testing.T, path string, w, h int) {
 	}
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Fatalf("%s is %dx%d, want %dx%d", path, b.Dx(), b.Dy(), w, h)
+	}
+}
+
+func TestRowsStackShuffled(t *testing.T) {
+	t.Parallel()
+	d := &ising.Dataset{
+		Configs: mat.NewDense(4, 2, []float64{0, 0, 1, 1, 0, 1, 1, 0}),
+		Temps:   []float64{0, 1, 1, 2},
+	}
+	got := Rows(d, func(T float64) bool { return T == 1 })
+	if !mat.Equal(got, mat.NewDense(2, 2, []float64{1, 1, 0, 1})) {
+		t.Fatalf("Rows: %v", mat.Formatted(got))
+	}
+	if Rows(d, func(float64) bool { return false }) != nil {
+		t.Fatal("Rows with no match is not nil")
+	}
+	s := Stack(got, nil, d.Configs)
+	if r, _ := s.Dims(); r != 6 || s.At(5, 0) != 1 || s.At(2, 1) != 0 {
+		t.Fatalf("Stack: %v", mat.Formatted(s))
+	}
+	sh := Shuffled(s, 3)
+	if !mat.Equal(sh, Shuffled(s, 3)) {
+		t.Fatal("Shuffled is not reproducible")
+	}
+	// A permutation keeps the multiset of rows: compare column sums and
+	// the sum of squares of row indices weighted by content.
+	if mat.Sum(sh) != mat.Sum(s) {
+		t.Fatal("Shuffled changed the rows")
+	}
+	a, b := rand.New(Src(1, "x")).Uint64(), rand.New(Src(1, "y")).Uint64()
+	if a == b || a != rand.New(Src(1, "x")).Uint64() {
+		t.Fatal("Src streams are not distinct per part, or not reproducible")
 	}
 }
