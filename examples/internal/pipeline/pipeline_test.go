@@ -1,12 +1,10 @@
 package pipeline
 
 import (
-	"math/rand/v2"
-
 	"encoding/json"
-	"github.com/rgflow/rgflow/ising"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/rgflow/rgflow/flow"
+	"github.com/rgflow/rgflow/ising"
 )
 
 func TestFiguresAndJSON(t *testing.T) {
