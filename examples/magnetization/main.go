@@ -8,7 +8,7 @@
 // redrawn from N(−0.001, 0.0015²) each half-step) runs beside them.
 //
 //	go run ./examples/magnetization -out out/magnetization
-//	go run ./examples/magnetization -out out/mag100 -L 100 -nh 10000 -n 200   # large lattice (slow)
+//	go run ./examples/magnetization -out out/mag100 -L 100 -nh 400 -n 200 -epochs 20   # large lattice
 //
 // It writes magnetization.png, summary.json and rbm.npz.
 package main
@@ -40,7 +40,11 @@ func main() {
 	flag.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
 	flag.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
 	flag.Parse()
-	if c.RBM.Nh == pipeline.DefaultRBM().Nh && c.Data.L != 10 {
+	// Without -nh the hidden layer is as large as the visible one, as in
+	// the paper (N_h = N_v = L²).
+	nhSet := false
+	flag.Visit(func(f *flag.Flag) { nhSet = nhSet || f.Name == "nh" })
+	if !nhSet {
 		c.RBM.Nh = c.Data.L * c.Data.L
 	}
 	if err := run(c, &pipeline.Progress{}); err != nil {
