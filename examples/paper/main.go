@@ -20,6 +20,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -31,12 +32,16 @@ import (
 type config struct {
 	pipeline.Common
 	Reference bool `json:"reference"`
+	// Compare names another run's summary.json to set beside this one in
+	// report.md (for example a run of the reference schedule).
+	Compare string `json:"compare,omitempty"`
 }
 
 func main() {
 	c := config{Common: pipeline.Defaults("out/paper")}
 	c.Flags(flag.CommandLine)
 	flag.BoolVar(&c.Reference, "reference", false, "the reference code's scale: 2000 configurations per T, the reference thermometer, 8000 RBM epochs at learning rate 0.01 without momentum")
+	flag.StringVar(&c.Compare, "compare", "", "another run's summary.json to compare with in report.md")
 	flag.Parse()
 	if c.Reference {
 		c.Common.Reference()
@@ -76,5 +81,32 @@ func run(c config, p *pipeline.Progress) error {
 		ReconProbTest:  mon.Valid.Recon,
 	}
 	res := summarize(c, all, test, cal, recon, flows)
+	if c.Compare != "" {
+		other, err := readSummary(c.Compare)
+		if err != nil {
+			return err
+		}
+		other.Compared = nil
+		for i := range other.Flows {
+			other.Flows[i].Readouts = nil // the fixed points suffice
+		}
+		res.Compared = other
+	}
 	return write(c.Out, res, flows, p)
+}
+
+// readSummary reads a summary.json written by this program.
+func readSummary(path string) (*summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(s.Flows) == 0 {
+		return nil, fmt.Errorf("%s: not a summary.json of examples/paper (no flows)", path)
+	}
+	return &s, nil
 }

@@ -56,6 +56,23 @@ func TestSmoke(t *testing.T) {
 	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") {
 		t.Fatal("report.md lacks the figure or the reference numbers")
 	}
+
+	// A second run set beside the first in report.md.
+	c2 := c
+	c2.Out = t.TempDir()
+	c2.RBM.Momentum, c2.RBM.LREnd = 0, 0
+	c2.Compare = filepath.Join(out, "summary.json")
+	if err := run(c2, &pipeline.Progress{W: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	rep2, _ := os.ReadFile(filepath.Join(c2.Out, "report.md"))
+	if !strings.Contains(string(rep2), "| compared run | CD-1, N_h = 16, 3 epochs, learning rate 0.1 → 0.01 (geometric), momentum 0.9") {
+		t.Fatalf("report.md lacks the comparison:\n%s", rep2)
+	}
+	c2.Compare = filepath.Join(out, "rbm.npz")
+	if err := run(c2, &pipeline.Progress{W: io.Discard}); err == nil {
+		t.Fatal("-compare with a file that is not a summary was accepted")
+	}
 }
 
 func TestBadArch(t *testing.T) {

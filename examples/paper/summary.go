@@ -30,6 +30,8 @@ type summary struct {
 	RBM         rbmSummary    `json:"rbm"`
 	Flows       []flowSummary `json:"flows"`
 	Verdict     verdict       `json:"verdict"`
+	// Compared is the summary of the run named by -compare, if any.
+	Compared *summary `json:"compared,omitempty"`
 }
 
 type dataSummary struct {
@@ -252,18 +254,66 @@ func report(s summary) string {
 	f("- RBM reconstruction error mean((v₀ − v₁)²) with v₁ one sampled flow step: %.4f train, %.4f test (reference after 8000 epochs: %.4f, %.4f). With v₁ = p(v=1|h) instead (rbm's monitor): %.4f, %.4f.\n", s.RBM.ReconTrain, s.RBM.ReconTest, refReconTr, refReconTest, s.RBM.ReconProbTrain, s.RBM.ReconProbTest)
 	f("- Thermometer on held-out data: exact class %.3f, within one class %.3f, MAE %.3f; T = 2.25 reads %.2f ± %.2f (reference: 0.17, 0.42, 0.66; 2.25 ± 0.36).\n",
 		s.Thermometer.Exact, s.Thermometer.WithinOne, s.Thermometer.MAE, s.Thermometer.ReadTc[0], s.Thermometer.ReadTc[1])
-	f("\n## Default schedule against the reference scale\n\n")
-	f("The reference code trains CD-1 at learning rate 0.01 without momentum for 8000 epochs on 40 000 configurations (`-reference`, hours on 2 cores). ")
-	f("The default keeps CD-1, the bias-free model, N_h = 100, σ = 0.1 initial weights and batch 100, and changes only the optimiser: momentum 0.9 and a learning rate decaying geometrically from 0.1 to 0.01 over %d epochs on %d configurations. ", s.Config.RBM.Epochs, s.Data.N*4/5)
-	f("Momentum 0.9 multiplies the effective step by 10 and the initial rate by another 10, so tens of epochs cover the distance of thousands at 0.01; the decay removes the SGD noise at the end. ")
+	f("\n## The training schedule against the reference\n\n")
+	f("This run: %s on %d configurations. The reference code: CD-1, bias-free, N_h = 100, learning rate 0.01 without momentum, batch 100, 8000 epochs on 40 000 configurations. ", schedule(s.Config.RBM), s.Data.N*4/5)
+	if s.Config.RBM.Momentum > 0 || s.Config.RBM.LREnd > 0 {
+		f("Momentum μ multiplies the effective step by 1/(1 − μ) and a larger initial rate covers in tens of epochs the distance of thousands at 0.01; the decay removes the SGD noise at the end. ")
+	}
 	m := fixedM(s)
-	f("Compared with the reference run: reconstruction error %.4f vs %.4f (%+.1f%%), fixed point |m|* %.3f vs %.4f (%+.1f%%).\n",
+	f("Against the reference's numbers: reconstruction error %.4f vs %.4f (%+.1f%%), fixed point |m|* %.3f vs %.4f (%+.1f%%).\n",
 		s.RBM.ReconTrain, refReconTr, 100*(s.RBM.ReconTrain/refReconTr-1), m, refMStar, 100*(m/refMStar-1))
+	if c := s.Compared; c != nil {
+		f("\nAgainst the run in `%s` (%s):\n\n| run | schedule | reconstruction error | fixed points: peak (p), \\|m\\|*, steps |\n|---|---|---|---|\n", s.Config.Compare, schedule(c.Config.RBM))
+		for _, r := range []*summary{&s, c} {
+			name := "this run"
+			if r == c {
+				name = "compared run"
+			}
+			f("| %s | %s | %.4f | %s |\n", name, schedule(r.Config.RBM), r.RBM.ReconTrain, fixedPoints(r))
+		}
+	}
 	f("\n## Monte Carlo reference curves (this dataset)\n\n| T | ⟨\\|m\\|⟩ | ⟨e⟩ | exact e (Kaufman, L = %d) | τ_int (sweeps) | algorithm |\n|---|---|---|---|---|---|\n", s.Data.L)
 	for _, pt := range s.Data.PerTemp {
 		f("| %.2f | %.3f | %.4f | %.4f | %.2f | %s |\n", pt.T, pt.AbsM, pt.E, pt.ExactE, pt.Tau, pt.Algo)
 	}
 	return b.String()
+}
+
+// schedule describes an RBM training schedule in words.
+func schedule(c pipeline.RBMConfig) string {
+	tr := "CD-1"
+	if c.PCDChains > 0 {
+		tr = fmt.Sprintf("PCD-1 with %d chains", c.PCDChains)
+	}
+	lr := fmt.Sprintf("learning rate %.3g", c.LR)
+	if c.LREnd > 0 {
+		lr += fmt.Sprintf(" → %.3g (geometric)", c.LREnd)
+	}
+	return fmt.Sprintf("%s, N_h = %d, %d epochs, %s, momentum %.2g, batch %d", tr, c.Nh, c.Epochs, lr, c.Momentum, c.Batch)
+}
+
+// fixedPoints lists each flow's fixed point in one table cell.
+func fixedPoints(s *summary) string {
+	var parts []string
+	for _, f := range s.Flows {
+		fp := f.Fixed
+		if fp == nil {
+			parts = append(parts, "from "+f.Start+": none")
+			continue
+		}
+		pk := 0
+		for k := range fp.Dist {
+			if fp.Dist[k] > fp.Dist[pk] {
+				pk = k
+			}
+		}
+		p := math.NaN()
+		if len(fp.Dist) > 0 {
+			p = fp.Dist[pk]
+		}
+		parts = append(parts, fmt.Sprintf("from %s: %.2f (%.2f), %.3f ± %.3f, %d", f.Start, fp.Peak, p, fp.AbsM, fp.AbsMErr, fp.Step))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func fixedM(s summary) float64 {

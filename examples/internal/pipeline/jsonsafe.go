@@ -67,10 +67,22 @@ func jsonSafe(v reflect.Value) any {
 			if name == "-" && opts == "" {
 				continue
 			}
+			fv := v.Field(i)
+			// An untagged embedded struct's fields are promoted, as
+			// encoding/json does.
+			if f.Anonymous && name == "" && fv.Kind() == reflect.Struct {
+				if inner, ok := jsonSafe(fv).(map[string]any); ok {
+					for k, x := range inner {
+						if _, taken := out[k]; !taken {
+							out[k] = x
+						}
+					}
+				}
+				continue
+			}
 			if name == "" {
 				name = f.Name
 			}
-			fv := v.Field(i)
 			if strings.Contains(opts, "omitempty") && fv.IsZero() {
 				continue
 			}

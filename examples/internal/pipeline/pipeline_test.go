@@ -45,7 +45,11 @@ func TestFiguresAndJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	jpath := filepath.Join(dir, "s.json")
+	type Inner struct {
+		Y float64 `json:"y"`
+	}
 	type rec struct {
+		Inner
 		X    float64   `json:"x"`
 		Bad  float64   `json:"bad"`
 		Skip int       `json:"-"`
@@ -60,6 +64,9 @@ func TestFiguresAndJSON(t *testing.T) {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil || m["x"] != 1.5 {
 		t.Fatalf("JSON round trip: %v %v", m, err)
+	}
+	if m["y"] != 0.0 || m["Inner"] != nil {
+		t.Fatalf("embedded struct not promoted: %v", m)
 	}
 	if v, ok := m["bad"]; !ok || v != nil {
 		t.Fatalf("+Inf encoded as %v, want null", v)
