@@ -194,7 +194,8 @@ func (ck *Checkpoint) Save(path string) error {
 }
 
 // LoadCheckpoint reads a checkpoint written by Checkpoint.Save, with the
-// checks of Load.
+// checks of Load; it also rejects an optimiser velocity that is not finite
+// or not of the model's shape, and persistent chains that are not binary.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
 	a, meta, err := readMeta(path, ckptFormat)
 	if err != nil {
@@ -220,14 +221,19 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		return nil, bad("vel_W has shape %v", shape)
 	}
 	ck.Velocity.W = &vw
-	if _, err := a.Read("vel_vbias", &ck.Velocity.VBias); err != nil {
+	vbShape, err := a.Read("vel_vbias", &ck.Velocity.VBias)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := a.Read("vel_hbias", &ck.Velocity.HBias); err != nil {
+	hbShape, err := a.Read("vel_hbias", &ck.Velocity.HBias)
+	if err != nil {
 		return nil, err
 	}
-	if len(ck.Velocity.VBias) != meta.Nv || len(ck.Velocity.HBias) != meta.Nh {
-		return nil, bad("velocity biases have the wrong length")
+	if len(vbShape) != 1 || len(hbShape) != 1 || len(ck.Velocity.VBias) != meta.Nv || len(ck.Velocity.HBias) != meta.Nh {
+		return nil, bad("velocity biases have shapes %v and %v", vbShape, hbShape)
+	}
+	if !allFinite(vw.RawMatrix().Data) || !allFinite(ck.Velocity.VBias) || !allFinite(ck.Velocity.HBias) {
+		return nil, bad("the optimiser's velocity holds NaN or Inf")
 	}
 	if _, err := a.Read("rng", &ck.RNG); err != nil {
 		return nil, err
@@ -243,6 +249,9 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		}
 		if len(shape) != 2 || shape[0] != meta.Chains || shape[1] != meta.Nv {
 			return nil, bad("chains have shape %v", shape)
+		}
+		if err := checkBinary(&c, "persistent chains"); err != nil {
+			return nil, bad("%v", err)
 		}
 		ck.Chains = &c
 	} else if a.Has("chains") {

@@ -139,6 +139,27 @@ func TestCheckpointFile(t *testing.T) {
 	if _, err := LoadCheckpoint(bad); err == nil {
 		t.Error("truncated checkpoint loaded")
 	}
+	// Corrupt contents written by a valid writer: a non-finite velocity and
+	// non-binary persistent chains must be rejected as file errors, not
+	// surface later as a diverged training.
+	for name, spoil := range map[string]func(c *Checkpoint){
+		"NaN velocity":      func(c *Checkpoint) { c.Velocity.W.Set(0, 0, math.NaN()) },
+		"Inf bias velocity": func(c *Checkpoint) { c.Velocity.HBias[1] = math.Inf(1) },
+		"non-binary chain":  func(c *Checkpoint) { c.Chains.Set(0, 0, 7.5) },
+	} {
+		c, err := LoadCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spoil(c)
+		p := filepath.Join(dir, "spoilt.npz")
+		if err := c.Save(p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadCheckpoint(p); !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: LoadCheckpoint error %v, want ErrFormat", name, err)
+		}
+	}
 	// A checkpoint opens as a model too? No: the formats differ.
 	if _, err := Load(path); !errors.Is(err, ErrFormat) {
 		t.Errorf("checkpoint loaded as a model: %v", err)
