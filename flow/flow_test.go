@@ -298,12 +298,23 @@ func TestRandomWeights(t *testing.T) {
 	if !mat.Equal(&x, &y) {
 		t.Fatal("RandomWeights not reproducible")
 	}
-	defer func() {
-		if recover() == nil {
-			t.Fatal("shape mismatch did not panic")
-		}
-	}()
-	a.Step(mat.NewDense(n, nv+1, nil), v)
+	// Changing the hidden size between calls is allowed.
+	a.Nh = 24
+	a.Step(&x, v)
+	if r, c := x.Dims(); r != n || c != nv {
+		t.Fatalf("after changing Nh: dst %d×%d", r, c)
+	}
+	panics := func(name string, want any, f func()) {
+		t.Helper()
+		defer func() {
+			if got := recover(); got != want {
+				t.Errorf("%s: panic %v, want %v", name, got, want)
+			}
+		}()
+		f()
+	}
+	panics("shape mismatch", mat.ErrShape, func() { a.Step(mat.NewDense(n, nv+1, nil), v) })
+	panics("Nh = 0", ErrHidden, func() { (&RandomWeights{Src: rand.NewPCG(1, 1)}).Step(&x, v) })
 }
 
 func BenchmarkMeasure(b *testing.B) {

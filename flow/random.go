@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -24,15 +25,20 @@ type RandomWeights struct {
 
 var _ Stepper = (*RandomWeights)(nil)
 
-// Step performs one step on every row of v into dst. It panics with
-// mat.ErrShape if dst and v differ in shape, and if Nh < 1.
+// ErrHidden is the panic value of RandomWeights.Step when Nh < 1.
+var ErrHidden = errors.New("flow: RandomWeights.Nh < 1")
+
+// Step performs one step on every row of v into dst; an empty dst is sized.
+// It panics with mat.ErrShape if a non-empty dst differs from v in shape,
+// and with ErrHidden if Nh < 1. Nh and the batch size may change between
+// calls.
 func (r *RandomWeights) Step(dst, v *mat.Dense) {
 	n, nv := v.Dims()
 	if dn, dc := dst.Dims(); !dst.IsEmpty() && (dn != n || dc != nv) {
 		panic(mat.ErrShape)
 	}
 	if r.Nh < 1 {
-		panic("flow: RandomWeights.Nh < 1")
+		panic(ErrHidden)
 	}
 	if r.rng == nil {
 		r.rng = rand.New(r.Src)
@@ -40,7 +46,7 @@ func (r *RandomWeights) Step(dst, v *mat.Dense) {
 	if wr, wc := r.w.Dims(); wr != nv || wc != r.Nh {
 		r.w = *mat.NewDense(nv, r.Nh, nil)
 	}
-	if hr, _ := r.h.Dims(); hr != n {
+	if hr, hc := r.h.Dims(); hr != n || hc != r.Nh {
 		r.h = *mat.NewDense(n, r.Nh, nil)
 	}
 	r.redraw()
