@@ -39,13 +39,18 @@ type EnergyBayes struct {
 // finite, non-negative). Classes may lack data (their P(E | T) comes from the
 // common density of states); at least one configuration at a positive
 // temperature is needed. It panics with mat.ErrShape if len(labels) differs
-// from the number of rows and as NewNetwork does for a bad grid.
+// from the number of rows; it returns an error for a grid that is not at
+// least two finite, non-negative, strictly ascending temperatures (a data
+// set's grid is run-time data), a label out of range or a number of columns
+// that is not an L×L lattice.
 func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, error) {
 	r, c := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)
 	}
-	checkGrid(grid)
+	if err := gridError(grid); err != nil {
+		return nil, err
+	}
 	L, ok := lattice.Side(c)
 	if !ok {
 		return nil, fmt.Errorf("thermo: %d sites is not an L×L lattice", c)
@@ -93,10 +98,13 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 // known density of states: ln g at the energy levels (−Σ s_i s_j, strictly
 // ascending; an additive constant in lnG does not matter), for example the
 // exact one from enumeration or from the finite-lattice partition function.
-// Levels with g = 0 must be left out. It panics as NewNetwork does for a bad
-// grid and returns an error for L < 2 or invalid levels.
+// Levels with g = 0 must be left out. It returns an error for a grid that is
+// not at least two finite, non-negative, strictly ascending temperatures, for
+// L < 2 and for invalid levels.
 func EnergyBayesFromDOS(L int, grid, levels, lnG []float64) (*EnergyBayes, error) {
-	checkGrid(grid)
+	if err := gridError(grid); err != nil {
+		return nil, err
+	}
 	if L < 2 || len(levels) == 0 || len(levels) != len(lnG) {
 		return nil, errors.New("thermo: invalid density of states")
 	}

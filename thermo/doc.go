@@ -26,11 +26,13 @@
 // reference code's binary) cross-entropy, with L2, seeded shuffling, early
 // stopping on a stratified validation split, a per-epoch callback, and
 // ErrDiverged on NaN/Inf. Forward and backward passes are batched matrix
-// products; a training step allocates nothing. TrainSettings.Symmetrize
-// augments every training row by a random symmetry of the zero-field model
-// (translation, rotation or reflection, global spin flip): at L = 10 it brings
-// the small network from ≈ 0.39 to ≈ 0.43 within-one-class accuracy, against
-// the Bayes thermometer's 0.44.
+// products; a training step allocates nothing for batches small enough for
+// gonum's serial matrix kernels (the reference architecture at batch size
+// 100 goes through gonum's parallel Dgemm, which allocates a little per
+// call). TrainSettings.Symmetrize augments every training row by a random
+// symmetry of the zero-field model (translation, rotation or reflection,
+// global spin flip): at L = 10 it brings the small network from ≈ 0.39 to
+// ≈ 0.43 within-one-class accuracy, against the Bayes thermometer's 0.44.
 //
 // At zero field a configuration's energy is a sufficient statistic for T:
 // P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior over the classes depends on σ

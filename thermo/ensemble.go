@@ -43,9 +43,10 @@ func (o Observable) String() string {
 	return fmt.Sprintf("Observable(%d)", int(o))
 }
 
-// Measure writes the observable of each row of x (an L×L lattice; it panics
-// if the number of columns is not a perfect square) into dst, grown if its
-// capacity is short, and returns it.
+// Measure writes the observable of each of the N rows of x (an L×L lattice)
+// into dst and returns it. A nil or empty dst is allocated with length N; a
+// dst of any other length than N makes Measure panic with mat.ErrShape, as
+// does a number of columns that is not a perfect square.
 func (o Observable) Measure(dst []float64, x *mat.Dense) []float64 {
 	r, c := x.Dims()
 	L, ok := lattice.Side(c)
@@ -94,13 +95,18 @@ const fineSteps = 4000
 // its standard error and the standard deviation. Classes need at least two
 // configurations each, and at least two classes must have data (classes
 // without data are left out of the table). It panics with mat.ErrShape if
-// len(labels) differs from the number of rows.
+// len(labels) differs from the number of rows; it returns an error for a
+// grid that is not at least two finite, non-negative, strictly ascending
+// temperatures (a data set's grid is run-time data), a label out of range or
+// an unknown observable.
 func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*Ensemble, error) {
 	r, _ := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)
 	}
-	checkGrid(grid)
+	if err := gridError(grid); err != nil {
+		return nil, err
+	}
 	if obs != Energy && obs != AbsMagnetization {
 		return nil, errors.New("thermo: unknown observable")
 	}
@@ -221,15 +227,26 @@ func (e *Ensemble) Curve(t float64) float64 {
 }
 
 // EstimateEnsemble returns the temperature at which the calibration curve
-// equals the mean observable of the rows of x (at least two), and its
-// uncertainty; see EstimateMean. It panics with mat.ErrShape if x has fewer
-// than two rows or its columns are not an L×L lattice.
+// equals the mean observable of the rows of x, and its uncertainty; see
+// EstimateMean. A single row has no spread to estimate the error of its
+// mean from: t is then the temperature the table gives for that row's
+// observable, and err is +Inf. An empty x (no rows) gives NaN, NaN. It panics
+// with mat.ErrShape if the columns of x are not an L×L lattice.
 func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 	r, _ := x.Dims()
-	if r < 2 {
-		panic(mat.ErrShape)
+	if r == 0 {
+		return math.NaN(), math.NaN()
+	}
+	if cap(e.buf) >= r {
+		e.buf = e.buf[:r]
+	} else {
+		e.buf = nil
 	}
 	e.buf = e.obs.Measure(e.buf, x)
+	if r == 1 {
+		t, _ = e.EstimateMean(e.buf[0], 0)
+		return t, math.Inf(1)
+	}
 	n := float64(r)
 	var s, s2 float64
 	for _, v := range e.buf {
@@ -242,12 +259,13 @@ func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 
 // EstimateMean returns the temperature t at which the calibration curve
 // equals mean, and its one-standard-deviation uncertainty given the standard
-// error se of mean. The uncertainty is half the width of the set of
-// temperatures whose curve value lies within σ(T) = √(se² + se_table(T)²) of
-// mean (so it covers flat stretches of the curve, where the observable cannot
-// tell temperatures apart), combined in quadrature with the interpolation
-// error, estimated as the difference between the cubic and the linear
-// inversions.
+// error se of mean. The uncertainty is the larger distance from t to either
+// end, max(hi − t, t − lo), of the set [lo, hi] of temperatures whose curve
+// value lies within σ(T) = √(se² + se_table(T)²) of mean (so it covers flat
+// stretches of the curve, where the observable cannot tell temperatures
+// apart, and is at least one step of the dense inversion grid), combined in
+// quadrature with the interpolation error, estimated as the difference
+// between the cubic and the linear inversions.
 //
 // If mean lies beyond the range of the table by at most 3σ of that end, t is
 // the end temperature and the band is widened by the excess. If it lies

@@ -26,7 +26,8 @@ type networkMeta struct {
 	Activation string `json:"activation"`
 }
 
-// Save writes the network to path as an uncompressed NumPy .npz archive,
+// Save writes the network to path as a NumPy .npz archive with
+// deflate-compressed entries (as numpy.savez_compressed writes it),
 // atomically: "grid" (the temperatures), "W0", "b0", "W1", … (layer l's
 // weights, (fan-in)×(fan-out), and biases) and "meta", a JSON record with
 // the format name, version, layer sizes and activation.
@@ -115,12 +116,4 @@ func Load(path string) (*Network, error) {
 	return n, nil
 }
 
-func validGrid(grid []float64) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	checkGrid(grid)
-	return true
-}
+func validGrid(grid []float64) bool { return gridError(grid) == nil }

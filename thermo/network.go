@@ -84,8 +84,10 @@ type Network struct {
 // grid (ascending, copied) through the hidden layers of arch. Weights are
 // drawn from src: Glorot-uniform for tanh, He-normal for ReLU; biases are 0.
 // It panics if nIn < 1, a hidden width is < 1, the grid has fewer than two
-// temperatures or is not strictly ascending and finite, or the activation is
-// unknown.
+// temperatures or is not strictly ascending, finite and non-negative (so a
+// grid holding +Inf or NaN panics), or the activation is unknown: a grid
+// that comes from run-time data must be validated before. (FitEnsemble,
+// FitEnergyBayes and EnergyBayesFromDOS return an error for such a grid.)
 func NewNetwork(nIn int, grid []float64, arch Architecture, src rand.Source) *Network {
 	if nIn < 1 {
 		panic(errNonPositive)
@@ -126,15 +128,25 @@ const (
 	errGrid        = "thermo: temperature grid must hold at least two finite, non-negative, strictly ascending values"
 )
 
+// checkGrid panics with errGrid for a grid that gridError rejects.
 func checkGrid(grid []float64) {
-	if len(grid) < 2 {
+	if gridError(grid) != nil {
 		panic(errGrid)
+	}
+}
+
+// gridError returns an error unless grid holds at least two finite,
+// non-negative, strictly ascending temperatures.
+func gridError(grid []float64) error {
+	if len(grid) < 2 {
+		return fmt.Errorf("%s: got %d values", errGrid, len(grid))
 	}
 	for k, t := range grid {
 		if math.IsNaN(t) || math.IsInf(t, 0) || t < 0 || (k > 0 && !(t > grid[k-1])) {
-			panic(errGrid)
+			return fmt.Errorf("%s: grid[%d] = %v", errGrid, k, t)
 		}
 	}
+	return nil
 }
 
 func newNetwork(sizes []int, grid []float64, act Activation) *Network {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -346,4 +347,47 @@ func allRows(n int) []int {
 		r[i] = i
 	}
 	return r
+}
+
+// TestTrainRejectsBadData checks that NaN or infinite cells and labels out
+// of range are reported up front as data errors, not as ErrDiverged, and
+// leave the weights untouched, while fractional finite cells train.
+func TestTrainRejectsBadData(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x0, y0 := blocks(4, 10, rng)
+	for _, tc := range []struct {
+		name string
+		cell float64
+		y    int
+		want string
+	}{
+		{"NaN cell", math.NaN(), 0, "NaN"},
+		{"+Inf cell", math.Inf(1), 0, "+Inf"},
+		{"-Inf cell", math.Inf(-1), 0, "-Inf"},
+		{"label too large", 0.5, 4, "label 4 out of range"},
+		{"negative label", 0.5, -1, "label -1 out of range"},
+	} {
+		net := NewNetwork(16, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
+		before := slices.Clone(net.params)
+		x := mat.DenseCopyOf(x0)
+		y := slices.Clone(y0)
+		x.Set(17, 5, tc.cell)
+		y[23] = tc.y
+		_, err := Train(net, x, y, &TrainSettings{Epochs: 2})
+		if err == nil || errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want a data error mentioning %q", tc.name, err, tc.want)
+		}
+		if !slices.Equal(before, net.params) {
+			t.Errorf("%s: weights changed", tc.name)
+		}
+	}
+	// Fractional finite cells (mean-field probabilities) are allowed.
+	x := mat.DenseCopyOf(x0)
+	x.Set(17, 5, 0.5)
+	x.Set(3, 0, 0.25)
+	net := NewNetwork(16, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
+	if _, err := Train(net, x, y0, &TrainSettings{Epochs: 2}); err != nil {
+		t.Errorf("fractional cells: %v", err)
+	}
 }

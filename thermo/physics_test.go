@@ -4,7 +4,9 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -297,6 +299,95 @@ func TestIsotonic(t *testing.T) {
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-15 {
 			t.Fatalf("isotonic = %v, want %v", got, want)
+		}
+	}
+}
+
+// TestBadGridIsAnError checks that the constructors fed with a data set's
+// grid return an error, not a panic, for a grid that is not finite,
+// non-negative and strictly ascending, while NewNetwork panics.
+func TestBadGridIsAnError(t *testing.T) {
+	t.Parallel()
+	good := []float64{1, 2, 3}
+	x, y := isingData(4, good, 4, 5)
+	for _, tc := range []struct {
+		name string
+		grid []float64
+	}{
+		{"+Inf", []float64{1, 2, math.Inf(1)}},
+		{"-Inf", []float64{math.Inf(-1), 2, 3}},
+		{"NaN", []float64{1, math.NaN(), 3}},
+		{"descending", []float64{3, 2, 1}},
+		{"repeated", []float64{1, 2, 2}},
+		{"negative", []float64{-1, 2, 3}},
+		{"short", []float64{1}},
+	} {
+		labels := y
+		if len(tc.grid) < len(good) {
+			labels = make([]int, len(y)) // all class 0: in range
+		}
+		if _, err := FitEnsemble(Energy, x, labels, tc.grid); !isGridError(err) {
+			t.Errorf("%s: FitEnsemble(%v): err = %v, want a grid error", tc.name, tc.grid, err)
+		}
+		if _, err := FitEnergyBayes(x, labels, tc.grid); !isGridError(err) {
+			t.Errorf("%s: FitEnergyBayes(%v): err = %v, want a grid error", tc.name, tc.grid, err)
+		}
+		if _, err := EnergyBayesFromDOS(4, tc.grid, []float64{-32, -24}, []float64{0, 1}); !isGridError(err) {
+			t.Errorf("%s: EnergyBayesFromDOS(%v): err = %v, want a grid error", tc.name, tc.grid, err)
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: NewNetwork did not panic on %v", tc.name, tc.grid)
+				}
+			}()
+			NewNetwork(16, tc.grid, Small, rand.NewPCG(1, 2))
+		}()
+	}
+	// The good grid still works.
+	if _, err := FitEnsemble(Energy, x, y, good); err != nil {
+		t.Errorf("FitEnsemble on a good grid: %v", err)
+	}
+	if _, err := FitEnergyBayes(x, y, good); err != nil {
+		t.Errorf("FitEnergyBayes on a good grid: %v", err)
+	}
+}
+
+func isGridError(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "temperature grid")
+}
+
+// TestEstimateEnsembleFewRows checks the readout of ensembles too small for
+// an error estimate: one row reads the table temperature of its observable
+// with an infinite uncertainty, no rows read NaN.
+func TestEstimateEnsembleFewRows(t *testing.T) {
+	t.Parallel()
+	grid := []float64{1, 2, 3, 4}
+	x, y := isingData(4, grid, 50, 7)
+	e, err := FitEnsemble(Energy, x, y, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, sd := e.EstimateEnsemble(&mat.Dense{}); !math.IsNaN(got) || !math.IsNaN(sd) {
+		t.Errorf("no rows read %v ± %v, want NaN ± NaN", got, sd)
+	}
+	for i := range 5 {
+		row := mat.NewDense(1, 16, slices.Clone(x.RawRowView(60*i%200)))
+		got, sd := e.EstimateEnsemble(row)
+		want, _ := e.EstimateMean(Energy.Measure(nil, row)[0], 0)
+		if got != want || !math.IsInf(sd, 1) {
+			t.Errorf("one row %d reads %v ± %v, want %v ± +Inf", i, got, sd, want)
+		}
+	}
+	// Batches of varying sizes reuse the buffer without a shape panic.
+	for _, n := range []int{1, 200, 2, 1, 0, 50} {
+		var sub mat.Dense
+		if n > 0 {
+			sub.CloneFrom(x.Slice(0, n, 0, 16))
+		}
+		got, sd := e.EstimateEnsemble(&sub)
+		if n >= 2 && (math.IsNaN(got) || math.IsNaN(sd) || math.IsInf(sd, 0)) {
+			t.Errorf("%d rows read %v ± %v", n, got, sd)
 		}
 	}
 }

@@ -16,17 +16,24 @@ func checkProbs(p *mat.Dense, grid []float64) int {
 	return r
 }
 
-func sized(dst []float64, n int) []float64 {
-	if cap(dst) < n {
-		return make([]float64, n)
+// sized returns dst if it has length n, a new slice of length n if dst is
+// empty (nil or zero length), and panics with mat.ErrShape otherwise: the
+// dst rule of gonum's mat, for slices.
+func sized[T any](dst []T, n int) []T {
+	switch len(dst) {
+	case n:
+		return dst
+	case 0:
+		return make([]T, n)
 	}
-	return dst[:n]
+	panic(mat.ErrShape)
 }
 
 // Argmax returns, for each row of the class probabilities p (N×K), the
-// temperature grid[k] of its most probable class (the lowest of ties). The
-// result is written to dst, which is grown (reallocated) if its capacity is
-// below N. It panics with mat.ErrShape if p does not have len(grid) columns.
+// temperature grid[k] of its most probable class (the lowest of ties),
+// written to dst. A nil or empty dst is allocated with length N; a dst of
+// any other length than N makes Argmax panic with mat.ErrShape. It also
+// panics with mat.ErrShape if p does not have len(grid) columns.
 func Argmax(dst []float64, p *mat.Dense, grid []float64) []float64 {
 	r := checkProbs(p, grid)
 	dst = sized(dst, r)
@@ -36,23 +43,23 @@ func Argmax(dst []float64, p *mat.Dense, grid []float64) []float64 {
 	return dst
 }
 
-// ArgmaxClass returns, for each row of p, the index of its most probable
-// class (the lowest of ties), written to dst as Argmax does.
+// ArgmaxClass returns, for each row of p (N×K), the index of its most
+// probable class (the lowest of ties), written to dst. A nil or empty dst is
+// allocated with length N; a dst of any other length than N makes
+// ArgmaxClass panic with mat.ErrShape.
 func ArgmaxClass(dst []int, p *mat.Dense) []int {
 	r, _ := p.Dims()
-	if cap(dst) < r {
-		dst = make([]int, r)
-	}
-	dst = dst[:r]
+	dst = sized(dst, r)
 	for i := range dst {
 		dst[i] = argmax(p.RawRowView(i))
 	}
 	return dst
 }
 
-// Expectation returns, for each row of p, the expected temperature
-// Σ_k p_k grid[k], written to dst as Argmax does. It panics with
-// mat.ErrShape if p does not have len(grid) columns.
+// Expectation returns, for each row of p (N×K), the expected temperature
+// Σ_k p_k grid[k], written to dst. A nil or empty dst is allocated with
+// length N; a dst of any other length than N makes Expectation panic with
+// mat.ErrShape, as does a p without len(grid) columns.
 func Expectation(dst []float64, p *mat.Dense, grid []float64) []float64 {
 	r := checkProbs(p, grid)
 	dst = sized(dst, r)
@@ -231,21 +238,19 @@ func meanStd(s, s2, n float64) (float64, float64) {
 	return mean, math.Sqrt(max(v, 0))
 }
 
-// ArgmaxWindow returns, for each row of p, the class k that maximises the
-// probability Σ_{|j−k| ≤ halfWidth} p_j of lying within halfWidth classes of
-// the truth (the lowest of ties), written to dst as ArgmaxClass does. With
-// the exact posterior this is the Bayes decision for the within-halfWidth
-// accuracy, as the plain argmax (halfWidth 0) is for the exact-class
-// accuracy. It panics if halfWidth is negative.
+// ArgmaxWindow returns, for each row of p (N×K), the class k that maximises
+// the probability Σ_{|j−k| ≤ halfWidth} p_j of lying within halfWidth classes
+// of the truth (the lowest of ties), written to dst. With the exact posterior
+// this is the Bayes decision for the within-halfWidth accuracy, as the plain
+// argmax (halfWidth 0) is for the exact-class accuracy. A nil or empty dst is
+// allocated with length N; a dst of any other length than N makes
+// ArgmaxWindow panic with mat.ErrShape. It panics if halfWidth is negative.
 func ArgmaxWindow(dst []int, p *mat.Dense, halfWidth int) []int {
 	if halfWidth < 0 {
 		panic("thermo: negative window")
 	}
 	r, K := p.Dims()
-	if cap(dst) < r {
-		dst = make([]int, r)
-	}
-	dst = dst[:r]
+	dst = sized(dst, r)
 	for i := range dst {
 		row := p.RawRowView(i)
 		best, bestSum := 0, math.Inf(-1)

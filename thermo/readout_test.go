@@ -40,7 +40,7 @@ func TestReadoutsAndCalibration(t *testing.T) {
 	if got := Argmax(nil, p, grid); !slices.Equal(got, []float64{0, 2, 1, 0}) {
 		t.Errorf("Argmax = %v", got)
 	}
-	ex := Expectation(make([]float64, 10), p, grid)
+	ex := Expectation(make([]float64, 4), p, grid)
 	for i, w := range []float64{0.4, 1.5, 1.1, 1.0} {
 		if math.Abs(ex[i]-w) > 1e-15 || len(ex) != 4 {
 			t.Errorf("Expectation = %v", ex)
@@ -180,5 +180,73 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(dir, "v2.npz")); !errors.Is(err, ErrFormat) {
 		t.Errorf("version %d: err = %v", FormatVersion+1, err)
+	}
+}
+
+// TestDstRules checks the dst rule of the slice-returning readouts: a nil or
+// empty dst is allocated, a dst of the right length is used in place, and a
+// dst of any other length panics with mat.ErrShape.
+func TestDstRules(t *testing.T) {
+	t.Parallel()
+	grid := []float64{1, 2, 3}
+	p := mat.NewDense(4, 3, []float64{
+		0.7, 0.2, 0.1,
+		0.1, 0.3, 0.6,
+		0.2, 0.5, 0.3,
+		0.5, 0.0, 0.5,
+	})
+	x := mat.NewDense(4, 4, []float64{
+		0, 0, 0, 0,
+		1, 1, 1, 1,
+		0, 1, 1, 0,
+		1, 0, 0, 0,
+	})
+	const n = 4
+	floatFns := []struct {
+		name string
+		f    func(dst []float64) []float64
+	}{
+		{"Argmax", func(dst []float64) []float64 { return Argmax(dst, p, grid) }},
+		{"Expectation", func(dst []float64) []float64 { return Expectation(dst, p, grid) }},
+		{"Energy.Measure", func(dst []float64) []float64 { return Energy.Measure(dst, x) }},
+		{"AbsMagnetization.Measure", func(dst []float64) []float64 { return AbsMagnetization.Measure(dst, x) }},
+	}
+	for _, tc := range floatFns {
+		checkDst(t, tc.name, n, tc.f)
+	}
+	intFns := []struct {
+		name string
+		f    func(dst []int) []int
+	}{
+		{"ArgmaxClass", func(dst []int) []int { return ArgmaxClass(dst, p) }},
+		{"ArgmaxWindow", func(dst []int) []int { return ArgmaxWindow(dst, p, 1) }},
+	}
+	for _, tc := range intFns {
+		checkDst(t, tc.name, n, tc.f)
+	}
+}
+
+func checkDst[T any](t *testing.T, name string, n int, f func([]T) []T) {
+	t.Helper()
+	want := f(nil)
+	if len(want) != n {
+		t.Errorf("%s(nil) has length %d, want %d", name, len(want), n)
+	}
+	if got := f(make([]T, 0, 2*n)); len(got) != n {
+		t.Errorf("%s(empty) has length %d, want %d", name, len(got), n)
+	}
+	dst := make([]T, n)
+	if got := f(dst); &got[0] != &dst[0] {
+		t.Errorf("%s: a dst of the right length was not used in place", name)
+	}
+	for _, l := range []int{1, n - 1, n + 1, 2 * n} {
+		func() {
+			defer func() {
+				if r := recover(); r != mat.ErrShape {
+					t.Errorf("%s(dst of length %d) panicked with %v, want mat.ErrShape", name, l, r)
+				}
+			}()
+			f(make([]T, l))
+		}()
 	}
 }

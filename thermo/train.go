@@ -103,12 +103,14 @@ type TrainResult struct {
 	Best      EpochStats // statistics of the kept epoch
 }
 
-// Train fits net to the rows of x (N×Inputs(), cells 0/1) with class labels
-// (indices into net.Temperatures()) by mini-batch gradient descent on the
-// loss of s. It panics with mat.ErrShape if x does not have Inputs() columns
-// or len(labels) differs from the number of rows; it returns an error for a
-// label out of range, for invalid settings, for divergence (ErrDiverged) and
-// the Progress callback's error unchanged.
+// Train fits net to the rows of x (N×Inputs(), cells 0/1; fractional cells
+// in between are accepted) with class labels (indices into
+// net.Temperatures()) by mini-batch gradient descent on the loss of s. It
+// panics with mat.ErrShape if x does not have Inputs() columns or
+// len(labels) differs from the number of rows. Before any training it
+// returns an error for a label out of range, a NaN or infinite cell of x and
+// invalid settings; during training, for divergence (ErrDiverged) and the
+// Progress callback's error unchanged.
 //
 // Each call starts a fresh optimizer state (Adam moments, SGD velocity), so
 // a second call continues from the network's weights but not from the
@@ -128,6 +130,13 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	for _, y := range labels {
 		if y < 0 || y >= K {
 			return res, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
+		}
+	}
+	for i := 0; i < r; i++ {
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return res, fmt.Errorf("thermo: training data cell (%d, %d) is %v", i, j, v)
+			}
 		}
 	}
 	if set.Epochs < 0 || set.BatchSize < 0 || set.LearningRate < 0 || set.L2 < 0 ||
