@@ -40,7 +40,8 @@ func DefaultGrid() []float64 {
 
 // DatasetSettings configures Generate. The zero value (or a nil pointer)
 // gives the paper's data: L = 10, T = 0, 0.25, …, 6, 2000 configurations per
-// temperature, h = 0, automatic algorithm choice, random global spin flip.
+// temperature, h = 0, automatic algorithm choice, random global spin flip
+// (at h = 0 only).
 type DatasetSettings struct {
 	// L is the lattice side. If L is 0, DefaultL is used.
 	L int
@@ -61,7 +62,10 @@ type DatasetSettings struct {
 	// every T.
 	Algorithm Algorithm
 	// NoFlip turns off the random global spin flip (Z₂) of each saved
-	// configuration, which is on by default.
+	// configuration, which is on by default at h = 0. The flip is a
+	// symmetry of the ensemble only at h = 0 (it maps the ensemble at h to
+	// the one at −h), so it is never applied when H ≠ 0, whatever NoFlip
+	// says.
 	NoFlip bool
 	// SpacingTau is the spacing between saved configurations in units of
 	// the measured τ_int (rounded up to whole updates). If SpacingTau is 0,
@@ -152,7 +156,7 @@ type Dataset struct {
 	Labels  []int      // each row's index into Grid
 	Info    []TempInfo // per grid temperature
 	// Algorithm is the requested algorithm, Flip whether the random global
-	// spin flip was applied.
+	// spin flip was applied (never when H ≠ 0, see DatasetSettings.NoFlip).
 	Algorithm Algorithm
 	Flip      bool
 	// Seed is informational: Generate leaves it 0; callers that derive src
@@ -204,7 +208,7 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 		Temps:     make([]float64, K*n),
 		Labels:    make([]int, K*n),
 		Info:      make([]TempInfo, K),
-		Algorithm: set.Algorithm, Flip: !set.NoFlip,
+		Algorithm: set.Algorithm, Flip: set.flip(),
 	}
 	seeds := make([][2]uint64, K)
 	for k := range seeds {
@@ -246,8 +250,8 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 }
 
 // Sample draws n configurations at temperature T and field h on the L×L
-// lattice with the automatic algorithm choice and the random global spin
-// flip: Generate with a one-element grid.
+// lattice with the automatic algorithm choice and, at h = 0 only, the
+// random global spin flip: Generate with a one-element grid.
 func Sample(L int, T, h float64, n int, src rand.Source) (*mat.Dense, error) {
 	d, err := Generate(&DatasetSettings{L: L, Grid: []float64{T}, PerTemp: n, H: h}, src, nil)
 	if err != nil {
@@ -255,6 +259,10 @@ func Sample(L int, T, h float64, n int, src rand.Source) (*mat.Dense, error) {
 	}
 	return d.Configs, nil
 }
+
+// flip reports whether the random global spin flip applies: unless turned
+// off, and only at h = 0, where it is a symmetry of the ensemble.
+func (s *DatasetSettings) flip() bool { return !s.NoFlip && s.H == 0 }
 
 func (s *DatasetSettings) validate() error {
 	switch {
@@ -347,13 +355,14 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 	am := make([]float64, s.PerTemp)
 	var bits uint64
 	nbits := 0
+	flip := s.flip()
 	for r := range s.PerTemp {
 		smp.Sweep(info.Spacing)
 		row := dst.RawRowView(row0 + r)
 		smp.Read(row)
 		e[r] = EnergyPerSpin(s.L, s.H, row)
 		am[r] = math.Abs(Magnetization(row))
-		if !s.NoFlip {
+		if flip {
 			if nbits == 0 {
 				bits, nbits = src.Uint64(), 64
 			}
@@ -433,7 +442,7 @@ func (w *wolffSweeps) Sweep(n int) {
 
 // tauInt returns TauInt(x) (Sokal's automatic window), at least 1/2: a
 // series without fluctuations, or one shorter than two samples, counts as
-// independent.
+// independent (as would a NaN τ_int, which finite energies cannot give).
 func tauInt(x []float64) float64 {
 	tau, _ := TauInt(x)
 	if !(tau > 0.5) {

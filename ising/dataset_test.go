@@ -87,6 +87,80 @@ func TestGenerateDefault(t *testing.T) {
 	}
 }
 
+// TestGenerateFieldNoFlip: at h ≠ 0 the global spin flip is not a symmetry,
+// so Generate and Sample must not apply it; ⟨m⟩ and ⟨e⟩ of the data at
+// L = 4, h = 0.5 must match the exact enumeration.
+//
+// Tolerance: the n saved configurations are spaced 5 τ_int apart, so the
+// standard error of a sample mean is σ √(2τ/n), with τ the measured τ_int
+// of the saved series (≥ ½; max(1, 2τ) keeps at least the independent
+// value). The single-sample variances are exact: σ²_m = ⟨m²⟩ − ⟨m⟩² from
+// Enumerate's M2 and M, σ²_e = C T²/N from its specific heat per spin
+// C = N(⟨e²⟩ − ⟨e⟩²)/T². Five standard errors over 8 comparisons give a
+// false alarm with probability ≈ 5·10⁻⁶. Flipping half the configurations
+// (the old behaviour) moves ⟨m⟩ by ≈ −⟨m⟩ and ⟨e⟩ by ≈ +h⟨m⟩ (a flipped
+// configuration has e + 2hm), which the test checks is over twice the
+// tolerance, so the old behaviour fails it.
+func TestGenerateFieldNoFlip(t *testing.T) {
+	t.Parallel()
+	const L, h, n = 4, 0.5, 2000
+	N := float64(L * L)
+	grid := []float64{1.5, 3}
+	d, err := Generate(&DatasetSettings{L: L, Grid: grid, PerTemp: n, H: h}, rand.NewPCG(11, 12), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Flip {
+		t.Error("Dataset.Flip recorded at h ≠ 0")
+	}
+	check := func(name string, T float64, configs *mat.Dense) {
+		t.Helper()
+		ex := Enumerate(L, T, h)
+		e := Energies(nil, L, h, configs)
+		m := Magnetizations(nil, configs)
+		for _, o := range []struct {
+			obs          string
+			x            []float64
+			want, v, old float64
+		}{
+			{"m", m, ex.M, ex.M2 - ex.M*ex.M, ex.M},
+			{"e", e, ex.E, ex.C * T * T / N, h * ex.M},
+		} {
+			tau, _ := TauInt(o.x)
+			tol := 5 * math.Sqrt(o.v*math.Max(1, 2*tau)/float64(len(o.x)))
+			if !(2*tol < math.Abs(o.old)) {
+				t.Fatalf("%s T = %v: tolerance %v cannot tell the old flip's shift %v", name, T, tol, o.old)
+			}
+			if got := mean(o.x); !(math.Abs(got-o.want) <= tol) {
+				t.Errorf("%s T = %v: ⟨%s⟩ = %.4f, exact %.4f ± %.4f (τ = %.2f)", name, T, o.obs, got, o.want, tol, tau)
+			}
+		}
+	}
+	for k, T := range grid {
+		check("Generate", T, d.Configs.Slice(k*n, (k+1)*n, 0, L*L).(*mat.Dense))
+		x, err := Sample(L, T, h, n, rand.NewPCG(13, uint64(k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("Sample", T, x)
+	}
+	// At h = 0 the flip is on by default and NoFlip turns it off.
+	for _, no := range []bool{false, true} {
+		d, err := Generate(&DatasetSettings{L: L, Grid: []float64{1}, PerTemp: 1, NoFlip: no}, rand.NewPCG(1, 1), nil)
+		if err != nil || d.Flip == no {
+			t.Errorf("h = 0, NoFlip %v: Flip %v, %v", no, d.Flip, err)
+		}
+	}
+}
+
+func mean(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
 // TestAutoChoosesWolffNearTc: at L = 32 and T = 2.25 local updates have
 // τ_int of tens of sweeps while Wolff decorrelates in about one, so Auto
 // must pick Wolff; at T = 5 it must pick the cheaper local update.
@@ -229,11 +303,13 @@ func fmtRow(row []float64) []byte {
 	return b
 }
 
-// TestSaveLoad round-trips a dataset and checks that truncated, corrupted
-// and inconsistent files are rejected.
+// TestSaveLoad round-trips a dataset whose grid holds T = 0 and T = +Inf
+// and checks that truncated, corrupted and inconsistent files are
+// rejected.
 func TestSaveLoad(t *testing.T) {
 	t.Parallel()
-	d, err := Generate(&DatasetSettings{L: 6, Grid: []float64{0, 2.25, 4}, PerTemp: 40}, rand.NewPCG(5, 6), nil)
+	inf := math.Inf(1)
+	d, err := Generate(&DatasetSettings{L: 6, Grid: []float64{0, 2.25, 4, inf}, PerTemp: 40}, rand.NewPCG(5, 6), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,8 +323,20 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !mat.Equal(got.Configs, d.Configs) || !slices.Equal(got.Temps, d.Temps) || !slices.Equal(got.Labels, d.Labels) ||
-		!reflect.DeepEqual(got.Info, d.Info) || got.Seed != 42 || got.L != 6 || got.Algorithm != d.Algorithm || !got.Flip {
+		!slices.Equal(got.Grid, d.Grid) || !reflect.DeepEqual(got.Info, d.Info) || got.Seed != 42 || got.L != 6 ||
+		got.Algorithm != d.Algorithm || !got.Flip || got.Info[3].T != inf || got.Temps[len(got.Temps)-1] != inf {
 		t.Fatal("round trip differs")
+	}
+	// +Inf is the string "+Inf" in meta.json, the grid's 0 a number.
+	var raw struct {
+		Grid []any `json:"grid"`
+		Info []struct {
+			T any `json:"T"`
+		} `json:"per_temperature"`
+	}
+	if mb, err := os.ReadFile(filepath.Join(dir, MetaFile)); err != nil || json.Unmarshal(mb, &raw) != nil ||
+		raw.Grid[0] != 0.0 || raw.Grid[3] != "+Inf" || raw.Info[3].T != "+Inf" {
+		t.Fatalf("meta.json temperatures: %v %+v (%v)", raw.Grid, raw.Info, err)
 	}
 	// An empty part (all rows in training) round-trips too.
 	_, empty := d.Split(1, rand.NewPCG(1, 1))
@@ -256,13 +344,13 @@ func TestSaveLoad(t *testing.T) {
 	if err := empty.Save(edir); err != nil {
 		t.Fatal(err)
 	}
-	if e, err := Load(edir); err != nil || len(e.Temps) != 0 || !slices.Equal(e.Counts(), []int{0, 0, 0}) {
+	if e, err := Load(edir); err != nil || len(e.Temps) != 0 || !slices.Equal(e.Counts(), []int{0, 0, 0, 0}) {
 		t.Fatalf("empty dataset: %v", err)
 	}
 	// The .npy header is version 1.0, 64-byte aligned, as NumPy writes it.
-	raw, _ := os.ReadFile(filepath.Join(dir, ConfigsFile))
-	if hl := int(raw[8]) | int(raw[9])<<8; string(raw[:8]) != "\x93NUMPY\x01\x00" || (10+hl)%64 != 0 || len(raw) != 10+hl+120*36 {
-		t.Fatalf("configs.npy header %q", raw[:min(len(raw), 80)])
+	cfg, _ := os.ReadFile(filepath.Join(dir, ConfigsFile))
+	if hl := int(cfg[8]) | int(cfg[9])<<8; string(cfg[:8]) != "\x93NUMPY\x01\x00" || (10+hl)%64 != 0 || len(cfg) != 10+hl+160*36 {
+		t.Fatalf("configs.npy header %q", cfg[:min(len(cfg), 80)])
 	}
 
 	corrupt := func(name string, edit func([]byte) []byte) error {
@@ -302,12 +390,23 @@ func TestSaveLoad(t *testing.T) {
 			t.Errorf("missing %s accepted", f)
 		}
 	}
-	for _, edit := range []struct{ from, to string }{
-		{`"L": 6`, `"L": 7`},
-		{`"counts": [`, `"counts": [1,`},
-		{`"format": 1`, `"format": 2`},
-		{`"grid": [`, `"grid": [-1,`},
-		{`"n": 120`, `"n": 121`},
+	// Edits of meta.json alone (the arrays still match their checksums)
+	// that make it contradict itself; want is in the error message.
+	for _, edit := range []struct{ from, to, want string }{
+		{`"L": 6`, `"L": 7`, "shape"},
+		{`"counts": [`, `"counts": [1,`, "counts"},
+		{`"format": 1`, `"format": 2`, "format"},
+		{`"grid": [`, `"grid": [-1,`, "temperatures"},
+		{`"n": 160`, `"n": 161`, "sum to"},
+		{`"T": 2.25`, `"T": 2.5`, "T = 2.5"},
+		{`"T": "+Inf"`, `"T": 1e308`, "T = 1e+308"},
+		{`"T": 0,`, `"T": "-Inf",`, "T = -Inf"},
+		{`"+Inf"`, `"NaN"`, "NaN"},
+		{`"+Inf"`, `"inf"`, "not a number"},
+		{`4,`, `"+Inf",`, "not strictly ascending"},
+		{`"h": 0`, `"h": "NaN"`, "h"},
+		{`"h": 0`, `"h": 1e999`, "h"},
+		{`"h": 0`, `"h": 0.5`, "flip"},
 	} {
 		err := corrupt(MetaFile, func(b []byte) []byte {
 			s := string(b)
@@ -316,8 +415,8 @@ func TestSaveLoad(t *testing.T) {
 			}
 			return []byte(replaceOnce(s, edit.from, edit.to))
 		})
-		if err == nil {
-			t.Errorf("meta.json with %q → %q accepted", edit.from, edit.to)
+		if !errors.Is(err, ErrCorrupt) || !contains(err.Error(), edit.want) {
+			t.Errorf("meta.json with %q → %q: %v, want ErrCorrupt mentioning %q", edit.from, edit.to, err, edit.want)
 		}
 	}
 	// A non-binary cell with a matching checksum (a file written by other
@@ -344,6 +443,93 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if err := corrupt(MetaFile, func(b []byte) []byte { return b[:len(b)/2] }); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("truncated meta.json: %v", err)
+	}
+}
+
+// TestSaveRefusesKeepsOld: a Save that fails on the dataset's content
+// writes nothing, so a dataset already in the directory still loads (and a
+// directory that did not exist is not created).
+func TestSaveRefusesKeepsOld(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 4, Grid: []float64{0, 1, math.Inf(1)}, PerTemp: 10}, rand.NewPCG(7, 7), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := d.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	// Each refused dataset differs from the saved one in a cell too, so
+	// that writing its arrays before failing would break the checksums.
+	clone := func() *Dataset {
+		c := *d
+		c.Configs = mat.DenseCopyOf(d.Configs)
+		c.Configs.Set(5, 0, 1-c.Configs.At(5, 0))
+		c.Grid, c.Temps, c.Info = slices.Clone(d.Grid), slices.Clone(d.Temps), slices.Clone(d.Info)
+		return &c
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Dataset)
+	}{
+		{"h NaN", func(b *Dataset) { b.H = math.NaN() }},
+		{"h +Inf", func(b *Dataset) { b.H = math.Inf(1) }},
+		{"flip at h ≠ 0", func(b *Dataset) { b.H = 0.5 }},
+		{"Info T off the grid", func(b *Dataset) { b.Info[1].T = 1.5 }},
+		{"Info missing", func(b *Dataset) { b.Info = b.Info[:2] }},
+		{"NaN on the grid", func(b *Dataset) { b.Grid[2] = math.NaN(); b.Info[2].T = math.NaN() }},
+		{"descending grid", func(b *Dataset) { b.Grid[1] = -1; b.Info[1].T = -1 }},
+		{"row temperature off its label", func(b *Dataset) { b.Temps[0] = 1 }},
+		{"non-binary cell", func(b *Dataset) { b.Configs.Set(29, 3, 0.5) }},
+	} {
+		b := clone()
+		tc.edit(b)
+		b.Seed = 99
+		if err := b.Save(dir); err == nil {
+			t.Errorf("%s: saved", tc.name)
+		}
+		got, err := Load(dir)
+		if err != nil {
+			t.Fatalf("%s: the refused Save broke the old dataset: %v", tc.name, err)
+		}
+		if got.Seed != d.Seed || !mat.Equal(got.Configs, d.Configs) || !slices.Equal(got.Temps, d.Temps) {
+			t.Fatalf("%s: the refused Save changed the old dataset", tc.name)
+		}
+		fresh := filepath.Join(t.TempDir(), "new")
+		if b.Save(fresh) == nil {
+			t.Fatalf("%s: saved into a new directory", tc.name)
+		}
+		if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: refused Save created %s: %v", tc.name, fresh, err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		t.Errorf("refused Saves left files behind: %v", ents)
+	}
+}
+
+// TestJSONFloat round-trips finite and non-finite values through meta.json's
+// number type.
+func TestJSONFloat(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		x    float64
+		json string
+	}{{0, `0`}, {2.25, `2.25`}, {1e-300, `1e-300`}, {math.Inf(1), `"+Inf"`}, {math.Inf(-1), `"-Inf"`}, {math.NaN(), `"NaN"`}} {
+		b, err := json.Marshal(jsonFloat(tc.x))
+		if err != nil || string(b) != tc.json {
+			t.Errorf("Marshal(%v) = %s, %v; want %s", tc.x, b, err, tc.json)
+		}
+		var y jsonFloat
+		if err := json.Unmarshal(b, &y); err != nil || !(float64(y) == tc.x || math.IsNaN(tc.x) && math.IsNaN(float64(y))) {
+			t.Errorf("Unmarshal(%s) = %v, %v", b, y, err)
+		}
+	}
+	for _, bad := range []string{`"inf"`, `"1"`, `""`, `true`, `1e999`} {
+		var y jsonFloat
+		if err := json.Unmarshal([]byte(bad), &y); err == nil {
+			t.Errorf("Unmarshal(%s) = %v, want an error", bad, y)
+		}
 	}
 }
 

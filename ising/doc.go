@@ -30,15 +30,16 @@
 //
 // Generate draws a labelled dataset over a temperature grid (by default the
 // paper's L = 10, T = 0, 0.25, …, 6, 2000 configurations per temperature,
-// random global spin flip on). For each temperature it measures the
-// integrated autocorrelation time τ_int of E and |m| in a pilot run, picks
+// random global spin flip on; it applies only at h = 0). For each
+// temperature it measures the integrated autocorrelation time τ_int of E
+// and |m| in a pilot run, picks
 // the algorithm with the least work per independent sample (Wolff near
 // T_c, where local updates slow down critically; checkerboard Metropolis
 // elsewhere), and spaces the saved configurations by 5 τ_int. Temperatures run in parallel, each with its own random
 // stream derived from the caller's source, so the same seed gives the same
 // bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
 // (uint8 N×L²), temperatures.npy (float64 N) and meta.json, with SHA-256
-// checksums of both arrays.
+// checksums of both arrays (a temperature +Inf is the string "+Inf" there).
 //
 // # Randomness
 //

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,22 +28,112 @@ const (
 )
 
 // ErrCorrupt is wrapped by the errors Load returns for files that do not
-// match their recorded checksums, sizes or shapes.
+// match their recorded checksums, sizes or shapes, or whose meta.json
+// contradicts itself.
 var ErrCorrupt = errors.New("ising: corrupt dataset")
 
-// datasetMeta is the content of meta.json.
+// datasetMeta is the content of meta.json. Temperatures are jsonFloats, so
+// that T = +Inf can be stored.
 type datasetMeta struct {
-	Format    int        `json:"format"`
-	L         int        `json:"L"`
-	H         float64    `json:"h"`
-	N         int        `json:"n"`
-	Grid      []float64  `json:"grid"`
-	Counts    []int      `json:"counts"`
-	Algorithm Algorithm  `json:"algorithm"`
-	Flip      bool       `json:"z2_flip"`
-	Seed      uint64     `json:"seed"`
-	Info      []TempInfo `json:"per_temperature"`
-	Files     []fileSum  `json:"files"`
+	Format    int            `json:"format"`
+	L         int            `json:"L"`
+	H         float64        `json:"h"`
+	N         int            `json:"n"`
+	Grid      []jsonFloat    `json:"grid"`
+	Counts    []int          `json:"counts"`
+	Algorithm Algorithm      `json:"algorithm"`
+	Flip      bool           `json:"z2_flip"`
+	Seed      uint64         `json:"seed"`
+	Info      []tempInfoJSON `json:"per_temperature"`
+	Files     []fileSum      `json:"files"`
+}
+
+// tempInfoJSON is a TempInfo whose T may be +Inf in meta.json: its own T
+// shadows the embedded one in encoding/json (the shallower field wins).
+type tempInfoJSON struct {
+	T jsonFloat `json:"T"` // first, where TempInfo has it
+	TempInfo
+}
+
+// jsonFloat is a float64 that JSON holds as a number when it is finite and
+// as the string "+Inf", "-Inf" or "NaN" otherwise (JSON has no such
+// numbers, and encoding/json refuses to write them). It reads both forms.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	switch x := float64(f); {
+	case math.IsInf(x, 1):
+		return []byte(`"+Inf"`), nil
+	case math.IsInf(x, -1):
+		return []byte(`"-Inf"`), nil
+	case math.IsNaN(x):
+		return []byte(`"NaN"`), nil
+	default:
+		return json.Marshal(x)
+	}
+}
+
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] != '"' {
+		return json.Unmarshal(b, (*float64)(f))
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	switch s {
+	case "+Inf":
+		*f = jsonFloat(math.Inf(1))
+	case "-Inf":
+		*f = jsonFloat(math.Inf(-1))
+	case "NaN":
+		*f = jsonFloat(math.NaN())
+	default:
+		return fmt.Errorf("ising: %q is not a number (want a JSON number, \"+Inf\", \"-Inf\" or \"NaN\")", s)
+	}
+	return nil
+}
+
+// check reports the first inconsistency of m that Load rejects, apart from
+// the files: it returns "" if there is none.
+func (m *datasetMeta) check() string {
+	switch {
+	case m.Format != FormatVersion:
+		return fmt.Sprintf("format version %d, want %d", m.Format, FormatVersion)
+	case m.L < 2:
+		return fmt.Sprintf("lattice side %d < 2", m.L)
+	case math.IsNaN(m.H) || math.IsInf(m.H, 0):
+		return fmt.Sprintf("field h = %v is not finite", m.H)
+	case m.Flip && m.H != 0:
+		// Written by a version that flipped at h ≠ 0: the configurations
+		// are not samples at h.
+		return fmt.Sprintf("random global spin flip recorded at h = %v ≠ 0", m.H)
+	case m.N < 0 || len(m.Grid) == 0 || len(m.Counts) != len(m.Grid) || len(m.Info) != len(m.Grid):
+		return fmt.Sprintf("%d rows, %d temperatures, %d counts and %d per-temperature records",
+			m.N, len(m.Grid), len(m.Counts), len(m.Info))
+	}
+	for k, T := range m.Grid {
+		switch {
+		case !(T >= 0):
+			return fmt.Sprintf("temperature %v is negative or NaN", float64(T))
+		case k > 0 && !(T > m.Grid[k-1]):
+			return fmt.Sprintf("temperature grid not strictly ascending at %v", float64(T))
+		}
+	}
+	sum := 0
+	for k, T := range m.Grid {
+		switch {
+		case m.Info[k].T != T:
+			return fmt.Sprintf("per-temperature record %d is for T = %v, the grid has %v", k, float64(m.Info[k].T), float64(T))
+		case m.Counts[k] < 0:
+			return fmt.Sprintf("negative count %d", m.Counts[k])
+		}
+		sum += m.Counts[k]
+	}
+	if sum != m.N {
+		return fmt.Sprintf("counts %v sum to %d, not n = %d", m.Counts, sum, m.N)
+	}
+	return ""
 }
 
 type fileSum struct {
@@ -54,61 +145,96 @@ type fileSum struct {
 // Save writes the dataset into dir (created if needed): configs.npy (uint8
 // N×L², 0/1), temperatures.npy (float64 N) and meta.json (L, h, grid,
 // counts, algorithm, seed, per-temperature τ_int, burn-in and spacing, and
-// the size and SHA-256 of both arrays). Each file is written atomically;
-// meta.json is written last, so an interrupted Save is detected by Load.
+// the size and SHA-256 of both arrays). In meta.json a temperature +Inf is
+// the string "+Inf"; every other number is a JSON number.
+//
+// Save builds and checks all three files in memory before it writes any of
+// them, so a dataset it refuses leaves dir as it was: it returns an error
+// for a cell that is not 0 or 1 and for metadata Load would reject (a field
+// h that is not finite, Flip set with h ≠ 0, a grid that is empty, not
+// strictly ascending or has a negative or NaN temperature, Info not holding one record per grid
+// temperature with Info[k].T = Grid[k], a row whose temperature is not
+// Grid[Labels[r]]). Each file is then written atomically, meta.json last,
+// so an interrupted Save is detected by Load. Save panics with mat.ErrShape
+// if Configs does not have L² columns or Temps and Labels do not have one
+// entry per row.
 func (d *Dataset) Save(dir string) error {
 	n, c := d.Configs.Dims()
 	if n == 0 {
 		c = d.L * d.L // an empty *mat.Dense has no columns
 	}
-	if c != d.L*d.L || len(d.Temps) != n {
+	if c != d.L*d.L || len(d.Temps) != n || len(d.Labels) != n {
 		panic(mat.ErrShape)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	meta := datasetMeta{Format: FormatVersion, L: d.L, H: d.H, N: n, Grid: make([]jsonFloat, len(d.Grid)),
+		Counts: make([]int, len(d.Grid)), Algorithm: d.Algorithm, Flip: d.Flip, Seed: d.Seed,
+		Info: make([]tempInfoJSON, len(d.Info))}
+	for k, T := range d.Grid {
+		meta.Grid[k] = jsonFloat(T)
 	}
-	flat := make([]uint8, n*c)
+	for k, in := range d.Info {
+		meta.Info[k] = tempInfoJSON{jsonFloat(in.T), in}
+	}
+	for r, k := range d.Labels {
+		if k < 0 || k >= len(d.Grid) || d.Temps[r] != d.Grid[k] {
+			return fmt.Errorf("ising: not saved: row %d has label %d and temperature %v, grid %v", r, k, d.Temps[r], d.Grid)
+		}
+		meta.Counts[k]++
+	}
+	if msg := meta.check(); msg != "" {
+		return fmt.Errorf("ising: not saved: %s", msg)
+	}
+	cfg := npyUint8Header(n, c)
+	h0 := len(cfg)
+	cfg = slices.Grow(cfg, n*c)[:h0+n*c]
 	for r := range n {
 		for j, v := range d.Configs.RawRowView(r) {
 			if v != 0 && v != 1 {
-				return fmt.Errorf("ising: row %d cell %d is %v, not 0 or 1", r, j, v)
+				return fmt.Errorf("ising: not saved: row %d cell %d is %v, not 0 or 1", r, j, v)
 			}
-			flat[r*c+j] = uint8(v)
+			cfg[h0+r*c+j] = uint8(v)
 		}
 	}
-	meta := datasetMeta{Format: FormatVersion, L: d.L, H: d.H, N: n, Grid: d.Grid, Counts: d.Counts(),
-		Algorithm: d.Algorithm, Flip: d.Flip, Seed: d.Seed, Info: d.Info}
-	for _, f := range []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{ConfigsFile, func(w io.Writer) error { return writeUint8Matrix(w, flat, n, c) }},
-		{TempsFile, func(w io.Writer) error { return npy.Write(w, d.Temps) }},
-	} {
-		h := sha256.New()
-		cw := &countWriter{}
+	var tmp bytes.Buffer
+	if err := npy.Write(&tmp, d.Temps); err != nil {
+		return err
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{{ConfigsFile, cfg}, {TempsFile, tmp.Bytes()}}
+	for _, f := range files {
+		sum := sha256.Sum256(f.data)
+		meta.Files = append(meta.Files, fileSum{f.name, int64(len(f.data)), hex.EncodeToString(sum[:])})
+	}
+	b, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return fmt.Errorf("ising: not saved: %v", err)
+	}
+	files = append(files, struct {
+		name string
+		data []byte
+	}{MetaFile, append(b, '\n')})
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
 		err := fileio.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error {
-			return f.write(io.MultiWriter(w, h, cw))
+			_, err := w.Write(f.data)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		meta.Files = append(meta.Files, fileSum{f.name, cw.n, hex.EncodeToString(h.Sum(nil))})
 	}
-	b, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileio.WriteAtomic(filepath.Join(dir, MetaFile), func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
+	return nil
 }
 
-// writeUint8Matrix writes an n×c uint8 array in the NumPy .npy format
-// version 1.0. npy.Write would need a [][]uint8 and reflects over every
-// element; the format is simple enough to write directly.
-func writeUint8Matrix(w io.Writer, data []uint8, n, c int) error {
+// npyUint8Header returns the NumPy .npy (format version 1.0) header of an
+// n×c uint8 array, padded so the data start 64-byte aligned. npy.Write
+// would need a [][]uint8 and reflects over every element; the format is
+// simple enough to write directly.
+func npyUint8Header(n, c int) []byte {
 	dict := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': (%d, %d), }", n, c)
 	const pre = 10 // magic (6) + version (2) + header length (2)
 	pad := 64 - (pre+len(dict)+1)%64
@@ -119,22 +245,19 @@ func writeUint8Matrix(w io.Writer, data []uint8, n, c int) error {
 	hdr := append([]byte("\x93NUMPY\x01\x00"), byte(hl), byte(hl>>8))
 	hdr = append(hdr, dict...)
 	hdr = append(hdr, bytes.Repeat([]byte{' '}, pad)...)
-	hdr = append(hdr, '\n')
-	if _, err := w.Write(hdr); err != nil {
-		return err
-	}
-	_, err := w.Write(data)
-	return err
+	return append(hdr, '\n')
 }
 
-type countWriter struct{ n int64 }
-
-func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
-
 // Load reads a dataset written by Save. It returns an error wrapping
-// ErrCorrupt if a file's size or SHA-256 differs from meta.json, if an
-// array has the wrong type or shape, if a cell is not 0 or 1, or if a
-// temperature is not on the grid or the counts per temperature differ.
+// ErrCorrupt if meta.json contradicts itself (a format version other than
+// FormatVersion; L < 2; a field h that is not finite; the random global
+// spin flip recorded with h ≠ 0, whose configurations are not samples at h;
+// a grid that is empty, not strictly ascending or has a negative or NaN
+// temperature; a per-temperature record whose T differs from its grid
+// temperature; counts that do not sum to the number of rows), if a file's
+// size or SHA-256 differs from meta.json, if an array has the wrong type
+// or shape, if a cell is not 0 or 1, or if a temperature is not on the
+// grid or the counts per temperature differ.
 func Load(dir string) (*Dataset, error) {
 	mb, err := os.ReadFile(filepath.Join(dir, MetaFile))
 	if err != nil {
@@ -149,14 +272,20 @@ func Load(dir string) (*Dataset, error) {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrCorrupt, dir, fmt.Sprintf(format, a...))
 	}
-	switch {
-	case meta.Format != FormatVersion:
-		return nil, bad("format version %d, want %d", meta.Format, FormatVersion)
-	case meta.L < 2 || meta.N < 0 || len(meta.Grid) == 0 || len(meta.Counts) != len(meta.Grid) ||
-		len(meta.Info) != len(meta.Grid) || len(meta.Files) != 2:
-		return nil, bad("inconsistent %s", MetaFile)
-	case !slices.IsSorted(meta.Grid):
-		return nil, bad("temperature grid not ascending")
+	if msg := meta.check(); msg != "" {
+		return nil, bad("%s: %s", MetaFile, msg)
+	}
+	if len(meta.Files) != 2 {
+		return nil, bad("%s lists %d files, want 2", MetaFile, len(meta.Files))
+	}
+	grid := make([]float64, len(meta.Grid))
+	for k, T := range meta.Grid {
+		grid[k] = float64(T)
+	}
+	info := make([]TempInfo, len(meta.Info))
+	for k, in := range meta.Info {
+		info[k] = in.TempInfo
+		info[k].T = float64(in.T)
 	}
 	raw := make(map[string][]byte)
 	for _, f := range meta.Files {
@@ -182,8 +311,8 @@ func Load(dir string) (*Dataset, error) {
 		if !slices.Equal(meta.Counts, make([]int, len(meta.Grid))) {
 			return nil, bad("no rows but counts %v", meta.Counts)
 		}
-		return &Dataset{L: meta.L, H: meta.H, Grid: meta.Grid, Temps: []float64{}, Labels: []int{},
-			Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed, Configs: &mat.Dense{}}, nil
+		return &Dataset{L: meta.L, H: meta.H, Grid: grid, Temps: []float64{}, Labels: []int{},
+			Info: info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed, Configs: &mat.Dense{}}, nil
 	}
 	var cells []uint8
 	shape, err := readNPY(raw[ConfigsFile], &cells)
@@ -201,8 +330,8 @@ func Load(dir string) (*Dataset, error) {
 	if len(shape) != 1 || len(temps) != meta.N {
 		return nil, bad("%s has shape %v, want (%d,)", TempsFile, shape, meta.N)
 	}
-	d := &Dataset{L: meta.L, H: meta.H, Grid: meta.Grid, Temps: temps, Labels: make([]int, meta.N),
-		Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed}
+	d := &Dataset{L: meta.L, H: meta.H, Grid: grid, Temps: temps, Labels: make([]int, meta.N),
+		Info: info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed}
 	data := make([]float64, len(cells))
 	for i, v := range cells {
 		if v > 1 {
@@ -213,7 +342,7 @@ func Load(dir string) (*Dataset, error) {
 	d.Configs = mat.NewDense(meta.N, c, data)
 	counts := make([]int, len(meta.Grid))
 	for r, T := range temps {
-		k, ok := slices.BinarySearch(meta.Grid, T)
+		k, ok := slices.BinarySearch(grid, T)
 		if !ok {
 			return nil, bad("row %d has temperature %v, not on the grid", r, T)
 		}

@@ -34,7 +34,9 @@ const SokalWindow = 6.0
 // autocovariance, normalised with 1/(n − t), is summed directly for the
 // first 16 lags and by FFT in O(n log n) beyond.
 //
-// A constant series returns (½, 0). If no window up to n/4 is
+// An exactly constant series returns (½, 0); a series whose variance is
+// NaN or +Inf (one holding a NaN or an infinity, or so large that its
+// squares overflow) returns (NaN, NaN). If no window up to n/4 is
 // self-consistent the series is too short for its correlation time; TauInt
 // then returns τ_int(n/4), an underestimate, with the error from the same
 // formula. Fewer than two samples give (NaN, NaN).
@@ -60,8 +62,11 @@ func TauInt(x []float64) (tau, err float64) {
 		return c / float64(n-t)
 	}
 	c0 := lag(0)
-	if !(c0 > 0) {
+	switch {
+	case c0 == 0:
 		return 0.5, 0
+	case !(c0 > 0 && c0 < math.Inf(1)):
+		return math.NaN(), math.NaN()
 	}
 	var rho []float64
 	tau = 0.5
@@ -75,7 +80,14 @@ func TauInt(x []float64) (tau, err float64) {
 		case W <= direct:
 			r = lag(W) / c0
 		default:
-			rho = autocorrelation(x)
+			if rho = autocorrelation(x); rho == nil {
+				// C(0) > 0 above, so the FFT's C(0) is too unless
+				// rounding ate it: then sum the lags directly.
+				rho = make([]float64, n)
+				for t := range rho[:maxW+1] {
+					rho[t] = lag(t) / c0
+				}
+			}
 			r = rho[W]
 		}
 		tau += r
@@ -89,7 +101,9 @@ func TauInt(x []float64) (tau, err float64) {
 }
 
 // autocorrelation returns ρ(t) = C(t)/C(0) for t = 0 … n−1 with
-// C(t) = Σ_(i<n−t) (x_i − x̄)(x_(i+t) − x̄)/(n − t), or nil if C(0) = 0.
+// C(t) = Σ_(i<n−t) (x_i − x̄)(x_(i+t) − x̄)/(n − t), or nil if C(0) = 0
+// (or rounds below it). A series with a NaN or an infinity gives NaNs, not
+// nil: it is not constant.
 func autocorrelation(x []float64) []float64 {
 	n := len(x)
 	var mean float64
@@ -113,7 +127,7 @@ func autocorrelation(x []float64) []float64 {
 	}
 	ac := ft.Sequence(y, coef) // m · Σ_i y_i y_(i+t)
 	c0 := ac[0] / float64(n)
-	if !(c0 > 0) {
+	if c0 <= 0 {
 		return nil
 	}
 	rho := make([]float64, n)
@@ -307,7 +321,10 @@ type Summary struct {
 // At T = 0 and T = +Inf, c and χ are 0 with error 0 (their fluctuations are
 // multiplied by 1/T² → ∞ or divided by ∞: at T = 0 the exact ensemble has no
 // energy fluctuation and, at h = 0, no |m| fluctuation). U is NaN if
-// ⟨m²⟩ = 0. With a single sample all errors are NaN.
+// ⟨m²⟩ = 0. With a single sample all errors are NaN. A NaN or an infinity
+// in a series makes its τ_int NaN and every average that uses the series,
+// and its error, NaN or infinite (a NaN stays NaN); the errors of the
+// other averages then use 20 bins.
 // Summarize panics if the series are empty or differ in length, N < 1, or
 // T < 0 or NaN.
 func Summarize(e, absM []float64, T float64, N int) Summary {
@@ -333,8 +350,10 @@ func Summarize(e, absM []float64, T float64, N int) Summary {
 		return s
 	}
 	tau := math.Max(s.TauE, s.TauAbsM)
-	binLen := int(math.Ceil(20 * tau))
-	nb := n / max(binLen, 1)
+	nb := 0 // NaN τ (a series holding a NaN or an infinity): the minimum
+	if tau < math.Inf(1) {
+		nb = n / max(int(math.Ceil(20*tau)), 1)
+	}
 	if nb < 20 {
 		nb = min(20, n)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -69,6 +70,64 @@ func TestTauIntAR1(t *testing.T) {
 	}
 	if tau, _ := TauInt([]float64{1}); !math.IsNaN(tau) {
 		t.Errorf("single sample: %v", tau)
+	}
+}
+
+// TestTauIntNonFinite: a NaN or an infinity anywhere in a series (short,
+// or long and correlated enough to need the FFT), or a variance that
+// overflows, gives (NaN, NaN); only an exactly constant series counts as
+// independent.
+func TestTauIntNonFinite(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		x    []float64
+	}{
+		{"all NaN", []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}},
+		{"one NaN", []float64{1, 2, math.NaN(), 0, 1, 3, 2, 1}},
+		{"constant and NaN", []float64{3, 3, 3, math.NaN(), 3, 3}},
+		{"+Inf", []float64{1, 2, math.Inf(1), 0}},
+		{"overflowing squares", []float64{1e200, -1e200, 1e200, -1e200}},
+		{"long correlated with NaN", withNaN(ar1(1<<12, 0.95, 3), 1000)},
+	} {
+		if tau, err := TauInt(tc.x); !math.IsNaN(tau) || !math.IsNaN(err) {
+			t.Errorf("%s: TauInt = %v ± %v, want NaN ± NaN", tc.name, tau, err)
+		}
+	}
+	if tau, err := TauInt([]float64{-1e-300, -1e-300, -1e-300}); tau != 0.5 || err != 0 {
+		t.Errorf("constant tiny series: %v ± %v", tau, err)
+	}
+}
+
+func withNaN(x []float64, i int) []float64 {
+	x[i] = math.NaN()
+	return x
+}
+
+// TestSummarizeNaN: a NaN in one series propagates to the averages that
+// use it and leaves the others finite.
+func TestSummarizeNaN(t *testing.T) {
+	t.Parallel()
+	const n, N, T = 400, 16, 2.5
+	e, m := ar1(n, 0.3, 1), ar1(n, 0.3, 2)
+	for i := range e {
+		e[i] = -1 + 0.1*e[i]
+		m[i] = 0.5 + 0.1*m[i]
+	}
+	nan := math.IsNaN
+	s := Summarize(withNaN(slices.Clone(e), 7), m, T, N)
+	if !nan(s.TauE) || !nan(s.E) || !nan(s.EErr) || !nan(s.C) || !nan(s.CErr) || s.Bins != 20 {
+		t.Errorf("NaN in e: %+v", s)
+	}
+	if nan(s.TauAbsM) || nan(s.AbsM) || nan(s.AbsMErr) || nan(s.Chi) || nan(s.Binder) || !(s.AbsMErr > 0) {
+		t.Errorf("NaN in e spoilt |m|: %+v", s)
+	}
+	s = Summarize(e, withNaN(slices.Clone(m), n-1), T, N)
+	if !nan(s.TauAbsM) || !nan(s.AbsM) || !nan(s.AbsMErr) || !nan(s.Chi) || !nan(s.ChiErr) || !nan(s.Binder) || !nan(s.BinderErr) {
+		t.Errorf("NaN in |m|: %+v", s)
+	}
+	if nan(s.TauE) || nan(s.E) || nan(s.EErr) || nan(s.C) || !(s.EErr > 0) {
+		t.Errorf("NaN in |m| spoilt e: %+v", s)
 	}
 }
 

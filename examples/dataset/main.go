@@ -1,7 +1,11 @@
 // Command dataset generates the paper's labelled Ising dataset (L = 10,
 // T = 0, 0.25, …, 6) and describes it:
 //
-//	go run ./examples/dataset -out DIR [-L 10] [-n 2000] [-temps 0:6:0.25] [-seed 1] [-algo auto] [-h 0]
+//	go run ./examples/dataset -out DIR [-L 10] [-n 2000] [-temps 0:6:0.25] [-seed 1] [-algo auto] [-h 0] [-noflip]
+//
+// Each configuration is flipped globally (s → −s) with probability ½, a
+// symmetry of the ensemble at h = 0 only: -noflip turns that off, and it is
+// always off at h ≠ 0.
 //
 // It writes DIR/configs.npy (uint8 N×L²), DIR/temperatures.npy (float64 N)
 // and DIR/meta.json (ising.Dataset.Save), DIR/summary.json (per temperature
@@ -35,6 +39,8 @@ type config struct {
 	Seed  uint64  // random seed
 	Algo  string  // ising.ParseAlgorithm name
 	H     float64 // external field
+	// NoFlip turns off the random global spin flip (always off at h ≠ 0).
+	NoFlip bool
 }
 
 func main() {
@@ -46,6 +52,7 @@ func main() {
 	flag.Uint64Var(&c.Seed, "seed", 1, "random seed")
 	flag.StringVar(&c.Algo, "algo", "auto", "sampler: auto, metropolis, checkerboard, heatbath, wolff, sw, meanfield, curieweiss")
 	flag.Float64Var(&c.H, "h", 0, "external field")
+	flag.BoolVar(&c.NoFlip, "noflip", false, "no random global spin flip (it is applied at h = 0 only)")
 	flag.Parse()
 	if err := run(c, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "dataset:", err)
@@ -107,8 +114,9 @@ func run(c config, log io.Writer) error {
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(log, "[%6.1fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, a...))
 	}
-	logf("generating L = %d, %d temperatures × %d configurations, algorithm %v, seed %d", c.L, len(grid), c.N, alg, c.Seed)
-	set := &ising.DatasetSettings{L: c.L, Grid: grid, PerTemp: c.N, H: c.H, Algorithm: alg}
+	set := &ising.DatasetSettings{L: c.L, Grid: grid, PerTemp: c.N, H: c.H, Algorithm: alg, NoFlip: c.NoFlip}
+	logf("generating L = %d, h = %v, %d temperatures × %d configurations, algorithm %v, seed %d, global spin flip %v",
+		c.L, c.H, len(grid), c.N, alg, c.Seed, !c.NoFlip && c.H == 0)
 	d, err := ising.Generate(set, rand.NewPCG(c.Seed, 0x5eed), func(done, total int) {
 		logf("Monte Carlo: %d/%d temperatures", done, total)
 	})
@@ -130,7 +138,7 @@ func run(c config, log io.Writer) error {
 	}
 	logf("wrote summary.json and observables.png in %s", c.Out)
 	for _, t := range sum.Temps {
-		if math.Abs(t.T-ising.Tc) < 0.2 {
+		if math.Abs(float64(t.T)-ising.Tc) < 0.2 {
 			logf("T = %.2f: %v, τ_int = %.2f updates (%.2f sweeps), e = %.4f ± %.4f (exact %s)",
 				t.T, t.Algorithm, t.TauInt, t.TauSweeps, t.E.V, t.E.Err, fmtOpt(t.ExactE))
 		}

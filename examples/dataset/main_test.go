@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,6 +73,48 @@ func TestRunSmoke(t *testing.T) {
 	c = config{Out: filepath.Join(dir, "mf"), L: 4, N: 20, Temps: "2,5", Seed: 1, Algo: "meanfield"}
 	if err := run(c, &log); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunFieldAndInf: at h ≠ 0 no global spin flip is applied or recorded
+// (and -noflip turns it off at h = 0); a grid ending at +Inf is saved,
+// loads back, and appears in summary.json as "+Inf".
+func TestRunFieldAndInf(t *testing.T) {
+	var log bytes.Buffer
+	for _, tc := range []struct {
+		name   string
+		h      float64
+		noflip bool
+		flip   bool
+	}{{"h=0", 0, false, true}, {"h=0 noflip", 0, true, false}, {"h=0.5", 0.5, false, false}} {
+		dir := filepath.Join(t.TempDir(), "out")
+		c := config{Out: dir, L: 4, N: 20, Temps: "0,2,inf", Seed: 5, Algo: "auto", H: tc.h, NoFlip: tc.noflip}
+		if err := run(c, &log); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		d, err := ising.Load(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if d.Flip != tc.flip || d.H != tc.h || len(d.Grid) != 3 || !math.IsInf(d.Grid[2], 1) {
+			t.Errorf("%s: flip %v, h %v, grid %v", tc.name, d.Flip, d.H, d.Grid)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Flip  bool `json:"z2_flip"`
+			Temps []struct {
+				T any `json:"T"`
+			} `json:"temperatures"`
+		}
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Flip != tc.flip || len(s.Temps) != 3 || s.Temps[0].T != 0.0 || s.Temps[2].T != "+Inf" {
+			t.Errorf("%s: summary.json: %s", tc.name, b)
+		}
 	}
 }
 

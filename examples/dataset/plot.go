@@ -42,10 +42,10 @@ func plotObservables(path string, s summary) error {
 	var xs []float64
 	var ms, es, cs []val
 	for _, t := range s.Temps {
-		if math.IsInf(t.T, 0) || t.N == 0 {
+		if math.IsInf(float64(t.T), 0) || t.N == 0 {
 			continue
 		}
-		xs = append(xs, t.T)
+		xs = append(xs, float64(t.T))
 		ms, es, cs = append(ms, t.AbsM), append(es, t.E), append(cs, t.C)
 	}
 	lo, hi := 0.0, 6.0

@@ -24,16 +24,27 @@ func finite(x float64) *float64 {
 	return &x
 }
 
+// temperature is a grid temperature; +Inf is written to JSON as the string
+// "+Inf", as in meta.json.
+type temperature float64
+
+func (t temperature) MarshalJSON() ([]byte, error) {
+	if math.IsInf(float64(t), 1) {
+		return []byte(`"+Inf"`), nil
+	}
+	return json.Marshal(float64(t))
+}
+
 // tempSummary describes the configurations of one temperature.
 type tempSummary struct {
-	T         float64 `json:"T"`
-	N         int     `json:"n"`
-	Algorithm string  `json:"algorithm"`
-	E         val     `json:"e"`
-	AbsM      val     `json:"absm"`
-	C         val     `json:"c"`
-	Chi       val     `json:"chi"`
-	Binder    val     `json:"binder"`
+	T         temperature `json:"T"`
+	N         int         `json:"n"`
+	Algorithm string      `json:"algorithm"`
+	E         val         `json:"e"`
+	AbsM      val         `json:"absm"`
+	C         val         `json:"c"`
+	Chi       val         `json:"chi"`
+	Binder    val         `json:"binder"`
 	// TauInt is the sampler's τ_int = max(τ_e, τ_|m|) in its updates from
 	// the pilot run, TauSweeps the same in sweeps of L² spin updates;
 	// SavedTauE/M are τ_int along the saved configurations (0.5 means
@@ -86,7 +97,7 @@ func summarize(d *ising.Dataset, c config, seconds float64) summary {
 			}
 		}
 		info := d.Info[k]
-		t := tempSummary{T: T, N: len(es), Algorithm: info.Algorithm.String(), TauInt: info.Tau,
+		t := tempSummary{T: temperature(T), N: len(es), Algorithm: info.Algorithm.String(), TauInt: info.Tau,
 			TauSweeps: info.TauSweeps, SavedTauE: info.SavedTauE, SavedTauM: info.SavedTauM,
 			BurnIn: info.BurnIn, Spacing: info.Spacing, Candidates: info.Candidates}
 		if len(es) > 0 {
