@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -44,42 +45,51 @@ func BenchmarkDataset(b *testing.B) {
 }
 
 // BenchmarkRBMEpoch is one epoch of the default schedule (CD-1, momentum,
-// batch 100) of a bias-free 100×100 RBM on the 5000 configurations.
+// batch 100) of a bias-free RBM with 100 visible units on the 5000
+// configurations, by hidden size.
 func BenchmarkRBMEpoch(b *testing.B) {
 	d := data(b)
-	m := rbm.New(100, 100, &rbm.InitSettings{NoBias: true}, rand.NewPCG(5, 6))
-	s := &rbm.Settings{Epochs: 1, LearningRate: 0.05, Momentum: 0.9, Src: rand.NewPCG(7, 8)}
 	rows, _ := d.Configs.Dims()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := rbm.Train(m, d.Configs, s, rbm.CD{K: 1}); err != nil {
-			b.Fatal(err)
-		}
+	for _, nh := range []int{64, 100, 400} {
+		b.Run(fmt.Sprintf("Nh=%d", nh), func(b *testing.B) {
+			m := rbm.New(100, nh, &rbm.InitSettings{NoBias: true}, rand.NewPCG(5, 6))
+			s := &rbm.Settings{Epochs: 1, LearningRate: 0.05, Momentum: 0.9, Src: rand.NewPCG(7, 8)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := rbm.Train(m, d.Configs, s, rbm.CD{K: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "samples/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "samples/s")
 }
 
 // BenchmarkFlow is the paper's flow: 1000 chains, 40 sampled steps of a
-// 100×100 RBM, each step read out by a small neural thermometer, the
-// lattice energy and |m|.
+// bias-free RBM with 100 visible units, each step read out by a small
+// neural thermometer, the lattice energy and |m|, by hidden size.
 func BenchmarkFlow(b *testing.B) {
 	d := data(b)
-	m := rbm.New(100, 100, &rbm.InitSettings{NoBias: true}, rand.NewPCG(9, 10))
 	net := thermo.NewNetwork(100, d.Grid, thermo.Small, rand.NewPCG(11, 12))
 	obs := flow.Observer{Classifier: net, Energy: flow.LatticeEnergy(10)}
 	v0 := flow.Random(1000, 100, rand.NewPCG(13, 14))
 	const steps = 40
-	b.ReportAllocs()
-	for b.Loop() {
-		g := rbm.NewGibbs(m, nil, rand.NewPCG(15, 16))
-		if err := flow.Run(g, v0, steps, func(n int, v *mat.Dense) error {
-			obs.Measure(n, v)
-			return nil
-		}); err != nil {
-			b.Fatal(err)
-		}
+	for _, nh := range []int{100, 400} {
+		b.Run(fmt.Sprintf("Nh=%d", nh), func(b *testing.B) {
+			m := rbm.New(100, nh, &rbm.InitSettings{NoBias: true}, rand.NewPCG(9, 10))
+			b.ReportAllocs()
+			for b.Loop() {
+				g := rbm.NewGibbs(m, nil, rand.NewPCG(15, 16))
+				if err := flow.Run(g, v0, steps, func(n int, v *mat.Dense) error {
+					obs.Measure(n, v)
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*1000*steps)/b.Elapsed().Seconds(), "chain-steps/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*1000*steps)/b.Elapsed().Seconds(), "chain-steps/s")
 }
 
 // BenchmarkThermometerEpoch is one training epoch of the small thermometer
