@@ -342,3 +342,12 @@ func FixedPointFigure(path, title string, names []string, fps []*flow.FixedPoint
 	cs = append(cs, Curve{Name: "exact T_c", X: []float64{Tc, Tc}, Y: []float64{0, 1.05 * top}, Dashed: true, Color: gray})
 	return CurvesFigure(path, []string{title}, []string{"thermometer temperature T"}, []string{"mean softmax probability at the fixed point"}, [][]Curve{cs})
 }
+
+// The packages meet through flow's one-method interfaces; these checks keep
+// them joined.
+var (
+	_ flow.Stepper             = (*rbm.Gibbs)(nil)
+	_ flow.Classifier          = (*thermo.Network)(nil)
+	_ flow.Classifier          = (*thermo.EnergyBayes)(nil)
+	_ flow.EnsembleThermometer = (*thermo.Ensemble)(nil)
+)
