@@ -94,10 +94,7 @@ func run(c config, p *pipeline.Progress) error {
 			return err
 		}
 		r := result{Nh: nh, ReconTrain: pipeline.FlowReconError(m, pr.Train.Configs, c.Seed)}
-		for _, f := range flows {
-			r.Fixed = append(r.Fixed, f.Fixed)
-			r.Last = append(r.Last, f.Readouts[len(f.Readouts)-1])
-		}
+		r.Fixed, r.Last = pipeline.Ends(flows)
 		res = append(res, r)
 	}
 	if err := figure(filepath.Join(c.Out, "hidden.png"), res); err != nil {

@@ -136,10 +136,7 @@ func run(c config, p *pipeline.Progress) error {
 		}
 		r := result{Set: s.Name, Key: s.Key, Rows: rows, Epochs: rc.Epochs, Reference: s.Reference, RefM: s.RefM,
 			ReconTrain: pipeline.FlowReconError(m, s.data, c.Seed), flows: flows}
-		for _, f := range flows {
-			r.Fixed = append(r.Fixed, f.Fixed)
-			r.Last = append(r.Last, f.Readouts[len(f.Readouts)-1])
-		}
+		r.Fixed, r.Last = pipeline.Ends(flows)
 		res = append(res, r)
 	}
 	if err := figures(c.Out, res); err != nil {

@@ -351,3 +351,13 @@ var (
 	_ flow.Classifier          = (*thermo.EnergyBayes)(nil)
 	_ flow.EnsembleThermometer = (*thermo.Ensemble)(nil)
 )
+
+// Ends returns each flow's fixed point (nil where none was found) and last
+// readout, in the order of the flows.
+func Ends(flows []FlowResult) (fixed []*flow.FixedPoint, last []flow.Readout) {
+	for _, f := range flows {
+		fixed = append(fixed, f.Fixed)
+		last = append(last, f.Readouts[len(f.Readouts)-1])
+	}
+	return fixed, last
+}
