@@ -52,19 +52,7 @@ func (w *Wolff) cluster() {
 		stack = stack[:len(stack)-1]
 		i := k / L
 		j := k - i*L
-		up, dn, lf, rt := k-L, k+L, k-1, k+1
-		if i == 0 {
-			up += N
-		}
-		if i == L-1 {
-			dn -= N
-		}
-		if j == 0 {
-			lf += L
-		}
-		if j == L-1 {
-			rt -= L
-		}
+		up, dn, lf, rt := neighbours(L, N, k, i, j)
 		for _, q := range [4]int{up, dn, lf, rt} {
 			if s[q] == old && (w.p == 1 || w.rng.float() < w.p) {
 				s[q] = -old

@@ -66,8 +66,14 @@ func (m *Metropolis) flipProb(k int) float64 {
 // neighbourSum returns the sum of the four nearest neighbours of site
 // k = i*L+j with periodic boundaries.
 func neighbourSum(s []int8, L, k, i, j int) int {
-	N := len(s)
-	up, dn, lf, rt := k-L, k+L, k-1, k+1
+	up, dn, lf, rt := neighbours(L, len(s), k, i, j)
+	return int(s[up]) + int(s[dn]) + int(s[lf]) + int(s[rt])
+}
+
+// neighbours returns the sites above, below, left and right of site
+// k = i*L+j on the periodic L×L lattice of N = L² sites.
+func neighbours(L, N, k, i, j int) (up, dn, lf, rt int) {
+	up, dn, lf, rt = k-L, k+L, k-1, k+1
 	if i == 0 {
 		up += N
 	}
@@ -80,7 +86,7 @@ func neighbourSum(s []int8, L, k, i, j int) int {
 	if j == L-1 {
 		rt -= L
 	}
-	return int(s[up]) + int(s[dn]) + int(s[lf]) + int(s[rt])
+	return up, dn, lf, rt
 }
 
 func tableIndex(s []int8, L, k, i, j int) int {
