@@ -1,0 +1,163 @@
+package simd
+
+import (
+	"math/bits"
+)
+
+// Width is the number of float32 lanes of one vector. Row strides and
+// widths handed to the kernels must be multiples of Width.
+const Width = 8
+
+const (
+	errWidth = panicString("simd: width not a multiple of simd.Width")
+	errShort = panicString("simd: slice too short")
+)
+
+type panicString string
+
+func (p panicString) Error() string { return string(p) }
+
+// Pad returns n rounded up to a multiple of Width.
+func Pad(n int) int { return (n + Width - 1) &^ (Width - 1) }
+
+// Words returns the number of uint64 words of a bit mask of n bits.
+func Words(n int) int { return (n + 63) >> 6 }
+
+// MaskSum sets dst[:n] = init[:n] + Σ a[k·lda : k·lda+n] over the set bits k
+// of mask (bit k is bit k%64 of mask[k/64]); a nil init means zeros. It is
+// the product of a 0/1 row with a matrix, done as a sum of the selected rows.
+// n and lda must be multiples of Width; it panics if a slice is too short.
+// dst must not overlap a.
+func MaskSum(dst, init, a []float32, lda int, mask []uint64, n int) {
+	if n%Width != 0 || lda%Width != 0 {
+		panic(errWidth)
+	}
+	if n == 0 {
+		return
+	}
+	if len(dst) < n || (init != nil && len(init) < n) {
+		panic(errShort)
+	}
+	// The highest selected row must lie inside a.
+	for w := len(mask) - 1; w >= 0; w-- {
+		if mask[w] != 0 {
+			k := w*64 + 63 - bits.LeadingZeros64(mask[w])
+			if k*lda+n > len(a) {
+				panic(errShort)
+			}
+			break
+		}
+	}
+	if useAsm {
+		var ip *float32
+		if init != nil {
+			ip = &init[0]
+		}
+		var mp *uint64
+		if len(mask) > 0 {
+			mp = &mask[0]
+		}
+		var ap *float32
+		if len(a) > 0 {
+			ap = &a[0]
+		}
+		maskSumAVX2(&dst[0], ip, ap, lda, mp, len(mask), n)
+		return
+	}
+	maskSumGo(dst, init, a, lda, mask, n)
+}
+
+// Sigmoid replaces each x[i] by σ(x[i]) = 1/(1 + e^{−x[i]}). len(x) must be
+// a multiple of Width. The absolute error is below 2e-7 everywhere (σ is
+// computed from a float32 exponential with a relative error near 1e-7).
+func Sigmoid(x []float32) {
+	if len(x)%Width != 0 {
+		panic(errWidth)
+	}
+	if len(x) == 0 {
+		return
+	}
+	if useAsm {
+		sigmoidAVX2(&x[0], len(x), nil, nil)
+		return
+	}
+	sigmoidGo(x, nil, nil)
+}
+
+// SigmoidSample replaces each x[i] by p = σ(x[i]) and sets bit i of mask to
+// 1 with probability p: the bit is u < p for a uniform u = k·2⁻²⁴ drawn from
+// r (k a 24-bit integer), so the probability of a 1 is p rounded down to a
+// multiple of 2⁻²⁴ (bias below 6e-8). len(x) must be a multiple of Width;
+// bits from n = min(len(x), nbits) on are cleared, as are the words of mask
+// after them. mask must have at least Words(len(x)) words.
+func SigmoidSample(x []float32, mask []uint64, nbits int, r *RNG) {
+	if len(x)%Width != 0 {
+		panic(errWidth)
+	}
+	if len(mask) < Words(len(x)) {
+		panic(errShort)
+	}
+	if len(x) > 0 {
+		if useAsm {
+			sigmoidAVX2(&x[0], len(x), &mask[0], r)
+		} else {
+			sigmoidGo(x, mask, r)
+		}
+	}
+	nbits = min(nbits, len(x))
+	w := nbits >> 6
+	if w < len(mask) {
+		if b := nbits & 63; b != 0 {
+			mask[w] &= 1<<b - 1
+			w++
+		}
+		clear(mask[w:])
+	}
+}
+
+// RNG is eight xoshiro128+ generators (Blackman and Vigna), one per vector
+// lane, whose top 24 bits make the uniforms of SigmoidSample. The state is
+// plain data: copying an RNG copies the stream.
+type RNG struct {
+	s [4][Width]uint32
+}
+
+// Seed sets the eight lanes from one 64-bit seed through SplitMix64.
+func (r *RNG) Seed(seed uint64) {
+	for i := range r.s {
+		for l := 0; l < Width; l += 2 {
+			seed += 0x9e3779b97f4a7c15
+			z := seed
+			z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+			z = (z ^ z>>27) * 0x94d049bb133111eb
+			z ^= z >> 31
+			r.s[i][l], r.s[i][l+1] = uint32(z), uint32(z>>32)
+		}
+	}
+	// xoshiro's all-zero state is a fixed point; SplitMix64 makes it
+	// astronomically unlikely, but a lane must never be stuck.
+	for l := 0; l < Width; l++ {
+		if r.s[0][l]|r.s[1][l]|r.s[2][l]|r.s[3][l] == 0 {
+			r.s[0][l] = 1
+		}
+	}
+}
+
+// Next returns the next 32-bit output of each lane, advancing the state as
+// SigmoidSample does for each vector of eight values.
+func (r *RNG) Next() (out [Width]uint32) {
+	s := &r.s
+	for l := 0; l < Width; l++ {
+		s0, s1, s2, s3 := s[0][l], s[1][l], s[2][l], s[3][l]
+		out[l] = s0 + s3
+		t := s1 << 9
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft32(s3, 11)
+		s[0][l], s[1][l], s[2][l], s[3][l] = s0, s1, s2, s3
+	}
+	return out
+}

@@ -1,0 +1,254 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Eight-lane float32 constants of the sigmoid (bit patterns of the values in
+// generic.go).
+#define CONST8(name, bits) \
+	DATA name<>+0(SB)/4, $bits; DATA name<>+4(SB)/4, $bits; \
+	DATA name<>+8(SB)/4, $bits; DATA name<>+12(SB)/4, $bits; \
+	DATA name<>+16(SB)/4, $bits; DATA name<>+20(SB)/4, $bits; \
+	DATA name<>+24(SB)/4, $bits; DATA name<>+28(SB)/4, $bits; \
+	GLOBL name<>(SB), RODATA|NOPTR, $32
+
+CONST8(sign, 0x80000000)
+CONST8(explo, 0xc2ae0000)
+CONST8(exphi, 0x42b00000)
+CONST8(log2e, 0x3fb8aa3b)
+CONST8(ln2hi, 0x3f318000)
+CONST8(ln2lo, 0xb95e8083)
+CONST8(p0, 0x39506967)
+CONST8(p1, 0x3ab743ce)
+CONST8(p2, 0x3c088908)
+CONST8(p3, 0x3d2aa9c1)
+CONST8(p4, 0x3e2aaaaa)
+CONST8(p5, 0x3f000000)
+CONST8(one, 0x3f800000)
+CONST8(u24, 0x33800000)
+CONST8(bias127, 0x0000007f)
+
+// Register use of maskSumAVX2:
+//   DI dst, SI init (0: zeros), DX a, CX lda in bytes, R8 mask, R9 nwords,
+//   R10 n in bytes, R11 column offset in bytes, R12 word index,
+//   R13 current word, R14 row address, BX w·64.
+
+// ITERBITS runs BODY for every set bit of the mask, with R14 pointing at
+// the selected row of a (column offset not added).
+#define ITERBITS(BODY, wloop, bitloop, wnext, wdone) \
+	XORQ R12, R12; \
+wloop: \
+	CMPQ R12, R9; \
+	JGE  wdone; \
+	MOVQ (R8)(R12*8), R13; \
+	MOVQ R12, BX; \
+	SHLQ $6, BX; \
+bitloop: \
+	TESTQ R13, R13; \
+	JZ    wnext; \
+	TZCNTQ R13, R14; \
+	BLSRQ R13, R13; \
+	ADDQ  BX, R14; \
+	IMULQ CX, R14; \
+	ADDQ  DX, R14; \
+	BODY; \
+	JMP bitloop; \
+wnext: \
+	INCQ R12; \
+	JMP  wloop; \
+wdone:
+
+#define ADD8 \
+	VADDPS 0(R14)(R11*1), Y0, Y0; \
+	VADDPS 32(R14)(R11*1), Y1, Y1; \
+	VADDPS 64(R14)(R11*1), Y2, Y2; \
+	VADDPS 96(R14)(R11*1), Y3, Y3; \
+	VADDPS 128(R14)(R11*1), Y4, Y4; \
+	VADDPS 160(R14)(R11*1), Y5, Y5; \
+	VADDPS 192(R14)(R11*1), Y6, Y6; \
+	VADDPS 224(R14)(R11*1), Y7, Y7
+
+#define ADD4 \
+	VADDPS 0(R14)(R11*1), Y0, Y0; \
+	VADDPS 32(R14)(R11*1), Y1, Y1; \
+	VADDPS 64(R14)(R11*1), Y2, Y2; \
+	VADDPS 96(R14)(R11*1), Y3, Y3
+
+#define ADD1 \
+	VADDPS 0(R14)(R11*1), Y0, Y0
+
+// func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int)
+TEXT ·maskSumAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ init+8(FP), SI
+	MOVQ a+16(FP), DX
+	MOVQ lda+24(FP), CX
+	SHLQ $2, CX
+	MOVQ mask+32(FP), R8
+	MOVQ nwords+40(FP), R9
+	MOVQ n+48(FP), R10
+	SHLQ $2, R10
+	XORQ R11, R11
+
+chunk8:
+	MOVQ R10, AX
+	SUBQ R11, AX
+	CMPQ AX, $256
+	JLT  chunk4
+	TESTQ SI, SI
+	JZ    zero8
+	VMOVUPS 0(SI)(R11*1), Y0
+	VMOVUPS 32(SI)(R11*1), Y1
+	VMOVUPS 64(SI)(R11*1), Y2
+	VMOVUPS 96(SI)(R11*1), Y3
+	VMOVUPS 128(SI)(R11*1), Y4
+	VMOVUPS 160(SI)(R11*1), Y5
+	VMOVUPS 192(SI)(R11*1), Y6
+	VMOVUPS 224(SI)(R11*1), Y7
+	JMP  sum8
+zero8:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+sum8:
+	ITERBITS(ADD8, w8, b8, n8, d8)
+	VMOVUPS Y0, 0(DI)(R11*1)
+	VMOVUPS Y1, 32(DI)(R11*1)
+	VMOVUPS Y2, 64(DI)(R11*1)
+	VMOVUPS Y3, 96(DI)(R11*1)
+	VMOVUPS Y4, 128(DI)(R11*1)
+	VMOVUPS Y5, 160(DI)(R11*1)
+	VMOVUPS Y6, 192(DI)(R11*1)
+	VMOVUPS Y7, 224(DI)(R11*1)
+	ADDQ $256, R11
+	JMP  chunk8
+
+chunk4:
+	CMPQ AX, $128
+	JLT  chunk1
+	TESTQ SI, SI
+	JZ    zero4
+	VMOVUPS 0(SI)(R11*1), Y0
+	VMOVUPS 32(SI)(R11*1), Y1
+	VMOVUPS 64(SI)(R11*1), Y2
+	VMOVUPS 96(SI)(R11*1), Y3
+	JMP  sum4
+zero4:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+sum4:
+	ITERBITS(ADD4, w4, b4, n4, d4)
+	VMOVUPS Y0, 0(DI)(R11*1)
+	VMOVUPS Y1, 32(DI)(R11*1)
+	VMOVUPS Y2, 64(DI)(R11*1)
+	VMOVUPS Y3, 96(DI)(R11*1)
+	ADDQ $128, R11
+	MOVQ R10, AX
+	SUBQ R11, AX
+
+chunk1:
+	CMPQ AX, $32
+	JLT  done
+	TESTQ SI, SI
+	JZ    zero1
+	VMOVUPS 0(SI)(R11*1), Y0
+	JMP  sum1
+zero1:
+	VXORPS Y0, Y0, Y0
+sum1:
+	ITERBITS(ADD1, w1, b1, n1, d1)
+	VMOVUPS Y0, 0(DI)(R11*1)
+	ADDQ $32, R11
+	MOVQ R10, AX
+	SUBQ R11, AX
+	JMP  chunk1
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG)
+//   DI x, CX remaining count, R8 mask byte pointer (0: no sampling), R9 r.
+//   Y12–Y15 hold the generator's state s0–s3 while sampling.
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ mask+16(FP), R8
+	MOVQ r+24(FP), R9
+	VMOVUPS one<>(SB), Y11
+	TESTQ R8, R8
+	JZ    loop
+	VMOVDQU 0(R9), Y12
+	VMOVDQU 32(R9), Y13
+	VMOVDQU 64(R9), Y14
+	VMOVDQU 96(R9), Y15
+
+loop:
+	CMPQ CX, $0
+	JLE  end
+	VMOVUPS (DI), Y0
+	VXORPS  sign<>(SB), Y0, Y0         // y = −x
+	VMOVUPS explo<>(SB), Y1
+	VMAXPS  Y0, Y1, Y0                 // max(lo, y); a NaN y stays NaN
+	VMOVUPS exphi<>(SB), Y1
+	VMINPS  Y0, Y1, Y0                 // min(hi, y)
+	VMULPS  log2e<>(SB), Y0, Y1
+	VROUNDPS $0, Y1, Y1                // n = round(y·log₂e), ties to even
+	VFNMADD231PS ln2hi<>(SB), Y1, Y0   // r = y − n·ln2hi
+	VFNMADD231PS ln2lo<>(SB), Y1, Y0   // r −= n·ln2lo
+	VMOVUPS p0<>(SB), Y2
+	VFMADD213PS p1<>(SB), Y0, Y2
+	VFMADD213PS p2<>(SB), Y0, Y2
+	VFMADD213PS p3<>(SB), Y0, Y2
+	VFMADD213PS p4<>(SB), Y0, Y2
+	VFMADD213PS p5<>(SB), Y0, Y2
+	VMULPS  Y0, Y0, Y3
+	VFMADD213PS Y0, Y3, Y2             // P·r² + r
+	VADDPS  Y11, Y2, Y2                // + 1
+	VCVTTPS2DQ Y1, Y1
+	VPADDD  bias127<>(SB), Y1, Y1
+	VPSLLD  $23, Y1, Y1                // 2^n
+	VMULPS  Y1, Y2, Y2                 // e^y
+	VADDPS  Y11, Y2, Y2
+	VDIVPS  Y2, Y11, Y2                // σ = 1/(1 + e^y)
+	VMOVUPS Y2, (DI)
+	TESTQ R8, R8
+	JZ    next
+	VPADDD  Y15, Y12, Y4               // out = s0 + s3
+	VPSRLD  $8, Y4, Y4
+	VCVTDQ2PS Y4, Y4
+	VMULPS  u24<>(SB), Y4, Y4          // u = (out >> 8)·2⁻²⁴
+	VCMPPS  $1, Y2, Y4, Y4             // u < p
+	VMOVMSKPS Y4, AX
+	MOVB    AL, (R8)
+	INCQ    R8
+	VPSLLD  $9, Y13, Y6                // t = s1 << 9
+	VPXOR   Y12, Y14, Y14              // s2 ^= s0
+	VPXOR   Y13, Y15, Y15              // s3 ^= s1
+	VPXOR   Y14, Y13, Y13              // s1 ^= s2
+	VPXOR   Y15, Y12, Y12              // s0 ^= s3
+	VPXOR   Y6, Y14, Y14               // s2 ^= t
+	VPSLLD  $11, Y15, Y7
+	VPSRLD  $21, Y15, Y15
+	VPOR    Y7, Y15, Y15               // s3 = rotl(s3, 11)
+next:
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  loop
+
+end:
+	TESTQ R8, R8
+	JZ    out
+	VMOVDQU Y12, 0(R9)
+	VMOVDQU Y13, 32(R9)
+	VMOVDQU Y14, 64(R9)
+	VMOVDQU Y15, 96(R9)
+out:
+	VZEROUPPER
+	RET
