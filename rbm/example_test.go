@@ -88,7 +88,7 @@ func ExampleGibbs_Step() {
 
 	// Output:
 	// ⟨|m|⟩ at the start: 0.20
-	// ⟨|m|⟩ after 10 steps: 0.46
+	// ⟨|m|⟩ after 10 steps: 0.47
 }
 
 func ExampleLogZ() {

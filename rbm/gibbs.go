@@ -104,6 +104,10 @@ type GibbsSettings struct {
 	// K is the number of v → h → v′ steps per call of Step. If K is 0, 1 is
 	// used.
 	K int
+	// Precision selects the kernels of sampled steps on 0/1 input: Float32
+	// (the default) or the Float64 reference. Mean-field steps, and steps
+	// from input that is not 0/1, always run in float64.
+	Precision Precision
 }
 
 // Gibbs is a block Gibbs sampler of a Model. Its Step method has the
@@ -113,8 +117,13 @@ type GibbsSettings struct {
 // that is being trained. A Gibbs is not safe for concurrent use; its
 // parallelism is internal and deterministic.
 type Gibbs struct {
-	c   chain
-	src rand.Source
+	c    chain
+	src  rand.Source
+	prec Precision
+	f    weights32
+	v    masks
+	c32  chain32
+	par  parFor
 }
 
 // NewGibbs returns a Gibbs sampler of m drawing its randomness from src.
@@ -126,11 +135,16 @@ func NewGibbs(m *Model, s *GibbsSettings, src rand.Source) *Gibbs {
 	if set.K < 0 {
 		panic(errNonPositive)
 	}
+	if set.Precision != Float32 && set.Precision != Float64 {
+		panic(errPrecision)
+	}
 	if set.K == 0 {
 		set.K = 1
 	}
-	return &Gibbs{c: chain{m: m, k: set.K, mf: set.MeanField}, src: src}
+	return &Gibbs{c: chain{m: m, k: set.K, mf: set.MeanField}, src: src, prec: set.Precision}
 }
+
+const errPrecision = panicString("rbm: unknown precision")
 
 // Step sets dst to the state reached from v (one configuration per row)
 // after K steps v → h → v′, with h ~ p(h|v) and v′ ~ p(v|h) both sampled, or
@@ -148,8 +162,40 @@ func (g *Gibbs) Step(dst, v *mat.Dense) {
 	nv, _ := c.m.check()
 	in, ldi, rows := input(v, nv)
 	out, ldo := prepare(dst, rows, nv)
+	if !c.mf && g.prec == Float32 && g.step32(out, ldo, in, ldi, rows) {
+		return
+	}
 	c.prepare(rows, g.src)
 	c.in, c.ldi, c.out, c.ldo, c.h0, c.final = in, ldi, out, ldo, nil, false
 	c.par.do(c, blocks(rows))
 	c.in, c.out = nil, nil
+}
+
+// step32 runs Step on the float32 kernels. It reports false, having drawn
+// nothing from the source, if v is not 0/1.
+func (g *Gibbs) step32(out []float64, ldo int, in []float64, ldi, rows int) bool {
+	g.f.load(g.c.m)
+	nv := g.f.nv
+	g.v.size(rows, nv)
+	for i := 0; i < rows; i++ {
+		if !fromRow(g.v.row(i), in[i*ldi:i*ldi+nv]) {
+			return false
+		}
+	}
+	c := &g.c32
+	nb := blocks(rows)
+	if cap(c.seeds) < nb {
+		c.seeds = make([]uint64, nb)
+	}
+	seeds := c.seeds[:nb]
+	for i := range seeds {
+		seeds[i] = g.src.Uint64()
+	}
+	c.f, c.k, c.in, c.out, c.h0p, c.hkp = &g.f, g.c.k, &g.v, &g.v, nil, nil
+	c.size(rows, seeds)
+	g.par.do(c, nb)
+	for i := 0; i < rows; i++ {
+		toRow(out[i*ldo:i*ldo+nv], g.v.row(i))
+	}
+	return true
 }

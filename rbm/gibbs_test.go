@@ -13,11 +13,17 @@ import (
 // compares the histogram of visible states with the exact p(v).
 func TestGibbsStationary(t *testing.T) {
 	t.Parallel()
+	for _, prec := range []Precision{Float32, Float64} {
+		t.Run(prec.String(), func(t *testing.T) { testGibbsStationary(t, prec) })
+	}
+}
+
+func testGibbsStationary(t *testing.T, prec Precision) {
 	m := randomModel(4, 3, 1.2, 5)
 	p := modelDist(t, m)
 	const n = 20000
 	v := mat.NewDense(n, 4, nil) // all chains start at 0000
-	g := NewGibbs(m, &GibbsSettings{K: 30}, rand.NewPCG(8, 8))
+	g := NewGibbs(m, &GibbsSettings{K: 30, Precision: prec}, rand.NewPCG(8, 8))
 	g.Step(v, v)
 	counts := make([]float64, 16)
 	for i := 0; i < n; i++ {

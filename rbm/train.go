@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/simd"
 )
 
 var (
@@ -65,13 +67,23 @@ type Persistent interface {
 
 // CD is contrastive divergence CD-k (Hinton 2002): the negative chains start
 // at the data minibatch and run K block Gibbs steps. If K is 0, 1 is used.
-type CD struct{ K int }
+//
+// Precision selects the kernels Train and EstimateGradient use: Float32
+// (the default) or the Float64 reference. A Sampler's Negative method,
+// called directly, always runs the float64 kernels.
+type CD struct {
+	K         int
+	Precision Precision
+}
 
 // PCD is persistent contrastive divergence (Tieleman 2008): Chains
 // persistent chains, started from uniformly random states, advance K steps
 // per minibatch. If Chains is 0, the batch size is used; if K is 0, 1 is
-// used.
-type PCD struct{ Chains, K int }
+// used. Precision is as for CD.
+type PCD struct {
+	Chains, K int
+	Precision Precision
+}
 
 var (
 	_ Trainer    = CD{}
@@ -80,6 +92,7 @@ var (
 )
 
 type cdSampler struct {
+	prec Precision
 	c    chain
 	src  rand.Source
 	vbuf []float64
@@ -91,7 +104,10 @@ func (t CD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
 	if t.K < 0 {
 		return nil, fmt.Errorf("rbm: CD with negative K=%d", t.K)
 	}
-	return &cdSampler{c: chain{m: m, k: max(t.K, 1)}, src: c.Src}, nil
+	if t.Precision != Float32 && t.Precision != Float64 {
+		return nil, fmt.Errorf("rbm: CD with unknown precision %v", t.Precision)
+	}
+	return &cdSampler{prec: t.Precision, c: chain{m: m, k: max(t.K, 1)}, src: c.Src}, nil
 }
 
 func (s *cdSampler) Negative(v0, h0 *mat.Dense) (v, h *mat.Dense) {
@@ -128,6 +144,8 @@ func wrap(d *mat.Dense, r, c int, data []float64) {
 }
 
 type pcdSampler struct {
+	prec   Precision
+	fast   *fast // the float32 engine that owns the chains during Train
 	c      chain
 	src    rand.Source
 	chains *mat.Dense
@@ -139,8 +157,11 @@ func (t PCD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
 	if t.K < 0 || t.Chains < 0 {
 		return nil, fmt.Errorf("rbm: PCD with negative K=%d or Chains=%d", t.K, t.Chains)
 	}
+	if t.Precision != Float32 && t.Precision != Float64 {
+		return nil, fmt.Errorf("rbm: PCD with unknown precision %v", t.Precision)
+	}
 	nv, _ := m.check()
-	s := &pcdSampler{c: chain{m: m, k: max(t.K, 1)}, src: c.Src}
+	s := &pcdSampler{prec: t.Precision, c: chain{m: m, k: max(t.K, 1)}, src: c.Src}
 	if c.Chains != nil {
 		r, cols := c.Chains.Dims()
 		if cols != nv || (t.Chains != 0 && r != t.Chains) {
@@ -175,7 +196,29 @@ func (s *pcdSampler) Negative(_, _ *mat.Dense) (v, h *mat.Dense) {
 }
 
 // Chains implements Persistent.
-func (s *pcdSampler) Chains() *mat.Dense { return s.chains }
+func (s *pcdSampler) Chains() *mat.Dense {
+	if s.fast != nil {
+		return s.fast.chains()
+	}
+	return s.chains
+}
+
+// fastEngine returns the float32 engine for a CD or PCD sampler of
+// precision Float32 on data, or nil for any other sampler.
+func fastEngine(m *Model, data *masks, smp Sampler) *fast {
+	switch s := smp.(type) {
+	case *cdSampler:
+		if s.prec == Float32 {
+			return newFast(m, data, s.c.k, nil)
+		}
+	case *pcdSampler:
+		if s.prec == Float32 {
+			s.fast = newFast(m, data, s.c.k, s.chains)
+			return s.fast
+		}
+	}
+	return nil
+}
 
 // Settings configures Train. A nil *Settings means all defaults.
 type Settings struct {
@@ -368,7 +411,28 @@ func (t *trainer) update(lr, mom, l2, l1 float64) bool {
 			}
 		}
 	}
-	bias := func(b, g, v []float64, off bool) {
+	if !t.updateBiases(lr, mom, ok) {
+		return false
+	}
+	for i := 0; i < nv; i++ {
+		wr := w.Data[i*w.Stride : i*w.Stride+nh]
+		gr := g[i*nh : (i+1)*nh]
+		for j := range wr {
+			wr[j] += gr[j]
+		}
+	}
+	copy(vel, g)
+	return true
+}
+
+// updateBiases is the bias part of update: it computes the steps of the
+// biases that are on into their gradients. If ok (the weights' steps are
+// finite) and every new bias is finite, it applies them, stores the
+// velocities and returns true; otherwise it changes nothing and returns
+// false.
+func (t *trainer) updateBiases(lr, mom float64, ok bool) bool {
+	m := t.m
+	step := func(b, g, v []float64, off bool) {
 		if off {
 			return
 		}
@@ -380,19 +444,11 @@ func (t *trainer) update(lr, mom, l2, l1 float64) bool {
 			}
 		}
 	}
-	bias(m.VBias, t.g.VBias, t.vel.VBias, m.NoVBias)
-	bias(m.HBias, t.g.HBias, t.vel.HBias, m.NoHBias)
+	step(m.VBias, t.g.VBias, t.vel.VBias, m.NoVBias)
+	step(m.HBias, t.g.HBias, t.vel.HBias, m.NoHBias)
 	if !ok {
 		return false
 	}
-	for i := 0; i < nv; i++ {
-		wr := w.Data[i*w.Stride : i*w.Stride+nh]
-		gr := g[i*nh : (i+1)*nh]
-		for j := range wr {
-			wr[j] += gr[j]
-		}
-	}
-	copy(vel, g)
 	apply := func(b, g, v []float64, off bool) {
 		if off {
 			return
@@ -416,7 +472,8 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 	if cols != nv {
 		panic(mat.ErrShape)
 	}
-	if err := checkBinary(data, "data"); err != nil {
+	dm, err := binaryMasks(data, "data")
+	if err != nil {
 		return nil, err
 	}
 	tr := newTrainer(m, rows)
@@ -428,9 +485,13 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 	for i := range idx {
 		idx[i] = i
 	}
-	v0, h0 := tr.positive(data, idx)
-	vn, hn := s.Negative(v0, h0)
-	tr.gradient(rows, vn, hn)
+	if ft := fastEngine(m, dm, s); ft != nil {
+		ft.batch(idx, &tr.g, src.Uint64, nil, nil)
+	} else {
+		v0, h0 := tr.positive(data, idx)
+		vn, hn := s.Negative(v0, h0)
+		tr.gradient(rows, vn, hn)
+	}
 	if m.NoVBias {
 		clear(tr.g.VBias)
 	}
@@ -477,7 +538,8 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if cols != nv {
 		panic(mat.ErrShape)
 	}
-	if err := checkBinary(data, "data"); err != nil {
+	dm, err := binaryMasks(data, "data")
+	if err != nil {
 		return err
 	}
 	if set.Validation != nil {
@@ -506,6 +568,7 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if err != nil {
 		return err
 	}
+	ft := fastEngine(m, dm, smp)
 	rng := rand.New(pcg)
 	perm := make([]int, n)
 	for i := range perm {
@@ -529,10 +592,28 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 		monSeed := pcg.Uint64()
 		for b0 := 0; b0 < n; b0 += bs {
 			idx := perm[b0:min(b0+bs, n)]
-			v0, h0 := tr.positive(data, idx)
-			vn, hn := smp.Negative(v0, h0)
-			tr.gradient(len(idx), vn, hn)
-			if !tr.update(lr, set.Momentum, set.L2, set.L1) {
+			var ok bool
+			switch {
+			case ft != nil && set.L1 == 0:
+				st := simd.Step{LR: lr, Mom: set.Momentum, L2: set.L2}
+				ok = ft.batch(idx, &tr.g, pcg.Uint64, &st, &tr.vel)
+				ok = tr.updateBiases(lr, set.Momentum, ok)
+				if ok {
+					ft.apply(&tr.g, &tr.vel)
+					ft.reloadBiases()
+				}
+			case ft != nil:
+				ft.batch(idx, &tr.g, pcg.Uint64, nil, nil)
+				if ok = tr.update(lr, set.Momentum, set.L2, set.L1); ok {
+					ft.reload()
+				}
+			default:
+				v0, h0 := tr.positive(data, idx)
+				vn, hn := smp.Negative(v0, h0)
+				tr.gradient(len(idx), vn, hn)
+				ok = tr.update(lr, set.Momentum, set.L2, set.L1)
+			}
+			if !ok {
 				return fmt.Errorf("%w (epoch %d)", ErrDiverged, epoch)
 			}
 		}

@@ -85,7 +85,8 @@ func TestTrainLowersNLLAndKL(t *testing.T) {
 		tr       Trainer
 		schedule func(int) float64
 		epochs   int
-	}{{"CD-1", CD{K: 1}, nil, 150}, {"CD-5", CD{K: 5}, nil, 150}, {"PCD", PCD{Chains: 200, K: 1}, pcdRate, 300}} {
+	}{{"CD-1", CD{K: 1}, nil, 150}, {"CD-5", CD{K: 5}, nil, 150}, {"PCD", PCD{Chains: 200, K: 1}, pcdRate, 300},
+		{"CD-1/float64", CD{K: 1, Precision: Float64}, nil, 150}, {"PCD/float64", PCD{Chains: 200, K: 1, Precision: Float64}, pcdRate, 300}} {
 		m := New(8, 4, nil, rand.NewPCG(2, 2))
 		nll0, err := LogLikelihood(m, data)
 		if err != nil {

@@ -34,7 +34,7 @@ func maskSumGo(dst, init, a []float32, lda int, mask []uint64, n int) {
 }
 
 // The exponential of sigmoid: e^y = 2^n·e^r with n = round(y·log₂e) and
-// r = y − n·ln2 (in two parts), e^r from a degree-7 polynomial
+// r = y − n·ln2 (in two parts), e^r from the degree-7 polynomial
 // 1 + r + r²·P(r) with Cephes' expf coefficients (relative error about
 // 1e-7 on |r| ≤ ln2/2). y is clamped to [−87, 88] so that 2^n stays a
 // normal float32 and e^y does not overflow.
@@ -53,22 +53,22 @@ const (
 	roundBias = 12582912 // 1.5·2²³: adding and subtracting it rounds to the nearest integer (ties to even)
 )
 
-// expf returns e^y for y in [expLo, expHi] (the caller clamps).
-func expf(y float32) float32 {
+// expf1 returns e^y + 1 for y in [expLo, expHi] (the caller clamps). The
+// polynomial is evaluated in Estrin's order, as the assembly does, for a
+// short dependency chain.
+func expf1(y float32) float32 {
 	t := y*log2e + roundBias
 	n := t - roundBias
 	r := y - n*ln2Hi
 	r = r - n*ln2Lo
-	p := float32(expP0)
-	p = p*r + expP1
-	p = p*r + expP2
-	p = p*r + expP3
-	p = p*r + expP4
-	p = p*r + expP5
-	p = p*(r*r) + r
-	p = p + 1
+	r2 := r * r
+	c := expP0*r + expP1
+	b := expP2*r + expP3
+	a := expP4*r + expP5
+	p := (c*r2+b)*r2 + a
+	e := p*r2 + (r + 1)
 	scale := math.Float32frombits(uint32(int32(n)+127) << 23)
-	return p * scale
+	return e*scale + 1
 }
 
 func sigmoidGo(x []float32, mask []uint64, r *RNG) {
@@ -83,7 +83,7 @@ func sigmoidGo(x []float32, mask []uint64, r *RNG) {
 			y := -v[l]
 			y = max(y, expLo) // max/min also map NaN to the bound, as VMAXPS does for a NaN first operand
 			y = min(y, expHi)
-			p := 1 / (1 + expf(y))
+			p := 1 / expf1(y)
 			v[l] = p
 			if r != nil && float32(u[l]>>8)*0x1p-24 < p {
 				byteMask |= 1 << l

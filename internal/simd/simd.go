@@ -161,3 +161,57 @@ func (r *RNG) Next() (out [Width]uint32) {
 	}
 	return out
 }
+
+// RowMask sets dst[:Words(len(row))] to the bit mask of a row of 0/1
+// values (bit j is 1 where row[j] == 1) and reports whether every value was
+// 0 or 1 (−0 counts as 0). dst must have Words(len(row)) words.
+func RowMask(dst []uint64, row []float64) bool {
+	nw := Words(len(row))
+	if len(dst) < nw {
+		panic(errShort)
+	}
+	if !useAsm || len(row) < 4 {
+		return rowMaskGo(dst[:nw], row)
+	}
+	q := len(row) >> 2
+	ok := rowMaskAVX2(&dst[0], &row[0], q)
+	// The last len(row) mod 4 values, into the last word (which the
+	// assembly has stored, or left to this loop if it ends on a word).
+	lo := q << 2
+	if lo == len(row) {
+		return ok
+	}
+	w := lo >> 6
+	word := dst[w]
+	if lo&63 == 0 {
+		word = 0
+	}
+	for j := lo; j < len(row); j++ {
+		x := row[j]
+		if x == 1 {
+			word |= 1 << (j & 63)
+		} else if x != 0 {
+			ok = false
+		}
+	}
+	dst[w] = word
+	return ok
+}
+
+func rowMaskGo(dst []uint64, row []float64) bool {
+	bad := false
+	for w := range dst {
+		lo := w << 6
+		part := row[lo:min(lo+64, len(row))]
+		var word uint64
+		for j, x := range part {
+			if x == 1 {
+				word |= 1 << j
+			} else if x != 0 {
+				bad = true
+			}
+		}
+		dst[w] = word
+	}
+	return !bad
+}

@@ -6,7 +6,7 @@ import "golang.org/x/sys/cpu"
 
 // useAsm selects the AVX2 kernels; the tests switch it off to run the Go
 // kernels on the same machine.
-var useAsm = hasAVX2FMA && cpu.X86.HasBMI1
+var useAsm = hasAVX2FMA && cpu.X86.HasBMI1 && cpu.X86.HasBMI2
 
 //go:noescape
 func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int)
@@ -16,3 +16,14 @@ func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int)
 //
 //go:noescape
 func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG)
+
+//go:noescape
+func updateAVX2(u, w, vel *float64, p, q *float32, n int, s *Step) bool
+
+//go:noescape
+func applyAVX2(w, vel, u *float64, w32 *float32, n int)
+
+// rowMaskAVX2 converts quads·4 values.
+//
+//go:noescape
+func rowMaskAVX2(dst *uint64, row *float64, quads int) bool

@@ -182,6 +182,8 @@ TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-32
 	MOVQ mask+16(FP), R8
 	MOVQ r+24(FP), R9
 	VMOVUPS one<>(SB), Y11
+	VMOVUPS explo<>(SB), Y9
+	VMOVUPS exphi<>(SB), Y10
 	TESTQ R8, R8
 	JZ    loop
 	VMOVDQU 0(R9), Y12
@@ -194,28 +196,27 @@ loop:
 	JLE  end
 	VMOVUPS (DI), Y0
 	VXORPS  sign<>(SB), Y0, Y0         // y = −x
-	VMOVUPS explo<>(SB), Y1
-	VMAXPS  Y0, Y1, Y0                 // max(lo, y); a NaN y stays NaN
-	VMOVUPS exphi<>(SB), Y1
-	VMINPS  Y0, Y1, Y0                 // min(hi, y)
+	VMAXPS  Y0, Y9, Y0                 // max(lo, y); a NaN y stays NaN
+	VMINPS  Y0, Y10, Y0                // min(hi, y)
 	VMULPS  log2e<>(SB), Y0, Y1
 	VROUNDPS $0, Y1, Y1                // n = round(y·log₂e), ties to even
 	VFNMADD231PS ln2hi<>(SB), Y1, Y0   // r = y − n·ln2hi
 	VFNMADD231PS ln2lo<>(SB), Y1, Y0   // r −= n·ln2lo
+	VMULPS  Y0, Y0, Y3                 // r²
 	VMOVUPS p0<>(SB), Y2
-	VFMADD213PS p1<>(SB), Y0, Y2
-	VFMADD213PS p2<>(SB), Y0, Y2
-	VFMADD213PS p3<>(SB), Y0, Y2
-	VFMADD213PS p4<>(SB), Y0, Y2
-	VFMADD213PS p5<>(SB), Y0, Y2
-	VMULPS  Y0, Y0, Y3
-	VFMADD213PS Y0, Y3, Y2             // P·r² + r
-	VADDPS  Y11, Y2, Y2                // + 1
+	VFMADD213PS p1<>(SB), Y0, Y2       // c = p0·r + p1
+	VMOVUPS p2<>(SB), Y6
+	VFMADD213PS p3<>(SB), Y0, Y6       // b = p2·r + p3
+	VFMADD213PS Y6, Y3, Y2             // t = c·r² + b
+	VMOVUPS p4<>(SB), Y6
+	VFMADD213PS p5<>(SB), Y0, Y6       // a = p4·r + p5
+	VFMADD213PS Y6, Y3, Y2             // P = t·r² + a
+	VADDPS  Y11, Y0, Y5                // r + 1
+	VFMADD213PS Y5, Y3, Y2             // e^r = P·r² + (r + 1)
 	VCVTTPS2DQ Y1, Y1
 	VPADDD  bias127<>(SB), Y1, Y1
 	VPSLLD  $23, Y1, Y1                // 2^n
-	VMULPS  Y1, Y2, Y2                 // e^y
-	VADDPS  Y11, Y2, Y2
+	VFMADD213PS Y11, Y1, Y2            // e^y + 1 = e^r·2^n + 1
 	VDIVPS  Y2, Y11, Y2                // σ = 1/(1 + e^y)
 	VMOVUPS Y2, (DI)
 	TESTQ R8, R8
@@ -250,5 +251,126 @@ end:
 	VMOVDQU Y14, 64(R9)
 	VMOVDQU Y15, 96(R9)
 out:
+	VZEROUPPER
+	RET
+
+// func updateAVX2(u, w, vel *float64, p, q *float32, n int, s *Step) bool
+//   n is a multiple of 4. Y8 Inv0, Y9 InvN, Y10 LR, Y11 Mom, Y12 L2
+//   (broadcast); Y7 accumulates (w+u) − (w+u), which stays 0 while every
+//   value is finite.
+TEXT ·updateAVX2(SB), NOSPLIT, $0-57
+	MOVQ u+0(FP), DI
+	MOVQ w+8(FP), SI
+	MOVQ vel+16(FP), DX
+	MOVQ p+24(FP), R8
+	MOVQ q+32(FP), R9
+	MOVQ n+40(FP), CX
+	MOVQ s+48(FP), AX
+	VBROADCASTSD 0(AX), Y8
+	VBROADCASTSD 8(AX), Y9
+	VBROADCASTSD 16(AX), Y10
+	VBROADCASTSD 24(AX), Y11
+	VBROADCASTSD 32(AX), Y12
+	VXORPD Y7, Y7, Y7
+	XORQ BX, BX
+uloop:
+	CMPQ BX, CX
+	JGE  udone
+	VCVTPS2PD (R8)(BX*4), Y0          // p
+	VCVTPS2PD (R9)(BX*4), Y1          // q
+	VMOVUPD (SI)(BX*8), Y2            // w
+	VMULPD  Y8, Y0, Y0                // Inv0·p
+	VMULPD  Y9, Y1, Y1                // InvN·q
+	VSUBPD  Y1, Y0, Y0                // Inv0·p − InvN·q
+	VMULPD  Y12, Y2, Y3               // L2·w
+	VSUBPD  Y3, Y0, Y0                // d
+	VMULPD  Y10, Y0, Y0               // LR·d
+	VMOVUPD (DX)(BX*8), Y4            // vel
+	VMULPD  Y11, Y4, Y4               // Mom·vel
+	VADDPD  Y4, Y0, Y0                // u
+	VMOVUPD Y0, (DI)(BX*8)
+	VADDPD  Y0, Y2, Y2                // w + u
+	VSUBPD  Y2, Y2, Y2                // NaN unless finite
+	VADDPD  Y2, Y7, Y7
+	ADDQ $4, BX
+	JMP  uloop
+udone:
+	VXORPD   Y6, Y6, Y6
+	VCMPPD   $0, Y6, Y7, Y7           // lanes equal to 0 (ordered)
+	VMOVMSKPD Y7, AX
+	CMPQ AX, $15
+	SETEQ ret+56(FP)
+	VZEROUPPER
+	RET
+
+// func applyAVX2(w, vel, u *float64, w32 *float32, n int)
+TEXT ·applyAVX2(SB), NOSPLIT, $0-40
+	MOVQ w+0(FP), DI
+	MOVQ vel+8(FP), SI
+	MOVQ u+16(FP), DX
+	MOVQ w32+24(FP), R8
+	MOVQ n+32(FP), CX
+	XORQ BX, BX
+aloop:
+	CMPQ BX, CX
+	JGE  adone
+	VMOVUPD (DX)(BX*8), Y0
+	VADDPD  (DI)(BX*8), Y0, Y1
+	VMOVUPD Y1, (DI)(BX*8)
+	VMOVUPD Y0, (SI)(BX*8)
+	VCVTPD2PSY Y1, X2
+	VMOVUPS X2, (R8)(BX*4)
+	ADDQ $4, BX
+	JMP  aloop
+adone:
+	VZEROUPPER
+	RET
+
+DATA onef64<>+0(SB)/8, $0x3ff0000000000000
+GLOBL onef64<>(SB), RODATA|NOPTR, $8
+
+// func rowMaskAVX2(dst *uint64, row *float64, quads int) bool
+//   Per 4 values: the bits of (x == 1) go into the current word, and
+//   (x == 0 or x == 1) must hold in every lane; Y4 collects lanes that
+//   fail. A word is stored when full and at the end.
+TEXT ·rowMaskAVX2(SB), NOSPLIT, $0-25
+	MOVQ dst+0(FP), DI
+	MOVQ row+8(FP), SI
+	MOVQ quads+16(FP), CX
+	VBROADCASTSD onef64<>(SB), Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y4, Y4, Y4
+	VPCMPEQQ Y3, Y3, Y3
+	XORQ  R8, R8          // the word
+	XORQ  R9, R9          // shift
+quad:
+	TESTQ CX, CX
+	JZ    rdone
+	VMOVUPD (SI), Y0
+	VCMPPD  $0, Y5, Y0, Y1   // x == 1
+	VCMPPD  $0, Y6, Y0, Y2   // x == 0
+	VORPD   Y1, Y2, Y2
+	VPXOR   Y3, Y2, Y2       // neither
+	VPOR    Y2, Y4, Y4
+	VMOVMSKPD Y1, AX
+	SHLXQ   R9, AX, AX       // AX << shift
+	ORQ     AX, R8
+	ADDQ    $32, SI
+	ADDQ    $4, R9
+	DECQ    CX
+	CMPQ    R9, $64
+	JLT     quad
+	MOVQ    R8, (DI)
+	ADDQ    $8, DI
+	XORQ    R8, R8
+	XORQ    R9, R9
+	JMP     quad
+rdone:
+	TESTQ   R9, R9
+	JZ      rtest
+	MOVQ    R8, (DI)
+rtest:
+	VPTEST  Y4, Y4
+	SETEQ   ret+24(FP)
 	VZEROUPPER
 	RET

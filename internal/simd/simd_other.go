@@ -11,3 +11,15 @@ func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int) {
 func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG) {
 	panic("simd: no assembly kernels in this build")
 }
+
+func updateAVX2(u, w, vel *float64, p, q *float32, n int, s *Step) bool {
+	panic("simd: no assembly kernels in this build")
+}
+
+func applyAVX2(w, vel, u *float64, w32 *float32, n int) {
+	panic("simd: no assembly kernels in this build")
+}
+
+func rowMaskAVX2(dst *uint64, row *float64, quads int) bool {
+	panic("simd: no assembly kernels in this build")
+}

@@ -348,3 +348,84 @@ func itoa(n int) string {
 	}
 	return string(s)
 }
+
+func TestRowMask(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 5))
+		for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 32, 33, 63, 64, 65, 66, 67, 68, 100, 127, 128, 129, 200} {
+			row := make([]float64, n)
+			for j := range row {
+				row[j] = float64(rng.IntN(2))
+			}
+			if n > 3 {
+				row[3] = math.Copysign(0, -1)
+			}
+			dst := make([]uint64, Words(n))
+			if !RowMask(dst, row) {
+				t.Fatalf("n=%d: 0/1 row reported non-binary", n)
+			}
+			for j, x := range row {
+				if got := dst[j>>6] >> (j & 63) & 1; got != uint64(x) {
+					t.Fatalf("n=%d: bit %d = %d, value %v", n, j, got, x)
+				}
+			}
+			if w := dst[len(dst)-1]; n&63 != 0 && w>>(n&63) != 0 {
+				t.Fatalf("n=%d: bits set past the row", n)
+			}
+			for _, bad := range []float64{0.5, 2, -1, math.NaN(), math.Inf(1)} {
+				for _, at := range []int{0, n / 2, n - 1} {
+					r := append([]float64(nil), row...)
+					r[at] = bad
+					if RowMask(dst, r) {
+						t.Fatalf("n=%d: %v at %d not reported", n, bad, at)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestUpdateApply(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for _, n := range []int{1, 3, 4, 7, 64, 101} {
+		u := make([]float64, n)
+		w, vel := make([]float64, n), make([]float64, n)
+		p, q := make([]float32, n), make([]float32, n)
+		for j := 0; j < n; j++ {
+			w[j], vel[j] = rng.NormFloat64(), 0.01*rng.NormFloat64()
+			p[j], q[j] = float32(100*rng.Float64()), float32(100*rng.Float64())
+		}
+		st := &Step{Inv0: 0.01, InvN: 0.02, LR: 0.05, Mom: 0.9, L2: 1e-4}
+		var want []float64
+		paths(t, func(t *testing.T) {
+			if !Update(u, w, vel, p, q, st) {
+				t.Fatal("finite step reported non-finite")
+			}
+			for j := range u {
+				d := st.Inv0*float64(p[j]) - st.InvN*float64(q[j]) - st.L2*w[j]
+				if e := st.Mom*vel[j] + st.LR*d; u[j] != e {
+					t.Fatalf("n=%d: u[%d] = %v, want %v", n, j, u[j], e)
+				}
+			}
+			if want == nil {
+				want = append([]float64(nil), u...)
+			}
+			w2, v2, w32 := append([]float64(nil), w...), append([]float64(nil), vel...), make([]float32, n)
+			Apply(w2, v2, u, w32)
+			for j := range u {
+				if w2[j] != w[j]+u[j] || v2[j] != u[j] || w32[j] != float32(w2[j]) {
+					t.Fatalf("n=%d: Apply wrong at %d", n, j)
+				}
+			}
+			for _, bad := range []float64{math.Inf(1), math.Inf(-1), math.NaN()} {
+				at := rng.IntN(n)
+				old := w[at]
+				w[at] = bad
+				if Update(u, w, vel, p, q, st) {
+					t.Errorf("n=%d: weight %v at %d not reported", n, bad, at)
+				}
+				w[at] = old
+			}
+		})
+	}
+}

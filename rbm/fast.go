@@ -1,0 +1,500 @@
+package rbm
+
+import (
+	"math/bits"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/simd"
+)
+
+// Precision selects the arithmetic of a sampler or trainer.
+type Precision int
+
+const (
+	// Float32, the default, runs the Gibbs chains and the CD and PCD
+	// gradients in float32 on 0/1 data: a product of a 0/1 row with W is a
+	// sum of the selected rows of W (simd.MaskSum), and the bias, sigmoid
+	// and Bernoulli draw are one fused pass (simd.SigmoidSample), in AVX2
+	// assembly where the CPU has it. What stays float64, and why: the
+	// weights, biases and momentum velocities (they accumulate updates that
+	// at small learning rates are 1e-5 of a weight, a few float32 ulps),
+	// the gradient handed to the update (converted from per-batch float32
+	// sums of at most BatchSize probabilities, exact to about 1e-7
+	// relative), and everything in log space (free energies, log Z,
+	// likelihoods, AIS), which the float64 code computes.
+	Float32 Precision = iota
+	// Float64 is the reference path: gonum's float64 BLAS and math.Exp.
+	Float64
+)
+
+// String returns "float32" or "float64".
+func (p Precision) String() string {
+	switch p {
+	case Float32:
+		return "float32"
+	case Float64:
+		return "float64"
+	}
+	return "Precision(" + itoa(int(p)) + ")"
+}
+
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// weights32 is a float32 copy of a model's parameters with rows padded to
+// a multiple of simd.Width: W (Nv×ph) for v → h, Wᵀ (Nh×pv) for h → v.
+// Padding cells are zero.
+type weights32 struct {
+	nv, nh, pv, ph int
+	w, wt          []float32
+	b, c           []float32
+}
+
+// load converts the model's parameters, sizing the buffers on first use.
+func (f *weights32) load(m *Model) {
+	nv, nh := m.check()
+	if f.nv != nv || f.nh != nh {
+		*f = weights32{nv: nv, nh: nh, pv: simd.Pad(nv), ph: simd.Pad(nh)}
+		f.w = make([]float32, nv*f.ph)
+		f.wt = make([]float32, nh*f.pv)
+		f.b = make([]float32, f.pv)
+		f.c = make([]float32, f.ph)
+	}
+	w := m.W.RawMatrix()
+	for i := 0; i < nv; i++ {
+		f.rows(i, w.Data[i*w.Stride:i*w.Stride+nh])
+	}
+	for i, x := range m.VBias {
+		f.b[i] = float32(x)
+	}
+	for j, x := range m.HBias {
+		f.c[j] = float32(x)
+	}
+}
+
+// rows stores row i of W (nh values) in both layouts.
+func (f *weights32) rows(i int, src []float64) {
+	dst := f.w[i*f.ph : i*f.ph+f.nh]
+	pv := f.pv
+	for j, x := range src[:len(dst)] {
+		y := float32(x)
+		dst[j] = y
+		f.wt[j*pv+i] = y
+	}
+}
+
+// masks holds 0/1 rows as bit masks, words per row.
+type masks struct {
+	words int
+	bits  []uint64
+}
+
+func (m *masks) size(rows, n int) {
+	m.words = simd.Words(n)
+	need := rows * m.words
+	if cap(m.bits) < need {
+		m.bits = make([]uint64, need)
+	}
+	m.bits = m.bits[:need]
+}
+
+func (m *masks) row(i int) []uint64 { return m.bits[i*m.words : (i+1)*m.words] }
+
+// fromRow sets dst to the mask of a 0/1 row and reports whether every cell
+// was 0 or 1 (−0 counts as 0, as in checkBinary).
+func fromRow(dst []uint64, row []float64) bool { return simd.RowMask(dst, row) }
+
+// binaryMasks returns the rows of d as bit masks, or an error wrapping
+// ErrNotBinary naming the first cell that is not 0 or 1.
+func binaryMasks(d *mat.Dense, what string) (*masks, error) {
+	r, c := d.Dims()
+	m := &masks{}
+	m.size(r, c)
+	for i := 0; i < r; i++ {
+		if !fromRow(m.row(i), d.RawRowView(i)) {
+			return nil, checkBinary(d, what)
+		}
+	}
+	return m, nil
+}
+
+// toRow writes the 0/1 values of a mask into row.
+func toRow(row []float64, src []uint64) {
+	for w, word := range src {
+		lo := w << 6
+		part := row[lo:min(lo+64, len(row))]
+		for j := range part {
+			part[j] = float64(word >> j & 1)
+		}
+	}
+}
+
+// chain32 runs k sampled Gibbs steps v → h → v′ on rows of bit masks,
+// block-parallel with one simd.RNG per block of rows, seeded from c.seeds.
+type chain32 struct {
+	f      *weights32
+	k      int
+	rows   int
+	in     *masks    // v₀
+	out    *masks    // v_k (may equal in)
+	hm     masks     // hidden samples, rows
+	h0p    []float32 // if not nil: p(h|v₀), rows×ph
+	hkp    []float32 // if not nil: p(h|v_k), rows×ph
+	vtmp   []float32 // blocks×pv
+	htmp   []float32 // blocks×ph
+	seeds  []uint64
+	inputs bool // the first half-step starts from h0p computed by the caller
+	par    parFor
+}
+
+func (c *chain32) size(rows int, seeds []uint64) {
+	f := c.f
+	nb := blocks(rows)
+	c.rows, c.seeds = rows, seeds
+	c.hm.size(rows, f.nh)
+	if cap(c.vtmp) < nb*f.pv {
+		c.vtmp = make([]float32, nb*f.pv)
+	}
+	if cap(c.htmp) < nb*f.ph {
+		c.htmp = make([]float32, nb*f.ph)
+	}
+}
+
+func (c *chain32) run(b int) {
+	f := c.f
+	lo, hi := blockRange(b, c.rows)
+	var r simd.RNG
+	r.Seed(c.seeds[b])
+	vt := c.vtmp[b*f.pv : (b+1)*f.pv]
+	ht := c.htmp[b*f.ph : (b+1)*f.ph]
+	for i := lo; i < hi; i++ {
+		v := c.in.row(i)
+		out := c.out.row(i)
+		hm := c.hm.row(i)
+		for s := 0; s < c.k; s++ {
+			h := ht
+			if s == 0 && c.h0p != nil {
+				h = c.h0p[i*f.ph : (i+1)*f.ph]
+			}
+			simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
+			simd.SigmoidSample(h, hm, f.nh, &r)
+			simd.MaskSum(vt, f.b, f.wt, f.pv, hm, f.pv)
+			simd.SigmoidSample(vt, out, f.nv, &r)
+			v = out
+		}
+		if c.hkp != nil {
+			h := c.hkp[i*f.ph : (i+1)*f.ph]
+			simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
+			simd.Sigmoid(h)
+		}
+	}
+}
+
+// probs32 computes p(h|v) = σ(c + vW) for rows of masks, block-parallel.
+type probs32 struct {
+	f    *weights32
+	v    *masks
+	h    []float32
+	rows int
+}
+
+func (op *probs32) run(b int) {
+	f := op.f
+	lo, hi := blockRange(b, op.rows)
+	for i := lo; i < hi; i++ {
+		h := op.h[i*f.ph : (i+1)*f.ph]
+		simd.MaskSum(h, f.c, f.w, f.ph, op.v.row(i), f.ph)
+		simd.Sigmoid(h)
+	}
+}
+
+// transposeMasks sets cols (n rows of Words(rows) words) to the column
+// masks of the first rows rows of m (n bits each): bit r of column i is bit
+// i of row r. It works on 64×64 blocks.
+func transposeMasks(cols *masks, m *masks, rows, n int) {
+	cols.size(n, rows)
+	var a [64]uint64
+	for rb := 0; rb < cols.words; rb++ {
+		for cb := 0; cb < m.words; cb++ {
+			for t := range a {
+				a[t] = 0
+				if r := rb<<6 + t; r < rows {
+					a[t] = m.bits[r*m.words+cb]
+				}
+			}
+			transpose64(&a)
+			for c := 0; c < 64 && cb<<6+c < n; c++ {
+				cols.bits[(cb<<6+c)*cols.words+rb] = a[c]
+			}
+		}
+	}
+}
+
+// transpose64 transposes a 64×64 bit matrix in place (bit c of a[r] ↔ bit
+// r of a[c]) by swapping ever smaller blocks (Warren, Hacker's Delight,
+// §7-3).
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000ffffffff)
+	for j := 32; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>j ^ a[k+j]) & m
+			a[k+j] ^= t
+			a[k] ^= t << j
+		}
+	}
+}
+
+// grad32 computes the weight gradient
+// G[i,:] = Σ_{r: v₀[r,i]=1} p(h|v₀)[r,:]/n0 − Σ_{r: v_k[r,i]=1} p(h|v_k)[r,:]/nn
+// as masked row sums over the batch, block-parallel over visible units.
+// With step set it writes, instead of G, the momentum step u computed from
+// G and the weights (simd.Update), and records per block whether the
+// stepped weights are all finite.
+type grad32 struct {
+	f        *weights32
+	c0, ck   *masks // column masks over the rows
+	h0p, hkp []float32
+	st       simd.Step
+	tmp      []float32 // blocks×2·ph
+	g        []float64 // nv×nh: G or u
+	step     bool
+	w, vel   []float64 // the model's weights (stride ldw) and velocities (nv×nh)
+	ldw      int
+	ok       []bool // per block
+}
+
+func (op *grad32) run(b int) {
+	f := op.f
+	lo, hi := blockRange(b, f.nv)
+	p := op.tmp[2*b*f.ph : (2*b+1)*f.ph]
+	q := op.tmp[(2*b+1)*f.ph : (2*b+2)*f.ph]
+	ok := true
+	for i := lo; i < hi; i++ {
+		simd.MaskSum(p, nil, op.h0p, f.ph, op.c0.row(i), f.ph)
+		simd.MaskSum(q, nil, op.hkp, f.ph, op.ck.row(i), f.ph)
+		g := op.g[i*f.nh : (i+1)*f.nh]
+		if op.step {
+			w := op.w[i*op.ldw : i*op.ldw+f.nh]
+			if !simd.Update(g, w, op.vel[i*f.nh:(i+1)*f.nh], p, q, &op.st) {
+				ok = false
+			}
+			continue
+		}
+		for j := range g {
+			g[j] = float64(p[j])*op.st.Inv0 - float64(q[j])*op.st.InvN
+		}
+	}
+	if op.step {
+		op.ok[b] = ok
+	}
+}
+
+// apply32 adds the steps u to the weights, stores them as the velocities
+// and refreshes both float32 layouts, block-parallel over visible units.
+type apply32 struct {
+	f      *weights32
+	w, vel []float64
+	ldw    int
+	u      []float64
+}
+
+func (op *apply32) run(b int) {
+	f := op.f
+	lo, hi := blockRange(b, f.nv)
+	for i := lo; i < hi; i++ {
+		row := f.w[i*f.ph : i*f.ph+f.nh]
+		simd.Apply(op.w[i*op.ldw:i*op.ldw+f.nh], op.vel[i*f.nh:(i+1)*f.nh], op.u[i*f.nh:(i+1)*f.nh], row)
+		for j, x := range row {
+			f.wt[j*f.pv+i] = x
+		}
+	}
+}
+
+// fast is the float32 engine of Train and EstimateGradient for CD and PCD.
+type fast struct {
+	m      *Model
+	f      weights32
+	k      int
+	pcd    bool
+	data   *masks // all training rows
+	v0, vk masks
+	c0, ck masks
+	h0p    []float32
+	hkp    []float32
+	chain  chain32
+	probs  probs32
+	grad   grad32
+	app    apply32
+	seeds  []uint64
+	ones   []uint64
+	par    parFor
+	nchain int
+}
+
+// newFast prepares the float32 engine for CD-k on the rows of data, or PCD
+// if chains (0/1, checked by the caller) is not nil.
+func newFast(m *Model, data *masks, k int, chains *mat.Dense) *fast {
+	ft := &fast{m: m, k: k, pcd: chains != nil, data: data}
+	ft.f.load(m)
+	if chains != nil {
+		ft.nchain, _ = chains.Dims()
+		ft.vk.size(ft.nchain, ft.f.nv)
+		for i := 0; i < ft.nchain; i++ {
+			fromRow(ft.vk.row(i), chains.RawRowView(i))
+		}
+	}
+	ft.chain.f = &ft.f
+	ft.chain.k = k
+	ft.probs.f = &ft.f
+	ft.grad.f = &ft.f
+	return ft
+}
+
+func growF32(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// batch computes the gradient estimate for the data rows idx into g,
+// drawing one seed per block of chain rows from seed. If st is not nil it
+// instead writes the momentum step of W computed from the estimate into
+// g.W (see grad32) and the bias gradients into g's biases, and reports
+// whether the new weights are finite; call apply next.
+func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step, vel *Gradient) bool {
+	f := &ft.f
+	rows := len(idx)
+	ft.v0.size(rows, f.nv)
+	for r, i := range idx {
+		copy(ft.v0.row(r), ft.data.row(i))
+	}
+	ft.h0p = growF32(ft.h0p, rows*f.ph)
+	nn := rows
+	if ft.pcd {
+		nn = ft.nchain
+		ft.probs = probs32{f: f, v: &ft.v0, h: ft.h0p, rows: rows}
+		ft.par.do(&ft.probs, blocks(rows))
+	} else {
+		ft.vk.size(rows, f.nv)
+	}
+	ft.hkp = growF32(ft.hkp, nn*f.ph)
+	nb := blocks(nn)
+	if cap(ft.seeds) < nb {
+		ft.seeds = make([]uint64, nb)
+	}
+	ft.seeds = ft.seeds[:nb]
+	for i := range ft.seeds {
+		ft.seeds[i] = seed()
+	}
+	c := &ft.chain
+	c.size(nn, ft.seeds)
+	c.out, c.hkp = &ft.vk, ft.hkp
+	if ft.pcd {
+		c.in, c.h0p = &ft.vk, nil
+	} else {
+		c.in, c.h0p = &ft.v0, ft.h0p
+	}
+	ft.par.do(c, nb)
+
+	transposeMasks(&ft.c0, &ft.v0, rows, f.nv)
+	transposeMasks(&ft.ck, &ft.vk, nn, f.nv)
+	inv0, invn := 1/float64(rows), 1/float64(nn)
+	nbv := blocks(f.nv)
+	ft.grad.c0, ft.grad.ck, ft.grad.h0p, ft.grad.hkp = &ft.c0, &ft.ck, ft.h0p, ft.hkp
+	ft.grad.st = simd.Step{Inv0: inv0, InvN: invn}
+	ft.grad.step = st != nil
+	if st != nil {
+		ft.grad.st = *st
+		ft.grad.st.Inv0, ft.grad.st.InvN = inv0, invn
+		w := ft.m.W.RawMatrix()
+		ft.grad.w, ft.grad.ldw = w.Data, w.Stride
+		ft.grad.vel = vel.W.RawMatrix().Data
+		if cap(ft.grad.ok) < nbv {
+			ft.grad.ok = make([]bool, nbv)
+		}
+		ft.grad.ok = ft.grad.ok[:nbv]
+	}
+	ft.grad.tmp = growF32(ft.grad.tmp, 2*nbv*f.ph)
+	ft.grad.g = g.W.RawMatrix().Data
+	ft.par.do(&ft.grad, nbv)
+	for i := range g.VBias {
+		n0 := bits.OnesCount64(ft.c0.row(i)[0])
+		for _, w := range ft.c0.row(i)[1:] {
+			n0 += bits.OnesCount64(w)
+		}
+		nk := 0
+		for _, w := range ft.ck.row(i) {
+			nk += bits.OnesCount64(w)
+		}
+		g.VBias[i] = float64(n0)*inv0 - float64(nk)*invn
+	}
+	ft.colSums(ft.grad.tmp[:f.ph], ft.h0p, rows)
+	ft.colSums(ft.grad.tmp[f.ph:2*f.ph], ft.hkp, nn)
+	for j := range g.HBias {
+		g.HBias[j] = float64(ft.grad.tmp[j])*inv0 - float64(ft.grad.tmp[f.ph+j])*invn
+	}
+	ok := true
+	if st != nil {
+		for _, b := range ft.grad.ok {
+			ok = ok && b
+		}
+	}
+	return ok
+}
+
+// apply finishes a step begun by batch: it adds the steps in g.W to the
+// weights, stores them as the velocities in vel.W and refreshes the float32
+// weights. The biases are the caller's (see trainer.update).
+func (ft *fast) apply(g, vel *Gradient) {
+	w := ft.m.W.RawMatrix()
+	ft.app = apply32{f: &ft.f, w: w.Data, ldw: w.Stride, vel: vel.W.RawMatrix().Data, u: g.W.RawMatrix().Data}
+	ft.par.do(&ft.app, blocks(ft.f.nv))
+}
+
+// reloadBiases refreshes the float32 biases after an update.
+func (ft *fast) reloadBiases() {
+	for i, x := range ft.m.VBias {
+		ft.f.b[i] = float32(x)
+	}
+	for j, x := range ft.m.HBias {
+		ft.f.c[j] = float32(x)
+	}
+}
+
+// colSums sets dst (ph values) to the column sums of the first rows rows of
+// a (stride ph), as a masked sum with every row selected.
+func (ft *fast) colSums(dst, a []float32, rows int) {
+	w := simd.Words(rows)
+	if cap(ft.ones) < w {
+		ft.ones = make([]uint64, w)
+	}
+	ones := ft.ones[:w]
+	for i := range ones {
+		ones[i] = ^uint64(0)
+	}
+	if b := rows & 63; b != 0 {
+		ones[w-1] = 1<<b - 1
+	}
+	simd.MaskSum(dst, nil, a, ft.f.ph, ones, ft.f.ph)
+}
+
+// reload refreshes the float32 copy after an update of the model.
+func (ft *fast) reload() { ft.f.load(ft.m) }
+
+// chains returns the persistent chains as a 0/1 matrix.
+func (ft *fast) chains() *mat.Dense {
+	d := mat.NewDense(ft.nchain, ft.f.nv, nil)
+	for i := 0; i < ft.nchain; i++ {
+		toRow(d.RawRowView(i), ft.vk.row(i))
+	}
+	return d
+}
