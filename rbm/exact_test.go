@@ -170,11 +170,11 @@ func TestCDkApproachesExactGradient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	// Each model-term entry is a mean over n chains of a quantity in
-	// [0, 1] (variance ≤ 1/4), so its standard error is ≤ 1/(2√n) ≈ 0.0035.
-	// After 200 steps the chains of this 6×4 model are mixed (its mixing
-	// time is a few steps), so the 34 entries should all lie within 4.5
-	// standard errors: 0.016.
+		// Each model-term entry is a mean over n chains of a quantity in
+		// [0, 1] (variance ≤ 1/4), so its standard error is ≤ 1/(2√n) ≈ 0.0035.
+		// After 200 steps the chains of this 6×4 model are mixed (its mixing
+		// time is a few steps), so the 34 entries should all lie within 4.5
+		// standard errors: 0.016.
 		// The float32 kernels add rounding of order 1e-7, far below tol.
 		const tol = 4.5 / (2 * 141.42)
 		dk, d1 := maxDiff(cdK), maxDiff(cd1)
