@@ -127,15 +127,7 @@ func binaryMasks(d *mat.Dense, what string) (*masks, error) {
 }
 
 // toRow writes the 0/1 values of a mask into row.
-func toRow(row []float64, src []uint64) {
-	for w, word := range src {
-		lo := w << 6
-		part := row[lo:min(lo+64, len(row))]
-		for j := range part {
-			part[j] = float64(word >> j & 1)
-		}
-	}
-}
+func toRow(row []float64, src []uint64) { simd.MaskRow(row, src) }
 
 // chain32 runs k sampled Gibbs steps v → h → v′ on rows of bit masks,
 // block-parallel with one simd.RNG per block of rows, seeded from c.seeds.

@@ -215,3 +215,21 @@ func rowMaskGo(dst []uint64, row []float64) bool {
 	}
 	return !bad
 }
+
+// MaskRow writes the bits of mask as 0/1 values into row: row[j] is bit j.
+// mask must have Words(len(row)) words.
+func MaskRow(row []float64, mask []uint64) {
+	if len(mask) < Words(len(row)) {
+		panic(errShort)
+	}
+	q := 0
+	if useAsm {
+		q = len(row) >> 2
+		if q > 0 {
+			maskRowAVX2(&row[0], &mask[0], q)
+		}
+	}
+	for j := q << 2; j < len(row); j++ {
+		row[j] = float64(mask[j>>6] >> (j & 63) & 1)
+	}
+}

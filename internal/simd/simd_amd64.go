@@ -27,3 +27,8 @@ func applyAVX2(w, vel, u *float64, w32 *float32, n int)
 //
 //go:noescape
 func rowMaskAVX2(dst *uint64, row *float64, quads int) bool
+
+// maskRowAVX2 expands quads·4 bits.
+//
+//go:noescape
+func maskRowAVX2(row *float64, mask *uint64, quads int)

@@ -374,3 +374,46 @@ rtest:
 	SETEQ   ret+24(FP)
 	VZEROUPPER
 	RET
+
+DATA bits4<>+0(SB)/8, $1
+DATA bits4<>+8(SB)/8, $2
+DATA bits4<>+16(SB)/8, $4
+DATA bits4<>+24(SB)/8, $8
+GLOBL bits4<>(SB), RODATA|NOPTR, $32
+
+// func maskRowAVX2(row *float64, mask *uint64, quads int)
+//   Four values per step: the next 4 bits of the word are broadcast,
+//   tested against 1, 2, 4, 8, and the lanes that are set become 1.0.
+TEXT ·maskRowAVX2(SB), NOSPLIT, $0-24
+	MOVQ row+0(FP), DI
+	MOVQ mask+8(FP), SI
+	MOVQ quads+16(FP), CX
+	VMOVDQU bits4<>(SB), Y5
+	VBROADCASTSD onef64<>(SB), Y6
+	XORQ R9, R9              // bit position in the word
+	MOVQ (SI), R8
+mloop:
+	TESTQ CX, CX
+	JZ    mdone
+	MOVQ  R8, AX
+	SHRXQ R9, AX, AX
+	VMOVQ AX, X0
+	VPBROADCASTQ X0, Y0
+	VPAND  Y5, Y0, Y0
+	VPCMPEQQ Y5, Y0, Y0
+	VPAND  Y6, Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $4, R9
+	DECQ CX
+	CMPQ R9, $64
+	JLT  mloop
+	XORQ R9, R9
+	ADDQ $8, SI
+	TESTQ CX, CX
+	JZ    mdone
+	MOVQ (SI), R8
+	JMP  mloop
+mdone:
+	VZEROUPPER
+	RET

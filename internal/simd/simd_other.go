@@ -23,3 +23,7 @@ func applyAVX2(w, vel, u *float64, w32 *float32, n int) {
 func rowMaskAVX2(dst *uint64, row *float64, quads int) bool {
 	panic("simd: no assembly kernels in this build")
 }
+
+func maskRowAVX2(row *float64, mask *uint64, quads int) {
+	panic("simd: no assembly kernels in this build")
+}

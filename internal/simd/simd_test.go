@@ -429,3 +429,26 @@ func TestUpdateApply(t *testing.T) {
 		})
 	}
 }
+
+func TestMaskRow(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(8, 8))
+		for _, n := range []int{1, 3, 4, 5, 63, 64, 65, 100, 128, 131} {
+			mask := make([]uint64, Words(n))
+			for i := range mask {
+				mask[i] = rng.Uint64()
+			}
+			row := make([]float64, n+1)
+			row[n] = 7
+			MaskRow(row[:n], mask)
+			for j := 0; j < n; j++ {
+				if want := float64(mask[j>>6] >> (j & 63) & 1); row[j] != want {
+					t.Fatalf("n=%d: row[%d] = %v, want %v", n, j, row[j], want)
+				}
+			}
+			if row[n] != 7 {
+				t.Fatalf("n=%d: wrote past the row", n)
+			}
+		}
+	})
+}
