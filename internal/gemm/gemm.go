@@ -46,6 +46,7 @@ const (
 	ErrStride   = "gemm: leading dimension smaller than the row width"
 	ErrShort    = "gemm: slice too short for its dimensions"
 	ErrLength   = "gemm: slice lengths differ"
+	ErrBlock    = "gemm: block outside the packed matrix or not at a 16-column panel boundary"
 )
 
 // Gemm holds the packing buffers of Sgemm. The zero value is ready to use;
@@ -88,15 +89,8 @@ func (g *Gemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	if len(g.bp) < kc*nc {
-		g.bp = make([]float32, kc*nc)
-		g.ap = make([]float32, (mc+mr-1)/mr*ma*kc)
-	}
-	// Element (r, p) of op(A) is at a[r*rsA + p*csA].
-	rsA, csA := lda, 1
-	if transA {
-		rsA, csA = 1, lda
-	}
+	g.grow()
+	rsA, csA := strides(transA, lda)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -108,10 +102,27 @@ func (g *Gemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 			g.packB(transB, kb, nb, b, ldb, pc, jc)
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				g.block(mb, nb, kb, alpha, a, rsA, csA, ic, pc, bet, c, ldc, jc)
+				g.block(mb, nb, kb, alpha, a, rsA, csA, ic, pc, bet, c, ldc, jc, g.bp, 0, kb*nr)
 			}
 		}
 	}
+}
+
+// grow allocates the packing buffers on first use.
+func (g *Gemm) grow() {
+	if len(g.bp) < kc*nc {
+		g.bp = make([]float32, kc*nc)
+		g.ap = make([]float32, (mc+mr-1)/mr*ma*kc)
+	}
+}
+
+// strides returns the distances in a between elements (r, p) and (r+1, p),
+// and (r, p) and (r, p+1), of op(A).
+func strides(transA bool, lda int) (rs, cs int) {
+	if transA {
+		return 1, lda
+	}
+	return lda, 1
 }
 
 // checkMatrix panics unless s holds an r×c matrix with row stride ld.
@@ -142,62 +153,69 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 // kb×nr floats, p-major, the last panel padded with zeros.
 func (g *Gemm) packB(transB bool, kb, nb int, b []float32, ldb, pc, jc int) {
 	for jp := 0; jp < nb; jp += nr {
-		w := min(nr, nb-jp)
-		dst := g.bp[jp*kb : jp*kb+kb*nr]
-		if !transB {
-			if w == nr {
-				if useAsm {
-					off := pc*ldb + jc + jp
-					_ = b[off+(kb-1)*ldb+nr-1]
-					packCopyAVX(kb, &b[off], ldb, &dst[0])
-					continue
-				}
-				for p := 0; p < kb; p++ {
-					off := (pc+p)*ldb + jc + jp
-					*(*[nr]float32)(dst[p*nr:]) = *(*[nr]float32)(b[off : off+nr])
+		packPanel(transB, kb, min(nr, nb-jp), b, ldb, pc, jc+jp, g.bp[jp*kb:jp*kb+kb*nr])
+	}
+}
+
+// packPanel copies the kb×w block of op(B) at (pc, j0) into dst as kb rows
+// of nr floats, zero-padded from w to nr.
+func packPanel(transB bool, kb, w int, b []float32, ldb, pc, j0 int, dst []float32) {
+	dst = dst[:kb*nr]
+	if !transB {
+		if w == nr {
+			if useAsm {
+				off := pc*ldb + j0
+				_ = b[off+(kb-1)*ldb+nr-1]
+				packCopyAVX(kb, &b[off], ldb, &dst[0])
+				return
+			}
+			for p := 0; p < kb; p++ {
+				off := (pc+p)*ldb + j0
+				*(*[nr]float32)(dst[p*nr:]) = *(*[nr]float32)(b[off : off+nr])
+			}
+			return
+		}
+		for p := 0; p < kb; p++ {
+			off := (pc+p)*ldb + j0
+			d := dst[p*nr : p*nr+nr]
+			copy(d, b[off:off+w])
+			clear(d[w:])
+		}
+		return
+	}
+	// op(B)[p][j] = b[j*ldb + p]: a transposing copy.
+	p0 := 0
+	if w == nr && useAsm {
+		p0 = kb &^ 7
+		if p0 > 0 {
+			off := j0*ldb + pc
+			_ = b[off+(nr-1)*ldb+p0-1]
+			packTransAVX(p0/8, &b[off], ldb, &dst[0])
+		}
+	}
+	if p0 < kb {
+		for j := 0; j < nr; j++ {
+			if j >= w {
+				for p := p0; p < kb; p++ {
+					dst[p*nr+j] = 0
 				}
 				continue
 			}
-			for p := 0; p < kb; p++ {
-				off := (pc+p)*ldb + jc + jp
-				d := dst[p*nr : p*nr+nr]
-				copy(d, b[off:off+w])
-				clear(d[w:])
-			}
-			continue
-		}
-		// op(B)[p][j] = b[j*ldb + p]: a transposing copy.
-		p0 := 0
-		if w == nr && useAsm {
-			p0 = kb &^ 7
-			if p0 > 0 {
-				off := (jc+jp)*ldb + pc
-				packTransAVX(p0/8, &b[off], ldb, &dst[0])
-			}
-		}
-		if p0 < kb {
-			for j := 0; j < nr; j++ {
-				if j >= w {
-					for p := p0; p < kb; p++ {
-						dst[p*nr+j] = 0
-					}
-					continue
-				}
-				off := (jc+jp+j)*ldb + pc
-				row := b[off+p0 : off+kb]
-				for q, v := range row {
-					dst[(p0+q)*nr+j] = v
-				}
+			off := (j0+j)*ldb + pc
+			row := b[off+p0 : off+kb]
+			for q, v := range row {
+				dst[(p0+q)*nr+j] = v
 			}
 		}
 	}
 }
 
-// block computes the mb×nb block of C at (ic, jc) from the packed B block
-// and the k-block pc of A. Row panels of A are read in place where their
+// block computes the mb×nb block of C at (ic, jc) from packed B (the
+// kb×nr panel q of the block at bdata[boff+q*bstride:]) and the k-block pc
+// of A. Row panels of A are read in place where their
 // elements are contiguous in p-steps (transA) and packed otherwise; the last
 // mb%mr rows are always packed, zero-padded to mr.
-func (g *Gemm) block(mb, nb, kb int, alpha float32, a []float32, rsA, csA, ic, pc int, beta float32, c []float32, ldc, jc int) {
+func (g *Gemm) block(mb, nb, kb int, alpha float32, a []float32, rsA, csA, ic, pc int, beta float32, c []float32, ldc, jc int, bdata []float32, boff, bstride int) {
 	direct := rsA == 1 // transA: the mr elements of a p-step are adjacent
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
@@ -209,7 +227,8 @@ func (g *Gemm) block(mb, nb, kb int, alpha float32, a []float32, rsA, csA, ic, p
 	var tile [mr * nr]float32
 	for jp := 0; jp < nb; jp += nr {
 		w := min(nr, nb-jp)
-		bp := g.bp[jp*kb : jp*kb+kb*nr]
+		q := boff + jp/nr*bstride
+		bp := bdata[q : q+kb*nr]
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			ap, rs, cs := g.ap[ir/mr*ma*kb:], 1, ma
