@@ -77,8 +77,23 @@ type Network struct {
 	act    Activation
 	params []float64   // all weights and biases, layer by layer
 	w, b   [][]float64 // views into params
-	ws     *work       // inference buffers
+	ws     *work       // float64 inference buffers
+	prec   Precision   // of Probabilities
+	f32    *net32      // float32 copy of params for inference (refreshed every call)
+	inf32  []*infer32  // float32 inference buffers, one per goroutine
 }
+
+// SetPrecision sets the arithmetic of Probabilities: Float32 (the default)
+// or Float64. It panics for an unknown precision.
+func (n *Network) SetPrecision(p Precision) {
+	if p != Float32 && p != Float64 {
+		panic(errPrecision)
+	}
+	n.prec = p
+}
+
+// Precision returns the arithmetic of Probabilities.
+func (n *Network) Precision() Precision { return n.prec }
 
 // NewNetwork returns a network from nIn inputs to the temperature classes of
 // grid (ascending, copied) through the hidden layers of arch. Weights are
@@ -125,6 +140,7 @@ func NewNetwork(nIn int, grid []float64, arch Architecture, src rand.Source) *Ne
 
 const (
 	errNonPositive = "thermo: non-positive size"
+	errPrecision   = "thermo: unknown precision"
 	errGrid        = "thermo: temperature grid must hold at least two finite, non-negative, strictly ascending values"
 )
 
@@ -298,6 +314,13 @@ const inferenceRows = 256
 // (N×Inputs(), cells in [0, 1]). If dst is empty it is resized to N×K; if it
 // is not empty and not N×K, Probabilities panics with mat.ErrShape, as it does
 // if x does not have Inputs() columns.
+//
+// The arithmetic is that of n.Precision(). In Float32 the layers run in
+// float32 and the softmax in float64, so each row of dst sums to 1 within
+// float64 rounding; more than inferenceRows (256) rows are spread over up to
+// GOMAXPROCS goroutines, in chunks whose results do not depend on the
+// goroutine that computes them (such calls allocate a little for the
+// goroutines; smaller ones allocate nothing once the buffers exist).
 func (n *Network) Probabilities(dst, x *mat.Dense) {
 	r, c := x.Dims()
 	if c != n.sizes[0] {
@@ -305,6 +328,12 @@ func (n *Network) Probabilities(dst, x *mat.Dense) {
 	}
 	k := len(n.grid)
 	sizeDst(dst, r, k)
+	if n.prec == Float32 {
+		if r > 0 {
+			n.probabilities32(dst, x)
+		}
+		return
+	}
 	for lo := 0; lo < r; lo += inferenceRows {
 		m := min(inferenceRows, r-lo)
 		ws := n.inferenceWork(m)

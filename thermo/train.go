@@ -76,6 +76,16 @@ type TrainSettings struct {
 	// spin flip (8·L²·2 elements). The temperature is invariant under all of
 	// them, so this is free data; it needs Inputs() = L².
 	Symmetrize bool
+	// Precision is the arithmetic of training: Float32 (the default; the
+	// float64 parameters are rounded to float32 at the start, trained in
+	// float32 and written back exactly at the end of every epoch, so the
+	// Progress callback, the divergence checks and the validation see the
+	// real weights) or Float64 (gonum's BLAS, the reference path). In
+	// Float32 the softmax, the losses and their sums stay float64: they
+	// cost little and keep the reported loss and the probabilities exact
+	// to float64 rounding of the float32 logits. The validation loss uses
+	// the same precision.
+	Precision Precision
 	// Src drives the validation split and the shuffling of the rows each
 	// epoch. If it is nil, rand.NewPCG(1, 2) is used.
 	Src rand.Source
@@ -149,6 +159,9 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	if set.Loss != CrossEntropy && set.Loss != BinaryCrossEntropy {
 		return res, errors.New("thermo: unknown loss")
 	}
+	if set.Precision != Float32 && set.Precision != Float64 {
+		return res, errors.New(errPrecision)
+	}
 	if set.Epochs == 0 {
 		set.Epochs = 50
 	}
@@ -174,7 +187,7 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	useVal := len(val) > 0
 	B := min(set.BatchSize, len(train))
 
-	t := &trainer{net: net, set: &set, grads: make([]float64, len(net.params)), rng: rng}
+	t := &trainer{net: net, set: &set, rng: rng}
 	if set.Symmetrize {
 		L, ok := lattice.Side(c)
 		if !ok {
@@ -183,19 +196,27 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		t.side = L
 		t.scratch = make([]float64, c)
 	}
-	t.gw, t.gb = viewsLike(net, t.grads)
-	t.full = net.newWork(B, true)
-	if rem := len(train) % B; rem != 0 {
-		t.tail = net.newWork(rem, true)
-	}
-	t.ybuf = make([]int, B)
-	switch set.Optimizer {
-	case Adam:
-		t.m = make([]float64, len(net.params))
-		t.v = make([]float64, len(net.params))
-	case SGD:
-		if set.Momentum > 0 {
+	var stp stepper = t
+	if set.Precision == Float32 {
+		t32 := newTrainer32(net, &set, B, t)
+		defer t32.close()
+		stp = t32
+	} else {
+		t.grads = make([]float64, len(net.params))
+		t.gw, t.gb = viewsLike(net, t.grads)
+		t.full = net.newWork(B, true)
+		if rem := len(train) % B; rem != 0 {
+			t.tail = net.newWork(rem, true)
+		}
+		t.ybuf = make([]int, B)
+		switch set.Optimizer {
+		case Adam:
+			t.m = make([]float64, len(net.params))
 			t.v = make([]float64, len(net.params))
+		case SGD:
+			if set.Momentum > 0 {
+				t.v = make([]float64, len(net.params))
+			}
 		}
 	}
 	lastGood := slices.Clone(net.params)
@@ -212,12 +233,7 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		nb := 0
 		for lo := 0; lo < len(train); lo += B {
 			idx := train[lo:min(lo+B, len(train))]
-			ws := t.full
-			if len(idx) < B {
-				ws = t.tail
-			}
-			loss, ok := t.gradient(ws, x, labels, idx)
-			t.update()
+			loss, ok := stp.step(x, labels, idx)
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				copy(net.params, lastGood)
 				return res, fmt.Errorf("%w: loss %v in epoch %d", ErrDiverged, loss, epoch)
@@ -226,6 +242,7 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 			correct += ok
 			nb++
 		}
+		stp.sync()
 		for _, p := range net.params {
 			if math.IsNaN(p) || math.IsInf(p, 0) {
 				copy(net.params, lastGood)
@@ -235,7 +252,11 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		st := EpochStats{Epoch: epoch, Loss: lossSum / float64(nb),
 			Accuracy: float64(correct) / float64(len(train)), ValLoss: math.NaN(), ValAccuracy: math.NaN()}
 		if useVal {
-			st.ValLoss, st.ValAccuracy = evaluate(net, x, labels, val, set.Loss)
+			if set.Precision == Float32 {
+				st.ValLoss, st.ValAccuracy = evaluate32(net, x, labels, val, set.Loss)
+			} else {
+				st.ValLoss, st.ValAccuracy = evaluate(net, x, labels, val, set.Loss)
+			}
 			if math.IsNaN(st.ValLoss) || math.IsInf(st.ValLoss, 0) {
 				copy(net.params, lastGood)
 				return res, fmt.Errorf("%w: validation loss %v in epoch %d", ErrDiverged, st.ValLoss, epoch)
@@ -310,6 +331,36 @@ func viewsLike(net *Network, buf []float64) (w, b [][]float64) {
 	return w, b
 }
 
+// stepper is one precision's training step.
+type stepper interface {
+	// step trains on the rows idx of x and returns the batch's mean loss
+	// (without L2) and the number of rows classified exactly.
+	step(x *mat.Dense, labels, idx []int) (float64, int)
+	// sync writes the working weights into the network's params.
+	sync()
+}
+
+var (
+	_ stepper = (*trainer)(nil)
+	_ stepper = (*trainer32)(nil)
+)
+
+// step is gradient and update on the batch idx.
+func (t *trainer) step(x *mat.Dense, labels, idx []int) (float64, int) {
+	ws := t.full
+	if len(idx) < t.full.rows {
+		ws = t.tail
+	}
+	loss, ok := t.gradient(ws, x, labels, idx)
+	t.update()
+	return loss, ok
+}
+
+// sync does nothing: the float64 trainer works on the params themselves.
+func (t *trainer) sync() {}
+
+// trainer is the float64 training path (and holds the settings, the random
+// stream and the symmetrization that the float32 path shares).
 type trainer struct {
 	net        *Network
 	set        *TrainSettings

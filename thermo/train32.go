@@ -1,0 +1,371 @@
+package thermo
+
+import (
+	"math"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/gemm"
+)
+
+// trainer32 is the float32 training path. A batch runs in two phases, each
+// cut into chunks at boundaries that depend only on the shapes (never on
+// the number of goroutines); the workers take chunks as they come free:
+//
+//  1. rows: each chunk of rowChunk rows goes through the forward pass, the
+//     output gradient and the back-propagation of the deltas (rows are
+//     independent, and package gemm computes every element of a product
+//     the same way whatever the row range);
+//  2. columns: each chunk is a range of one layer's output columns; it
+//     gets its weight and bias gradient over all rows of the batch (k-sums
+//     in a fixed order), its update, and its share of the packed weights
+//     the next batch reads.
+//
+// The batch loss is the sum of the per-row losses in row order. So the
+// weights are bit-identical for any number of workers.
+type trainer32 struct {
+	net     *Network
+	set     *TrainSettings
+	f       *net32
+	a, d    [][]float32 // activations and deltas, B rows (d[0] unused)
+	y       []int
+	rowLoss []float64
+	rowOK   []bool
+	gw, gb  [][]float32 // gradients (only gb for plain SGD)
+	mw, mb  [][]float32 // Adam's first moments
+	vw, vb  [][]float32 // Adam's second moments or the momentum velocity
+	cols    []colChunk  // the column chunks, fixed
+	rows    atomic.Int32
+	c1, c2  float32 // Adam's bias corrections of this step
+	steps   int     // Adam step count
+	base    *trainer
+	xrow    []float64
+
+	workers   []*worker32
+	word      atomic.Uint64 // generation<<32 | next chunk
+	phase     atomic.Int32  // the phase of the current generation
+	remaining atomic.Int32  // chunks of the current generation not finished
+	done      chan struct{} // a token when remaining reaches 0
+	stop      atomic.Bool
+}
+
+type colChunk struct{ l, c0, c1 int }
+
+type worker32 struct {
+	g       gemm.Gemm
+	p, drow []float64     // K each
+	wake    chan struct{} // buffered, 1
+}
+
+const (
+	phaseRows = iota
+	phaseColumns
+)
+
+const (
+	// rowChunk is the row count of a chunk of the row phase, a multiple of
+	// the kernel's 6 rows.
+	rowChunk = 24
+	// colWork is the aim for fan-in × columns of a column chunk.
+	colWork = 16384
+	// pollFor is how long an idle goroutine polls for the next phase
+	// before it sleeps: on virtual machines, waking a sleeping thread on
+	// an idle vCPU takes up to a few hundred microseconds, as long as a
+	// phase, while the gap between two phases is far shorter than pollFor.
+	pollFor = 100 * time.Microsecond
+)
+
+func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *trainer32 {
+	K := len(net.grid)
+	t := &trainer32{net: net, set: set, f: newNet32(net), base: base,
+		a: acts32(net.sizes, B), d: acts32(net.sizes, B),
+		y: make([]int, B), rowLoss: make([]float64, B), rowOK: make([]bool, B),
+		xrow: make([]float64, net.sizes[0]), done: make(chan struct{}, 1)}
+	t.d[0] = nil // the input's delta is never needed
+	t.f.load(net)
+	t.f.packForward()
+	t.f.packBackward()
+	plain := set.Optimizer == SGD && set.Momentum == 0
+	t.gw, t.gb = views32(t.f, make([]float32, len(net.params)))
+	if plain {
+		t.gw = nil
+	}
+	switch {
+	case set.Optimizer == Adam:
+		t.mw, t.mb = views32(t.f, make([]float32, len(net.params)))
+		t.vw, t.vb = views32(t.f, make([]float32, len(net.params)))
+	case !plain:
+		t.vw, t.vb = views32(t.f, make([]float32, len(net.params)))
+	}
+	for l := range t.f.w {
+		in, out := net.sizes[l], net.sizes[l+1]
+		width := max(16, (colWork/in+8)/16*16)
+		for c0 := 0; c0 < out; c0 += width {
+			t.cols = append(t.cols, colChunk{l, c0, min(out, c0+width)})
+		}
+	}
+	procs := max(1, min(runtime.GOMAXPROCS(0), maxWorkers, (B+rowChunk-1)/rowChunk))
+	for w := 0; w < procs; w++ {
+		wk := &worker32{p: make([]float64, K), drow: make([]float64, K), wake: make(chan struct{}, 1)}
+		t.workers = append(t.workers, wk)
+		if w > 0 {
+			go t.work(wk)
+		}
+	}
+	return t
+}
+
+// views32 returns per-layer weight and bias views of buf laid out like f.params.
+func views32(f *net32, buf []float32) (w, b [][]float32) {
+	off := 0
+	for l := range f.w {
+		nw, nb := len(f.w[l]), len(f.b[l])
+		w = append(w, buf[off:off+nw])
+		off += nw
+		b = append(b, buf[off:off+nb])
+		off += nb
+	}
+	return w, b
+}
+
+// work is a helper goroutine's loop: take chunks, then wait for the next
+// generation (polling briefly, then asleep until run wakes it).
+func (t *trainer32) work(wk *worker32) {
+	for !t.stop.Load() {
+		t.drain(wk)
+		gen := t.word.Load() >> 32
+		deadline := time.Now().Add(pollFor)
+		for i := 1; t.word.Load()>>32 == gen && !t.stop.Load(); i++ {
+			if i%128 == 0 && time.Now().After(deadline) {
+				<-wk.wake
+				break
+			}
+		}
+	}
+}
+
+// wakeAll leaves a wake-up token with every helper that has none.
+func (t *trainer32) wakeAll() {
+	for _, wk := range t.workers[1:] {
+		select {
+		case wk.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// close stops the helpers.
+func (t *trainer32) close() {
+	t.stop.Store(true)
+	t.wakeAll()
+}
+
+// sync writes the float32 weights into the network.
+func (t *trainer32) sync() { t.f.store(t.net) }
+
+// chunks returns the number of chunks of phase ph.
+func (t *trainer32) chunks(ph int32) int {
+	if ph == phaseRows {
+		return (int(t.rows.Load()) + rowChunk - 1) / rowChunk
+	}
+	return len(t.cols)
+}
+
+// drain runs chunks of the current generation until none is left.
+func (t *trainer32) drain(wk *worker32) {
+	for {
+		v := t.word.Load()
+		ph := t.phase.Load()
+		i := int(uint32(v))
+		if i >= t.chunks(ph) {
+			return
+		}
+		if !t.word.CompareAndSwap(v, v+1) {
+			continue
+		}
+		t.chunk(wk, ph, i)
+		if t.remaining.Add(-1) == 0 {
+			t.done <- struct{}{}
+		}
+	}
+}
+
+// run executes phase ph: it publishes a new generation, takes chunks
+// itself, and waits until all are finished.
+func (t *trainer32) run(ph int32) {
+	n := t.chunks(ph)
+	if len(t.workers) == 1 {
+		for i := 0; i < n; i++ {
+			t.chunk(t.workers[0], ph, i)
+		}
+		return
+	}
+	t.phase.Store(ph)
+	t.remaining.Store(int32(n))
+	t.word.Store((t.word.Load()>>32 + 1) << 32)
+	t.wakeAll()
+	t.drain(t.workers[0])
+	deadline := time.Now().Add(pollFor)
+	for i := 1; t.remaining.Load() != 0; i++ {
+		if i%128 == 0 && time.Now().After(deadline) {
+			break
+		}
+	}
+	<-t.done
+}
+
+func (t *trainer32) chunk(wk *worker32, ph int32, i int) {
+	if ph == phaseRows {
+		rows := int(t.rows.Load())
+		t.rowsChunk(wk, i*rowChunk, min(rows, (i+1)*rowChunk))
+		return
+	}
+	c := t.cols[i]
+	t.columnsChunk(wk, c.l, c.c0, c.c1)
+}
+
+// step trains on the rows idx of x: one gradient step. It returns the mean
+// loss of the batch and the number of rows classified exactly.
+func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
+	m := len(idx)
+	t.rows.Store(int32(m))
+	nIn := t.net.sizes[0]
+	for i, r := range idx {
+		dst := t.a[0][i*nIn : (i+1)*nIn]
+		if t.base.side > 0 {
+			row := t.xrow
+			for j, v := range x.RawRowView(r) {
+				row[j] = 2*v - 1
+			}
+			t.base.symmetrize(row)
+			for j, v := range row {
+				dst[j] = float32(v)
+			}
+		} else {
+			loadRow32(dst, x.RawRowView(r))
+		}
+		t.y[i] = labels[r]
+	}
+	t.run(phaseRows)
+	var sum float64
+	correct := 0
+	for i := 0; i < m; i++ {
+		sum += t.rowLoss[i]
+		if t.rowOK[i] {
+			correct++
+		}
+	}
+	if t.set.Optimizer == Adam {
+		const b1, b2 = 0.9, 0.999
+		t.steps++
+		t.c1 = float32(1 / (1 - math.Pow(b1, float64(t.steps))))
+		t.c2 = float32(1 / (1 - math.Pow(b2, float64(t.steps))))
+	}
+	t.run(phaseColumns)
+	return sum / float64(m), correct
+}
+
+// rowsChunk: forward, output gradient and back-propagated deltas of rows
+// lo…hi−1.
+func (t *trainer32) rowsChunk(wk *worker32, lo, hi int) {
+	f := t.f
+	f.forward(&wk.g, t.a, lo, hi)
+	L := len(f.sizes) - 1
+	K := f.sizes[L]
+	z, d := t.a[L], t.d[L]
+	inv := 1 / float64(t.rows.Load())
+	for i := lo; i < hi; i++ {
+		softmax64(wk.p, z[i*K:(i+1)*K])
+		t.rowLoss[i], t.rowOK[i] = rowGradient(wk.drow, wk.p, t.y[i], t.set.Loss)
+		for k, v := range wk.drow {
+			d[i*K+k] = float32(v * inv)
+		}
+	}
+	m := hi - lo
+	for l := L - 1; l > 0; l-- {
+		in, out := f.sizes[l], f.sizes[l+1]
+		dp := t.d[l][lo*in : hi*in]
+		wk.g.SgemmPacked(false, m, 1, t.d[l+1][lo*out:hi*out], out, &f.pwt[l], 0, dp, in)
+		a := t.a[l][lo*in : hi*in]
+		switch f.act {
+		case Tanh:
+			gemm.TanhGrad(dp, a)
+		case ReLU:
+			for i, av := range a {
+				if av <= 0 {
+					dp[i] = 0
+				}
+			}
+		}
+	}
+}
+
+// columnsChunk: the gradient of layer l's weight columns c0…c1−1 and
+// biases over all rows of the batch, their update, and their part of the
+// packed weights.
+func (t *trainer32) columnsChunk(wk *worker32, l, c0, c1 int) {
+	f := t.f
+	in, out := f.sizes[l], f.sizes[l+1]
+	m := int(t.rows.Load())
+	dl := t.d[l+1]
+	a := t.a[l][:m*in]
+	gb := t.gb[l][c0:c1]
+	clear(gb)
+	for i := 0; i < m; i++ {
+		gemm.Axpy(1, dl[i*out+c0:i*out+c1], gb)
+	}
+	lr := float32(t.set.LearningRate)
+	l2 := float32(t.set.L2)
+	w, b := f.w[l], f.b[l]
+	if t.gw == nil {
+		// Plain SGD: W ← (1 − lr·λ)·W − lr·aᵀ·d in one product.
+		wk.g.Sgemm(true, false, in, c1-c0, m, -lr, a, in, dl[c0:], out, 1-lr*l2, w[c0:], out)
+		gemm.Axpy(-lr, gb, b[c0:c1])
+	} else {
+		gw := t.gw[l]
+		beta := float32(0)
+		if l2 != 0 {
+			for i := 0; i < in; i++ {
+				copy(gw[i*out+c0:i*out+c1], w[i*out+c0:i*out+c1])
+			}
+			beta = l2
+		}
+		wk.g.Sgemm(true, false, in, c1-c0, m, 1, a, in, dl[c0:], out, beta, gw[c0:], out)
+		for i := 0; i < in; i++ {
+			s, e := i*out+c0, i*out+c1
+			t.update(w[s:e], gw[s:e], t.mw, t.vw, l, s, e)
+		}
+		t.update(b[c0:c1], gb, t.mb, t.vb, l, c0, c1)
+	}
+	f.pw[l].PackBlock(false, w, out, 0, in, c0, c1)
+	if l > 0 {
+		f.pwt[l].PackBlock(true, w, out, c0, c1, 0, in)
+	}
+}
+
+// update applies the optimizer to parameters p with gradients g; the
+// optimizer state of p is ms[l][s:e], vs[l][s:e].
+func (t *trainer32) update(p, g []float32, ms, vs [][]float32, l, s, e int) {
+	lr := float32(t.set.LearningRate)
+	switch t.set.Optimizer {
+	case Adam:
+		const b1, b2, eps = 0.9, 0.999, 1e-8
+		c1, c2 := t.c1, t.c2
+		m, v := ms[l][s:e], vs[l][s:e]
+		for i, gi := range g {
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			p[i] -= lr * (m[i] * c1) / (float32(math.Sqrt(float64(v[i]*c2))) + eps)
+		}
+	case SGD:
+		mu := float32(t.set.Momentum)
+		v := vs[l][s:e]
+		for i, gi := range g {
+			v[i] = mu*v[i] - lr*gi
+			p[i] += v[i]
+		}
+	}
+}
