@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"math/bits"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -140,8 +141,8 @@ type chain32 struct {
 	hm     masks     // hidden samples, rows
 	h0p    []float32 // if not nil: p(h|v₀), rows×ph
 	hkp    []float32 // if not nil: p(h|v_k), rows×ph
-	vtmp   []float32 // blocks×pv
-	htmp   []float32 // blocks×ph
+	vtmp   []float32 // rows×pv
+	htmp   []float32 // rows×ph
 	seeds  []uint64
 	inputs bool // the first half-step starts from h0p computed by the caller
 	par    parFor
@@ -152,41 +153,47 @@ func (c *chain32) size(rows int, seeds []uint64) {
 	nb := blocks(rows)
 	c.rows, c.seeds = rows, seeds
 	c.hm.size(rows, f.nh)
-	if cap(c.vtmp) < nb*f.pv {
-		c.vtmp = make([]float32, nb*f.pv)
+	if cap(c.vtmp) < rows*f.pv {
+		c.vtmp = make([]float32, rows*f.pv)
 	}
-	if cap(c.htmp) < nb*f.ph {
-		c.htmp = make([]float32, nb*f.ph)
+	if cap(c.htmp) < rows*f.ph {
+		c.htmp = make([]float32, rows*f.ph)
 	}
+	_ = nb
 }
 
+// run does block b: every half-step is one simd.MaskSumRows over the
+// block's rows, then the rows' sigmoids and draws in row order.
 func (c *chain32) run(b int) {
 	f := c.f
 	lo, hi := blockRange(b, c.rows)
+	n := hi - lo
 	var r simd.RNG
 	r.Seed(c.seeds[b])
-	vt := c.vtmp[b*f.pv : (b+1)*f.pv]
-	ht := c.htmp[b*f.ph : (b+1)*f.ph]
-	for i := lo; i < hi; i++ {
-		v := c.in.row(i)
-		out := c.out.row(i)
-		hm := c.hm.row(i)
-		for s := 0; s < c.k; s++ {
-			h := ht
-			if s == 0 && c.h0p != nil {
-				h = c.h0p[i*f.ph : (i+1)*f.ph]
-			}
-			simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
-			simd.SigmoidSample(h, hm, f.nh, &r)
-			simd.MaskSum(vt, f.b, f.wt, f.pv, hm, f.pv)
-			simd.SigmoidSample(vt, out, f.nv, &r)
-			v = out
+	vt := c.vtmp[lo*f.pv : hi*f.pv]
+	hm := c.hm.bits[lo*c.hm.words : hi*c.hm.words]
+	out := c.out.bits[lo*c.out.words : hi*c.out.words]
+	v := c.in.bits[lo*c.in.words : hi*c.in.words]
+	wv, wh := c.in.words, c.hm.words
+	for s := 0; s < c.k; s++ {
+		h := c.htmp[lo*f.ph : hi*f.ph]
+		if s == 0 && c.h0p != nil {
+			h = c.h0p[lo*f.ph : hi*f.ph]
 		}
-		if c.hkp != nil {
-			h := c.hkp[i*f.ph : (i+1)*f.ph]
-			simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
-			simd.Sigmoid(h)
+		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
+		for i := 0; i < n; i++ {
+			simd.SigmoidSample(h[i*f.ph:(i+1)*f.ph], hm[i*wh:(i+1)*wh], f.nh, &r)
 		}
+		simd.MaskSumRows(vt, f.pv, f.b, f.wt, f.pv, hm, wh, n, f.pv)
+		for i := 0; i < n; i++ {
+			simd.SigmoidSample(vt[i*f.pv:(i+1)*f.pv], out[i*wv:(i+1)*wv], f.nv, &r)
+		}
+		v = out
+	}
+	if c.hkp != nil {
+		h := c.hkp[lo*f.ph : hi*f.ph]
+		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
+		simd.Sigmoid(h)
 	}
 }
 
@@ -201,11 +208,10 @@ type probs32 struct {
 func (op *probs32) run(b int) {
 	f := op.f
 	lo, hi := blockRange(b, op.rows)
-	for i := lo; i < hi; i++ {
-		h := op.h[i*f.ph : (i+1)*f.ph]
-		simd.MaskSum(h, f.c, f.w, f.ph, op.v.row(i), f.ph)
-		simd.Sigmoid(h)
-	}
+	h := op.h[lo*f.ph : hi*f.ph]
+	w := op.v.words
+	simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, op.v.bits[lo*w:hi*w], w, hi-lo, f.ph)
+	simd.Sigmoid(h)
 }
 
 // transposeMasks sets cols (n rows of Words(rows) words) to the column
@@ -255,7 +261,7 @@ type grad32 struct {
 	c0, ck   *masks // column masks over the rows
 	h0p, hkp []float32
 	st       simd.Step
-	tmp      []float32 // blocks×2·ph
+	tmp      []float32 // 2·nv×ph: the positive and negative sums of each block's rows
 	g        []float64 // nv×nh: G or u
 	step     bool
 	w, vel   []float64 // the model's weights (stride ldw) and velocities (nv×nh)
@@ -266,22 +272,25 @@ type grad32 struct {
 func (op *grad32) run(b int) {
 	f := op.f
 	lo, hi := blockRange(b, f.nv)
-	p := op.tmp[2*b*f.ph : (2*b+1)*f.ph]
-	q := op.tmp[(2*b+1)*f.ph : (2*b+2)*f.ph]
+	n := hi - lo
+	p := op.tmp[2*lo*f.ph : (lo+hi)*f.ph]
+	q := op.tmp[(lo+hi)*f.ph : 2*hi*f.ph]
+	w0, wk := op.c0.words, op.ck.words
+	simd.MaskSumRows(p, f.ph, nil, op.h0p, f.ph, op.c0.bits[lo*w0:hi*w0], w0, n, f.ph)
+	simd.MaskSumRows(q, f.ph, nil, op.hkp, f.ph, op.ck.bits[lo*wk:hi*wk], wk, n, f.ph)
 	ok := true
 	for i := lo; i < hi; i++ {
-		simd.MaskSum(p, nil, op.h0p, f.ph, op.c0.row(i), f.ph)
-		simd.MaskSum(q, nil, op.hkp, f.ph, op.ck.row(i), f.ph)
+		pr, qr := p[(i-lo)*f.ph:(i-lo+1)*f.ph], q[(i-lo)*f.ph:(i-lo+1)*f.ph]
 		g := op.g[i*f.nh : (i+1)*f.nh]
 		if op.step {
 			w := op.w[i*op.ldw : i*op.ldw+f.nh]
-			if !simd.Update(g, w, op.vel[i*f.nh:(i+1)*f.nh], p, q, &op.st) {
+			if !simd.Update(g, w, op.vel[i*f.nh:(i+1)*f.nh], pr, qr, &op.st) {
 				ok = false
 			}
 			continue
 		}
 		for j := range g {
-			g[j] = float64(p[j])*op.st.Inv0 - float64(q[j])*op.st.InvN
+			g[j] = float64(pr[j])*op.st.Inv0 - float64(qr[j])*op.st.InvN
 		}
 	}
 	if op.step {
@@ -415,7 +424,7 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 		}
 		ft.grad.ok = ft.grad.ok[:nbv]
 	}
-	ft.grad.tmp = growF32(ft.grad.tmp, 2*nbv*f.ph)
+	ft.grad.tmp = growF32(ft.grad.tmp, 2*f.nv*f.ph)
 	ft.grad.g = g.W.RawMatrix().Data
 	ft.par.do(&ft.grad, nbv)
 	for i := range g.VBias {
@@ -489,4 +498,70 @@ func (ft *fast) chains() *mat.Dense {
 		toRow(d.RawRowView(i), ft.vk.row(i))
 	}
 	return d
+}
+
+// recon32 computes both reconstruction errors of ReconstructionErrors on
+// the float32 kernels, block-parallel, for rows of 0/1 masks: h ~ p(h|v),
+// then p = p(v=1|h) and v₁ ~ p(v|h) from the same draw. Sums are float64,
+// per block, added in block order.
+type recon32 struct {
+	f      *weights32
+	v      *masks
+	rows   int
+	seeds  []uint64
+	hm, vs masks // per block scratch (one row each)
+	tmp    []float32
+	prob   []float64 // per block
+	samp   []int     // per block
+}
+
+func (op *recon32) run(b int) {
+	f := op.f
+	lo, hi := blockRange(b, op.rows)
+	var r simd.RNG
+	r.Seed(op.seeds[b])
+	hm, vs := op.hm.row(b), op.vs.row(b)
+	h := op.tmp[b*(f.ph+f.pv) : b*(f.ph+f.pv)+f.ph]
+	p := op.tmp[b*(f.ph+f.pv)+f.ph : (b+1)*(f.ph+f.pv)]
+	var sp float64
+	ss := 0
+	for i := lo; i < hi; i++ {
+		v := op.v.row(i)
+		simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
+		simd.SigmoidSample(h, hm, f.nh, &r)
+		simd.MaskSum(p, f.b, f.wt, f.pv, hm, f.pv)
+		simd.SigmoidSample(p, vs, f.nv, &r)
+		for j, x := range p[:f.nv] {
+			d := float64(v[j>>6]>>(j&63)&1) - float64(x)
+			sp += d * d
+		}
+		for w := range v {
+			ss += bits.OnesCount64(v[w] ^ vs[w])
+		}
+	}
+	op.prob[b], op.samp[b] = sp, ss
+}
+
+// reconErrors32 is ReconstructionErrors on the float32 kernels for 0/1
+// data given as masks (rows×nv).
+func reconErrors32(m *Model, v *masks, rows int, src rand.Source) (prob, sampled float64) {
+	op := &recon32{f: &weights32{}, v: v, rows: rows}
+	op.f.load(m)
+	nb := blocks(rows)
+	op.seeds = make([]uint64, nb)
+	for i := range op.seeds {
+		op.seeds[i] = src.Uint64()
+	}
+	op.hm.size(nb, op.f.nh)
+	op.vs.size(nb, op.f.nv)
+	op.tmp = make([]float32, nb*(op.f.ph+op.f.pv))
+	op.prob, op.samp = make([]float64, nb), make([]int, nb)
+	parallel(nb, op.run)
+	var sp, ss float64
+	for b := 0; b < nb; b++ {
+		sp += op.prob[b]
+		ss += float64(op.samp[b])
+	}
+	n := float64(rows * op.f.nv)
+	return sp / n, ss / n
 }

@@ -71,15 +71,27 @@ type monitorState struct {
 	m     *Model
 	set   *Settings
 	train *mat.Dense
+	// With the float32 engine, the reconstruction monitors run on its
+	// kernels too, from the masks of the training and validation rows.
+	fast         bool
+	trainMasks   *masks
+	trainRows    int
+	validMasks   *masks
+	validPending bool
 }
 
-func newMonitorState(m *Model, data *mat.Dense, set *Settings) *monitorState {
+// newMonitorState prepares the monitors; data is the training set and dm
+// its masks (nil unless the float32 engine trains).
+func newMonitorState(m *Model, data *mat.Dense, dm *masks, set *Settings) *monitorState {
 	n, c := data.Dims()
 	tr := data
 	if set.MonitorRows > 0 && set.MonitorRows < n {
 		tr = data.Slice(0, set.MonitorRows, 0, c).(*mat.Dense)
 	}
-	return &monitorState{m: m, set: set, train: tr}
+	ms := &monitorState{m: m, set: set, train: tr, fast: dm != nil, trainMasks: dm}
+	ms.trainRows, _ = tr.Dims()
+	ms.validPending = dm != nil && set.Validation != nil
+	return ms
 }
 
 func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
@@ -98,9 +110,14 @@ func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 		z, e := AIS(m, ms.set.AIS, src)
 		logZ, out.LogZ, out.LogZErr = z, z, e
 	}
-	stats := func(st *Stats, d *mat.Dense) {
+	stats := func(st *Stats, d *mat.Dense, dm *masks) {
 		if flags&MonitorRecon != 0 {
-			st.Recon, st.ReconSampled = m.ReconstructionErrors(d, src)
+			if dm != nil {
+				rows, _ := d.Dims()
+				st.Recon, st.ReconSampled = reconErrors32(m, dm, rows, src)
+			} else {
+				st.Recon, st.ReconSampled = m.ReconstructionErrors(d, src)
+			}
 		}
 		if flags&MonitorPLL != 0 {
 			st.PLL = PseudoLogLikelihood(m, d, src)
@@ -121,9 +138,18 @@ func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 			}
 		}
 	}
-	stats(&out.Train, ms.train)
+	if ms.validPending {
+		// Validation data were checked binary by Train.
+		ms.validMasks, _ = binaryMasks(ms.set.Validation, "validation")
+		ms.validPending = false
+	}
+	var tm *masks
+	if ms.fast {
+		tm = ms.trainMasks
+	}
+	stats(&out.Train, ms.train, tm)
 	if ms.set.Validation != nil {
-		stats(&out.Valid, ms.set.Validation)
+		stats(&out.Valid, ms.set.Validation, ms.validMasks)
 		out.FreeEnergyGap = out.Valid.FreeEnergy - out.Train.FreeEnergy
 	}
 	return out

@@ -19,8 +19,15 @@ type parFor struct {
 	t    task
 	n    int64
 	next atomic.Int64
-	wg   sync.WaitGroup
+	left atomic.Int32 // helpers that have not finished
 }
+
+// spinIters bounds how long an idle helper, or a caller waiting for its
+// helpers, polls before it blocks. A batch of the float32 trainer has
+// several parallel phases of tens of microseconds each; waking a parked
+// goroutine costs about as much, so helpers poll for roughly 50 µs after
+// each job before they park.
+const spinIters = 2000
 
 var pool struct {
 	mu      sync.Mutex
@@ -37,12 +44,26 @@ func ensureWorkers(n int) {
 	for pool.workers < n {
 		pool.workers++
 		go func() {
-			for p := range pool.jobs {
+			for {
+				p := nextJob()
 				p.work()
-				p.wg.Done()
+				p.left.Add(-1)
 			}
 		}()
 	}
+}
+
+// nextJob returns the next job, polling for a while before it blocks.
+func nextJob() *parFor {
+	for range spinIters {
+		select {
+		case p := <-pool.jobs:
+			return p
+		default:
+			runtime.Gosched()
+		}
+	}
+	return <-pool.jobs
 }
 
 func (p *parFor) work() {
@@ -68,12 +89,14 @@ func (p *parFor) do(t task, n int) {
 	ensureWorkers(helpers)
 	p.t, p.n = t, int64(n)
 	p.next.Store(0)
-	p.wg.Add(helpers)
+	p.left.Store(int32(helpers))
 	for range helpers {
 		pool.jobs <- p
 	}
 	p.work()
-	p.wg.Wait()
+	for p.left.Load() != 0 {
+		runtime.Gosched()
+	}
 	p.t = nil
 }
 

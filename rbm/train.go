@@ -577,7 +577,11 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	m.Hyper.Trainer = fmt.Sprintf("%T%+v", t, t)
 	m.Hyper.BatchSize, m.Hyper.Momentum, m.Hyper.L2, m.Hyper.L1 = bs, set.Momentum, set.L2, set.L1
 	m.Hyper.LearningRate = set.LearningRate
-	mon := newMonitorState(m, data, &set)
+	var fm *masks
+	if ft != nil {
+		fm = dm
+	}
+	mon := newMonitorState(m, data, fm, &set)
 	for epoch := first; epoch <= set.Epochs; epoch++ {
 		lr := set.LearningRate
 		if set.Schedule != nil {

@@ -25,6 +25,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
 )
@@ -53,6 +55,7 @@ func main() {
 }
 
 func run(c config, p *pipeline.Progress) error {
+	start := time.Now()
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {
 		return err
@@ -61,19 +64,23 @@ func run(c config, p *pipeline.Progress) error {
 	if err := net.Save(filepath.Join(c.Out, "thermometer.npz")); err != nil {
 		return err
 	}
+	t0 := time.Now()
 	model, mon, err := pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p)
 	if err != nil {
 		return err
 	}
+	p.Done("rbm", t0)
 	if err := model.Save(filepath.Join(c.Out, "rbm.npz")); err != nil {
 		return err
 	}
 	obs := pr.Obs
 	_, nv := all.Configs.Dims()
+	t0 = time.Now()
 	flows, err := pipeline.RunFlows(model, c.MeanField, pipeline.Starts(c.Chains, nv, c.Seed), c.Steps, obs, c.Seed, p)
 	if err != nil {
 		return err
 	}
+	p.Done("flows", t0)
 	recon := rbmSummary{
 		ReconTrain:     pipeline.FlowReconError(model, train.Configs, c.Seed),
 		ReconTest:      pipeline.FlowReconError(model, test.Configs, c.Seed),
@@ -81,6 +88,8 @@ func run(c config, p *pipeline.Progress) error {
 		ReconProbTest:  mon.Valid.Recon,
 	}
 	res := summarize(c, all, test, cal, recon, flows)
+	p.Done("total before writing", start)
+	res.Wall = wallTimes{GOMAXPROCS: runtime.GOMAXPROCS(0), Stages: p.Stages}
 	if c.Compare != "" {
 		other, err := readSummary(c.Compare)
 		if err != nil {

@@ -30,8 +30,16 @@ type summary struct {
 	RBM         rbmSummary    `json:"rbm"`
 	Flows       []flowSummary `json:"flows"`
 	Verdict     verdict       `json:"verdict"`
+	// WallSeconds is the wall time of each stage of the run (the only
+	// part of the summary that differs between runs of the same seed).
+	Wall wallTimes `json:"wall_seconds"`
 	// Compared is the summary of the run named by -compare, if any.
 	Compared *summary `json:"compared,omitempty"`
+}
+
+type wallTimes struct {
+	GOMAXPROCS int              `json:"gomaxprocs"`
+	Stages     []pipeline.Stage `json:"stages"`
 }
 
 type dataSummary struct {
@@ -275,6 +283,12 @@ func report(s summary) string {
 	f("\n## Monte Carlo reference curves (this dataset)\n\n| T | ⟨\\|m\\|⟩ | ⟨e⟩ | exact e (Kaufman, L = %d) | τ_int (sweeps) | algorithm |\n|---|---|---|---|---|---|\n", s.Data.L)
 	for _, pt := range s.Data.PerTemp {
 		f("| %.2f | %.3f | %.4f | %.4f | %.2f | %s |\n", pt.T, pt.AbsM, pt.E, pt.ExactE, pt.Tau, pt.Algo)
+	}
+	if len(s.Wall.Stages) > 0 {
+		f("\n## Wall time per stage (GOMAXPROCS = %d)\n\n| stage | seconds |\n|---|---|\n", s.Wall.GOMAXPROCS)
+		for _, st := range s.Wall.Stages {
+			f("| %s | %.2f |\n", st.Name, st.Seconds)
+		}
 	}
 	return b.String()
 }

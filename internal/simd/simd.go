@@ -29,42 +29,85 @@ func Words(n int) int { return (n + 63) >> 6 }
 // n and lda must be multiples of Width; it panics if a slice is too short.
 // dst must not overlap a.
 func MaskSum(dst, init, a []float32, lda int, mask []uint64, n int) {
-	if n%Width != 0 || lda%Width != 0 {
+	MaskSumRows(dst, n, init, a, lda, mask, len(mask), 1, n)
+}
+
+// MaskSumRows is MaskSum for rows rows at once: row r of dst (stride ldd)
+// is the sum selected by mask row r, mask[r·mw : (r+1)·mw]. Work is done in
+// strips of columns across all rows, so that a strip of a stays in the
+// first-level cache. n, ldd and lda must be multiples of Width.
+func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint64, mw, rows, n int) {
+	if n%Width != 0 || lda%Width != 0 || ldd%Width != 0 {
 		panic(errWidth)
 	}
-	if n == 0 {
+	if n == 0 || rows == 0 {
 		return
 	}
-	if len(dst) < n || (init != nil && len(init) < n) {
+	if len(dst) < (rows-1)*ldd+n || (init != nil && len(init) < n) || len(mask) < rows*mw {
 		panic(errShort)
 	}
 	// The highest selected row must lie inside a.
-	for w := len(mask) - 1; w >= 0; w-- {
-		if mask[w] != 0 {
-			k := w*64 + 63 - bits.LeadingZeros64(mask[w])
-			if k*lda+n > len(a) {
-				panic(errShort)
+	top := -1
+	for r := 0; r < rows; r++ {
+		m := mask[r*mw : (r+1)*mw]
+		for w := len(m) - 1; w >= 0; w-- {
+			if m[w] != 0 {
+				top = max(top, w*64+63-bits.LeadingZeros64(m[w]))
+				break
 			}
-			break
 		}
 	}
-	if useAsm {
-		var ip *float32
-		if init != nil {
-			ip = &init[0]
+	if top >= 0 && top*lda+n > len(a) {
+		panic(errShort)
+	}
+	if !useAsm {
+		for r := 0; r < rows; r++ {
+			maskSumGo(dst[r*ldd:], init, a, lda, mask[r*mw:(r+1)*mw], n)
 		}
-		var mp *uint64
-		if len(mask) > 0 {
-			mp = &mask[0]
-		}
-		var ap *float32
-		if len(a) > 0 {
-			ap = &a[0]
-		}
-		maskSumAVX2(&dst[0], ip, ap, lda, mp, len(mask), n)
 		return
 	}
-	maskSumGo(dst, init, a, lda, mask, n)
+	var ap *float32
+	if len(a) > 0 {
+		ap = &a[0]
+	}
+	var mp *uint64
+	if mw > 0 {
+		mp = &mask[0]
+	}
+	// Strips of 13 or 12 vectors while such a strip of all the rows of a
+	// fits in about 40 KB, else 8; then 4 and 1. The choice depends on the
+	// shapes only, so a row's sum does not depend on the other rows.
+	regs := n / Width
+	wide := (len(a)+lda-1)/lda*12*Width*4 <= 40<<10
+	col := 0
+	strip := func(w int) {
+		var ip *float32
+		if init != nil {
+			ip = &init[col]
+		}
+		var aq *float32
+		if ap != nil {
+			aq = &a[col]
+		}
+		maskStripAVX2(&dst[col], ldd, ip, aq, lda, mp, mw, rows, w)
+		col += w * Width
+		regs -= w
+	}
+	if regs == 13 && wide {
+		strip(13)
+	}
+	for regs >= 12 && wide {
+		strip(12)
+	}
+	for regs >= 8 {
+		strip(8)
+	}
+	if regs >= 4 {
+		strip(4)
+	}
+	for regs > 0 {
+		strip(1)
+	}
 }
 
 // Sigmoid replaces each x[i] by σ(x[i]) = 1/(1 + e^{−x[i]}). len(x) must be

@@ -8,8 +8,10 @@ import "golang.org/x/sys/cpu"
 // kernels on the same machine.
 var useAsm = hasAVX2FMA && cpu.X86.HasBMI1 && cpu.X86.HasBMI2
 
+// maskStripAVX2 sums one strip of width vectors for rows rows of masks.
+//
 //go:noescape
-func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int)
+func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint64, mw, rows, width int)
 
 // sigmoidAVX2 applies σ to x[:n]; if mask is not nil it also draws the
 // Bernoulli bits, one byte per eight values, advancing r.

@@ -27,13 +27,17 @@ CONST8(one, 0x3f800000)
 CONST8(u24, 0x33800000)
 CONST8(bias127, 0x0000007f)
 
-// Register use of maskSumAVX2:
-//   DI dst, SI init (0: zeros), DX a, CX lda in bytes, R8 mask, R9 nwords,
-//   R10 n in bytes, R11 column offset in bytes, R12 word index,
-//   R13 current word, R14 row address, BX w·64.
+// Register use of maskStripAVX2:
+//   DI dst row, SI init (0: zeros), DX a, CX lda in bytes, R8 mask row,
+//   R9 words per mask row, R10 rows left, R11 ldd in bytes, R12 word index,
+//   R13 current word, R14 (and AX) row address, BX w·64.
+// One call sums one strip of columns, of 13, 12, 8, 4 or 1 vectors, for
+// every row of masks, in registers. Strips of 4 and 1 vectors take two
+// selected rows at a time into two sets of accumulators, so that the adds
+// of consecutive rows do not wait on each other.
 
-// ITERBITS runs BODY for every set bit of the mask, with R14 pointing at
-// the selected row of a (column offset not added).
+// ITERBITS runs BODY for every set bit of the mask row, with R14 pointing
+// at the selected row of a.
 #define ITERBITS(BODY, wloop, bitloop, wnext, wdone) \
 	XORQ R12, R12; \
 wloop: \
@@ -57,55 +61,141 @@ wnext: \
 	JMP  wloop; \
 wdone:
 
+// ITERBITS2 runs BODYA on R14 and BODYB on AX for pairs of set bits, and
+// BODYA alone for the last bit of a word with an odd count.
+#define ITERBITS2(BODYA, BODYB, wloop, bitloop, single, wnext, wdone) \
+	XORQ R12, R12; \
+wloop: \
+	CMPQ R12, R9; \
+	JGE  wdone; \
+	MOVQ (R8)(R12*8), R13; \
+	MOVQ R12, BX; \
+	SHLQ $6, BX; \
+bitloop: \
+	TESTQ R13, R13; \
+	JZ    wnext; \
+	TZCNTQ R13, R14; \
+	BLSRQ R13, R13; \
+	ADDQ  BX, R14; \
+	IMULQ CX, R14; \
+	ADDQ  DX, R14; \
+	TESTQ R13, R13; \
+	JZ    single; \
+	TZCNTQ R13, AX; \
+	BLSRQ R13, R13; \
+	ADDQ  BX, AX; \
+	IMULQ CX, AX; \
+	ADDQ  DX, AX; \
+	BODYA; \
+	BODYB; \
+	JMP bitloop; \
+single: \
+	BODYA; \
+wnext: \
+	INCQ R12; \
+	JMP  wloop; \
+wdone:
+
+#define ADD13 \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7; \
+	VADDPS 256(R14), Y8, Y8; \
+	VADDPS 288(R14), Y9, Y9; \
+	VADDPS 320(R14), Y10, Y10; \
+	VADDPS 352(R14), Y11, Y11; \
+	VADDPS 384(R14), Y12, Y12
+
+#define ADD12 \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7; \
+	VADDPS 256(R14), Y8, Y8; \
+	VADDPS 288(R14), Y9, Y9; \
+	VADDPS 320(R14), Y10, Y10; \
+	VADDPS 352(R14), Y11, Y11
+
 #define ADD8 \
-	VADDPS 0(R14)(R11*1), Y0, Y0; \
-	VADDPS 32(R14)(R11*1), Y1, Y1; \
-	VADDPS 64(R14)(R11*1), Y2, Y2; \
-	VADDPS 96(R14)(R11*1), Y3, Y3; \
-	VADDPS 128(R14)(R11*1), Y4, Y4; \
-	VADDPS 160(R14)(R11*1), Y5, Y5; \
-	VADDPS 192(R14)(R11*1), Y6, Y6; \
-	VADDPS 224(R14)(R11*1), Y7, Y7
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7
 
-#define ADD4 \
-	VADDPS 0(R14)(R11*1), Y0, Y0; \
-	VADDPS 32(R14)(R11*1), Y1, Y1; \
-	VADDPS 64(R14)(R11*1), Y2, Y2; \
-	VADDPS 96(R14)(R11*1), Y3, Y3
+#define ADD4A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3
 
-#define ADD1 \
-	VADDPS 0(R14)(R11*1), Y0, Y0
+#define ADD4B \
+	VADDPS 0(AX), Y4, Y4; \
+	VADDPS 32(AX), Y5, Y5; \
+	VADDPS 64(AX), Y6, Y6; \
+	VADDPS 96(AX), Y7, Y7
 
-// func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int)
-TEXT ·maskSumAVX2(SB), NOSPLIT, $0-56
+#define ADD1A \
+	VADDPS 0(R14), Y0, Y0
+
+#define ADD1B \
+	VADDPS 0(AX), Y1, Y1
+
+// func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint64, mw, rows, width int)
+TEXT ·maskStripAVX2(SB), NOSPLIT, $0-72
 	MOVQ dst+0(FP), DI
-	MOVQ init+8(FP), SI
-	MOVQ a+16(FP), DX
-	MOVQ lda+24(FP), CX
+	MOVQ ldd+8(FP), R11
+	SHLQ $2, R11
+	MOVQ init+16(FP), SI
+	MOVQ a+24(FP), DX
+	MOVQ lda+32(FP), CX
 	SHLQ $2, CX
-	MOVQ mask+32(FP), R8
-	MOVQ nwords+40(FP), R9
-	MOVQ n+48(FP), R10
-	SHLQ $2, R10
-	XORQ R11, R11
+	MOVQ mask+40(FP), R8
+	MOVQ mw+48(FP), R9
+	MOVQ rows+56(FP), R10
+	TESTQ R10, R10
+	JZ    done
+	MOVQ width+64(FP), AX
+	CMPQ AX, $13
+	JEQ  s13
+	CMPQ AX, $12
+	JEQ  s12
+	CMPQ AX, $8
+	JEQ  s8
+	CMPQ AX, $4
+	JEQ  s4
+	JMP  s1
 
-chunk8:
-	MOVQ R10, AX
-	SUBQ R11, AX
-	CMPQ AX, $256
-	JLT  chunk4
+s13:
 	TESTQ SI, SI
-	JZ    zero8
-	VMOVUPS 0(SI)(R11*1), Y0
-	VMOVUPS 32(SI)(R11*1), Y1
-	VMOVUPS 64(SI)(R11*1), Y2
-	VMOVUPS 96(SI)(R11*1), Y3
-	VMOVUPS 128(SI)(R11*1), Y4
-	VMOVUPS 160(SI)(R11*1), Y5
-	VMOVUPS 192(SI)(R11*1), Y6
-	VMOVUPS 224(SI)(R11*1), Y7
-	JMP  sum8
-zero8:
+	JZ    s13z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	VMOVUPS 288(SI), Y9
+	VMOVUPS 320(SI), Y10
+	VMOVUPS 352(SI), Y11
+	VMOVUPS 384(SI), Y12
+	JMP  s13s
+s13z:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -114,60 +204,168 @@ zero8:
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
 	VXORPS Y7, Y7, Y7
-sum8:
-	ITERBITS(ADD8, w8, b8, n8, d8)
-	VMOVUPS Y0, 0(DI)(R11*1)
-	VMOVUPS Y1, 32(DI)(R11*1)
-	VMOVUPS Y2, 64(DI)(R11*1)
-	VMOVUPS Y3, 96(DI)(R11*1)
-	VMOVUPS Y4, 128(DI)(R11*1)
-	VMOVUPS Y5, 160(DI)(R11*1)
-	VMOVUPS Y6, 192(DI)(R11*1)
-	VMOVUPS Y7, 224(DI)(R11*1)
-	ADDQ $256, R11
-	JMP  chunk8
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+s13s:
+	ITERBITS(ADD13, w13, b13, n13, d13)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	VMOVUPS Y12, 384(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s13
+	JMP  done
 
-chunk4:
-	CMPQ AX, $128
-	JLT  chunk1
+s12:
 	TESTQ SI, SI
-	JZ    zero4
-	VMOVUPS 0(SI)(R11*1), Y0
-	VMOVUPS 32(SI)(R11*1), Y1
-	VMOVUPS 64(SI)(R11*1), Y2
-	VMOVUPS 96(SI)(R11*1), Y3
-	JMP  sum4
-zero4:
+	JZ    s12z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	VMOVUPS 288(SI), Y9
+	VMOVUPS 320(SI), Y10
+	VMOVUPS 352(SI), Y11
+	JMP  s12s
+s12z:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
-sum4:
-	ITERBITS(ADD4, w4, b4, n4, d4)
-	VMOVUPS Y0, 0(DI)(R11*1)
-	VMOVUPS Y1, 32(DI)(R11*1)
-	VMOVUPS Y2, 64(DI)(R11*1)
-	VMOVUPS Y3, 96(DI)(R11*1)
-	ADDQ $128, R11
-	MOVQ R10, AX
-	SUBQ R11, AX
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+s12s:
+	ITERBITS(ADD12, w12, b12, n12, d12)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s12
+	JMP  done
 
-chunk1:
-	CMPQ AX, $32
-	JLT  done
+s8:
 	TESTQ SI, SI
-	JZ    zero1
-	VMOVUPS 0(SI)(R11*1), Y0
-	JMP  sum1
-zero1:
+	JZ    s8z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	JMP  s8s
+s8z:
 	VXORPS Y0, Y0, Y0
-sum1:
-	ITERBITS(ADD1, w1, b1, n1, d1)
-	VMOVUPS Y0, 0(DI)(R11*1)
-	ADDQ $32, R11
-	MOVQ R10, AX
-	SUBQ R11, AX
-	JMP  chunk1
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+s8s:
+	ITERBITS(ADD8, w8, b8, n8, d8)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s8
+	JMP  done
+
+s4:
+	TESTQ SI, SI
+	JZ    s4z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	JMP  s4s
+s4z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+s4s:
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	ITERBITS2(ADD4A, ADD4B, w4, b4, x4, n4, d4)
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s4
+	JMP  done
+
+s1:
+	TESTQ SI, SI
+	JZ    s1z
+	VMOVUPS 0(SI), Y0
+	JMP  s1s
+s1z:
+	VXORPS Y0, Y0, Y0
+s1s:
+	VXORPS Y1, Y1, Y1
+	ITERBITS2(ADD1A, ADD1B, w1, b1, x1, n1, d1)
+	VADDPS Y1, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s1
+	JMP  done
 
 done:
 	VZEROUPPER

@@ -4,7 +4,7 @@ package simd
 
 var useAsm = false
 
-func maskSumAVX2(dst, init, a *float32, lda int, mask *uint64, nwords, n int) {
+func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint64, mw, rows, width int) {
 	panic("simd: no assembly kernels in this build")
 }
 

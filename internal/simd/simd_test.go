@@ -452,3 +452,42 @@ func TestMaskRow(t *testing.T) {
 		}
 	})
 }
+
+// TestMaskSumRows compares the multi-row form with one MaskSum per row,
+// which it must equal bit for bit (the same adds in the same order).
+func TestMaskSumRows(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 9))
+		for _, n := range []int{8, 32, 64, 104, 136, 400, 416} {
+			for _, aRows := range []int{3, 100, 400} {
+				for _, rows := range []int{1, 2, 50, 64} {
+					lda, ldd := n+8, n+16
+					a := make([]float32, aRows*lda)
+					for i := range a {
+						a[i] = float32(rng.NormFloat64())
+					}
+					init := make([]float32, n)
+					for i := range init {
+						init[i] = float32(rng.NormFloat64())
+					}
+					mw := Words(aRows)
+					mask := make([]uint64, rows*mw)
+					for r := 0; r < rows; r++ {
+						copy(mask[r*mw:], randMask(rng, aRows, 0.5)[:mw])
+					}
+					dst := make([]float32, rows*ldd)
+					MaskSumRows(dst, ldd, init, a, lda, mask, mw, rows, n)
+					one := make([]float32, n)
+					for r := 0; r < rows; r++ {
+						MaskSum(one, init, a, lda, mask[r*mw:(r+1)*mw], n)
+						for j := 0; j < n; j++ {
+							if dst[r*ldd+j] != one[j] {
+								t.Fatalf("n=%d aRows=%d rows=%d: row %d col %d: %v != %v", n, aRows, rows, r, j, dst[r*ldd+j], one[j])
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}

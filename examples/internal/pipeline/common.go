@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"time"
+
 	"flag"
 	"fmt"
 	"os"
@@ -99,14 +101,18 @@ func Prepare(c *Common, p *Progress) (*Prepared, error) {
 	if err := c.Resolve(); err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
 	all, train, test, err := Data(c.Data, p)
 	if err != nil {
 		return nil, err
 	}
+	p.Done("data", t0)
+	t0 = time.Now()
 	net, cal, err := Thermometer(train, test, c.Thermo, p)
 	if err != nil {
 		return nil, err
 	}
+	p.Done("thermometer", t0)
 	obs, err := Observer(net, train)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,21 @@ func WriteJSON(path string, v any) error {
 type Progress struct {
 	W     io.Writer
 	start time.Time
+	// Stages holds the wall time of each stage timed with Done, in order.
+	Stages []Stage
+}
+
+// Stage is the wall time of one stage of a run.
+type Stage struct {
+	Name    string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Done records and prints the wall time of the stage name begun at since.
+func (p *Progress) Done(name string, since time.Time) {
+	d := time.Since(since).Seconds()
+	p.Stages = append(p.Stages, Stage{Name: name, Seconds: d})
+	p.Printf("stage %s: %.2f s", name, d)
 }
 
 // Printf prints one progress line prefixed by the elapsed time.
