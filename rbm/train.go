@@ -251,9 +251,12 @@ type Settings struct {
 	MonitorRows int
 	// AIS configures the MonitorAIS estimate (nil: defaults).
 	AIS *AISSettings
-	// Callback, if not nil, is called after every epoch with the monitors.
-	// An error from it stops training and is returned unchanged.
-	Callback func(Monitors) error
+	// Callback, if not nil, is called after every CallbackEvery epochs
+	// (default 1) and after the last epoch, with the monitors, which are
+	// computed only for those epochs. An error from it stops training and
+	// is returned unchanged.
+	Callback      func(Monitors) error
+	CallbackEvery int
 	// CheckpointPath, if not empty, is where a Checkpoint is written
 	// (atomically) every CheckpointEvery epochs (default 1) and after the
 	// last epoch.
@@ -527,7 +530,10 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if set.Monitors == 0 {
 		set.Monitors = MonitorRecon
 	}
-	if set.Epochs < 0 || set.BatchSize < 0 || set.CheckpointEvery < 0 || set.MonitorRows < 0 {
+	if set.CallbackEvery == 0 {
+		set.CallbackEvery = 1
+	}
+	if set.Epochs < 0 || set.BatchSize < 0 || set.CheckpointEvery < 0 || set.MonitorRows < 0 || set.CallbackEvery < 0 {
 		panic(errNonPositive)
 	}
 	nv, _ := m.check()
@@ -628,7 +634,7 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 				return err
 			}
 		}
-		if set.Callback != nil {
+		if set.Callback != nil && (epoch%set.CallbackEvery == 0 || epoch == set.Epochs) {
 			mons := mon.compute(epoch, lr, monSeed)
 			if err := set.Callback(mons); err != nil {
 				return err

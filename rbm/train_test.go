@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -423,5 +424,27 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	}
 	if err := Train(m, &mat.Dense{}, nil, CD{}); !errors.Is(err, ErrNoData) {
 		t.Errorf("empty data: %v", err)
+	}
+}
+
+func TestCallbackEvery(t *testing.T) {
+	m := New(6, 3, nil, rand.NewPCG(1, 1))
+	data := gibbsInput(50, 6)
+	var got []int
+	set := &Settings{Epochs: 10, CallbackEvery: 4, Callback: func(mo Monitors) error { got = append(got, mo.Epoch); return nil }}
+	if err := Train(m, data, set, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[4 8 10]" {
+		t.Errorf("callbacks at epochs %v, want [4 8 10]", got)
+	}
+	// The monitors never change the trajectory: the same run without a
+	// callback ends at the same weights.
+	m2 := New(6, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(m2, data, &Settings{Epochs: 10}, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if !denseBits(m.W, m2.W) {
+		t.Error("the callback changed the training trajectory")
 	}
 }
