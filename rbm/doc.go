@@ -26,12 +26,26 @@
 //
 // Every random operation takes a math/rand/v2 rand.Source. Work on a batch
 // is split into blocks of at most 64 rows (a function of the batch size
-// only); each call draws one seed per block
-// from the source, and each block runs a fast generator (wyrand) of its
-// own, so the same seed gives the same bits for any GOMAXPROCS. Matrix
-// products use gonum's BLAS; the inner loops (products, sigmoid, Bernoulli
-// sampling) are small functions in kernels.go that faster float32 or SIMD
-// kernels can replace without changing the API.
+// only); each call draws one seed per block from the source, and each
+// block runs a fast generator of its own, so the same seed gives the same
+// bits for any GOMAXPROCS.
+//
+// # Precision and kernels
+//
+// Gibbs sampling on 0/1 states and the CD and PCD trainers run by default
+// on float32 kernels that exploit the binary structure (Precision
+// Float32): a product of a 0/1 row with W is the sum of the selected rows
+// of W, the bias, sigmoid and Bernoulli draw are one fused pass drawing
+// from eight xoshiro128+ lanes, and the gradient v₀ᵀh₀ − v₁ᵀh₁ is a sum of
+// hidden rows selected by the visible bits. On amd64 with AVX2 and FMA
+// these are Go assembly (internal/simd); elsewhere, and under the purego
+// build tag, plain Go with the same arithmetic up to the roundings of fused
+// multiply-adds. The weights, biases and velocities stay float64, as do
+// free energies, log Z, likelihoods and AIS. Precision Float64 (in CD,
+// PCD and GibbsSettings) selects the reference path: gonum's float64 BLAS
+// and math.Exp, with the wyrand generator. The two paths draw different
+// random numbers, so they agree in distribution, not bit for bit; the
+// exact tests run on both.
 //
 // Train derives a *rand.PCG from Settings.Src and uses it for everything
 // (shuffling and the trainer's chains); a Checkpoint stores its state, the
