@@ -43,6 +43,8 @@ type trainer32 struct {
 	steps   int     // Adam step count
 	base    *trainer
 	xrow    []float64
+	x       *mat.Dense // the batch: rows idx of x (labels in y)
+	idx     []int
 
 	workers   []*worker32
 	word      atomic.Uint64 // generation<<32 | next chunk
@@ -232,22 +234,24 @@ func (t *trainer32) chunk(wk *worker32, ph int32, i int) {
 func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 	m := len(idx)
 	t.rows.Store(int32(m))
-	nIn := t.net.sizes[0]
+	t.x, t.idx = x, idx
 	for i, r := range idx {
-		dst := t.a[0][i*nIn : (i+1)*nIn]
-		if t.base.side > 0 {
+		t.y[i] = labels[r]
+	}
+	if t.base.side > 0 {
+		// Symmetrized rows draw from the random stream in row order.
+		nIn := t.net.sizes[0]
+		for i, r := range idx {
 			row := t.xrow
 			for j, v := range x.RawRowView(r) {
 				row[j] = 2*v - 1
 			}
 			t.base.symmetrize(row)
+			dst := t.a[0][i*nIn : (i+1)*nIn]
 			for j, v := range row {
 				dst[j] = float32(v)
 			}
-		} else {
-			loadRow32(dst, x.RawRowView(r))
 		}
-		t.y[i] = labels[r]
 	}
 	t.run(phaseRows)
 	var sum float64
@@ -268,10 +272,16 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 	return sum / float64(m), correct
 }
 
-// rowsChunk: forward, output gradient and back-propagated deltas of rows
-// lo…hi−1.
+// rowsChunk: input (unless symmetrized, then step loaded it), forward,
+// output gradient and back-propagated deltas of rows lo…hi−1.
 func (t *trainer32) rowsChunk(wk *worker32, lo, hi int) {
 	f := t.f
+	if t.base.side == 0 {
+		nIn := f.sizes[0]
+		for i := lo; i < hi; i++ {
+			loadRow32(t.a[0][i*nIn:(i+1)*nIn], t.x.RawRowView(t.idx[i]))
+		}
+	}
 	f.forward(&wk.g, t.a, lo, hi)
 	L := len(f.sizes) - 1
 	K := f.sizes[L]
