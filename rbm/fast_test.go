@@ -107,3 +107,26 @@ func TestFastNonBinaryFallsBack(t *testing.T) {
 		t.Error("non-binary input did not take the float64 path")
 	}
 }
+
+// TestFastTrainNoAllocsPerBatch checks that the float32 trainer allocates
+// only while setting up: 11 epochs (110 batches) allocate no more than one
+// epoch, up to a few allocations of the runtime's own (fmt's sync.Pool is
+// emptied by a garbage collection, so Train's one Sprintf may allocate
+// again); one allocation per batch would add 100.
+func TestFastTrainNoAllocsPerBatch(t *testing.T) {
+	data := gibbsInput(1000, 100)
+	for _, tr := range []Trainer{CD{K: 1}, PCD{Chains: 100}} {
+		allocs := func(epochs int) float64 {
+			m := New(100, 64, nil, rand.NewPCG(1, 1))
+			set := &Settings{Epochs: epochs, Momentum: 0.5, Src: rand.NewPCG(2, 2)}
+			return testing.AllocsPerRun(3, func() {
+				if err := Train(m, data, set, tr); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		if a1, a11 := allocs(1), allocs(11); a11 > a1+5 {
+			t.Errorf("%T: %v allocations for 1 epoch, %v for 11: the batches allocate", tr, a1, a11)
+		}
+	}
+}
