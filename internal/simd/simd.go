@@ -75,10 +75,14 @@ func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint
 		mp = &mask[0]
 	}
 	// Strips of 13 or 12 vectors while such a strip of all the rows of a
-	// fits in about 40 KB, else 8; then 4 and 1. The choice depends on the
-	// shapes only, so a row's sum does not depend on the other rows.
+	// fits in about 40 KB (near the first-level cache), else strips of 8
+	// if those fit; if not even those fit, the wide strips again, as the
+	// fewest passes over the masks. Then 4 and 1. The choice depends on
+	// the shapes only, so a row's sum does not depend on the other rows.
 	regs := n / Width
-	wide := (len(a)+lda-1)/lda*12*Width*4 <= 40<<10
+	aRows := (len(a) + lda - 1) / lda
+	fits := func(vectors int) bool { return aRows*vectors*Width*4 <= 40<<10 }
+	wide := fits(12) || !fits(8)
 	col := 0
 	strip := func(w int) {
 		var ip *float32
