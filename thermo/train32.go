@@ -363,19 +363,8 @@ func (t *trainer32) update(p, g []float32, ms, vs [][]float32, l, s, e int) {
 	switch t.set.Optimizer {
 	case Adam:
 		const b1, b2, eps = 0.9, 0.999, 1e-8
-		c1, c2 := t.c1, t.c2
-		m, v := ms[l][s:e], vs[l][s:e]
-		for i, gi := range g {
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			p[i] -= lr * (m[i] * c1) / (float32(math.Sqrt(float64(v[i]*c2))) + eps)
-		}
+		gemm.AdamStep(p, g, ms[l][s:e], vs[l][s:e], lr, b1, b2, t.c1, t.c2, eps)
 	case SGD:
-		mu := float32(t.set.Momentum)
-		v := vs[l][s:e]
-		for i, gi := range g {
-			v[i] = mu*v[i] - lr*gi
-			p[i] += v[i]
-		}
+		gemm.MomentumStep(p, g, vs[l][s:e], float32(t.set.Momentum), lr)
 	}
 }

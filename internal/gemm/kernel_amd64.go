@@ -49,3 +49,14 @@ func packCopyAVX(kb int, src *float32, ld int, dst *float32)
 //
 //go:noescape
 func packA6AVX(blocks int, src *float32, ld int, dst *float32)
+
+// adamAVX is AdamStep on 8·blocks elements; k holds b1, 1−b1, b2, 1−b2,
+// lr, c1, c2, eps.
+//
+//go:noescape
+func adamAVX(blocks int, p, grad, m, v *float32, k *[8]float32)
+
+// momentumAVX is MomentumStep on 8·blocks elements.
+//
+//go:noescape
+func momentumAVX(blocks int, p, grad, v *float32, mu, lr float32)

@@ -441,3 +441,76 @@ aploop:
 	JNZ  aploop
 	VZEROUPPER
 	RET
+
+// func adamAVX(blocks int, p, grad, m, v *float32, k *[8]float32)
+//
+// k = {b1, 1−b1, b2, 1−b2, lr, c1, c2, eps}:
+// m = b1·m + (1−b1)·g; v = b2·v + (1−b2)·g²; p −= lr·(m·c1)/(√(v·c2) + eps).
+TEXT ·adamAVX(SB), NOSPLIT, $0-48
+	MOVQ         blocks+0(FP), CX
+	MOVQ         p+8(FP), DI
+	MOVQ         grad+16(FP), SI
+	MOVQ         m+24(FP), R8
+	MOVQ         v+32(FP), R9
+	MOVQ         k+40(FP), AX
+	VBROADCASTSS 0(AX), Y8
+	VBROADCASTSS 4(AX), Y9
+	VBROADCASTSS 8(AX), Y10
+	VBROADCASTSS 12(AX), Y11
+	VBROADCASTSS 16(AX), Y12
+	VBROADCASTSS 20(AX), Y13
+	VBROADCASTSS 24(AX), Y14
+	VBROADCASTSS 28(AX), Y15
+
+adloop:
+	VMOVUPS     (SI), Y0
+	VMULPS      (R8), Y8, Y1
+	VFMADD231PS Y0, Y9, Y1     // m
+	VMULPS      (R9), Y10, Y2
+	VMULPS      Y0, Y0, Y3
+	VFMADD231PS Y3, Y11, Y2    // v
+	VMOVUPS     Y1, (R8)
+	VMOVUPS     Y2, (R9)
+	VMULPS      Y2, Y14, Y4
+	VSQRTPS     Y4, Y4
+	VADDPS      Y4, Y15, Y4
+	VMULPS      Y1, Y13, Y5
+	VMULPS      Y5, Y12, Y5
+	VDIVPS      Y4, Y5, Y5
+	VMOVUPS     (DI), Y6
+	VSUBPS      Y5, Y6, Y6
+	VMOVUPS     Y6, (DI)
+	ADDQ        $32, DI
+	ADDQ        $32, SI
+	ADDQ        $32, R8
+	ADDQ        $32, R9
+	DECQ        CX
+	JNZ         adloop
+	VZEROUPPER
+	RET
+
+// func momentumAVX(blocks int, p, grad, v *float32, mu, lr float32)
+//
+// v = mu·v − lr·g; p += v.
+TEXT ·momentumAVX(SB), NOSPLIT, $0-40
+	MOVQ         blocks+0(FP), CX
+	MOVQ         p+8(FP), DI
+	MOVQ         grad+16(FP), SI
+	MOVQ         v+24(FP), R8
+	VBROADCASTSS mu+32(FP), Y8
+	VBROADCASTSS lr+36(FP), Y9
+
+mloop:
+	VMULPS       (R8), Y8, Y1
+	VMOVUPS      (SI), Y0
+	VFNMADD231PS Y0, Y9, Y1 // v = mu·v − lr·g
+	VMOVUPS      Y1, (R8)
+	VADDPS       (DI), Y1, Y2
+	VMOVUPS      Y2, (DI)
+	ADDQ         $32, DI
+	ADDQ         $32, SI
+	ADDQ         $32, R8
+	DECQ         CX
+	JNZ          mloop
+	VZEROUPPER
+	RET

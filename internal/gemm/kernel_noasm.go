@@ -23,3 +23,7 @@ func axpyAVX(blocks int, alpha float32, x, y *float32) { panic("gemm: no assembl
 func packCopyAVX(kb int, src *float32, ld int, dst *float32) { panic("gemm: no assembly kernels") }
 
 func packA6AVX(blocks int, src *float32, ld int, dst *float32) { panic("gemm: no assembly kernels") }
+
+func adamAVX(blocks int, p, grad, m, v *float32, k *[8]float32) { panic("gemm: no assembly kernels") }
+
+func momentumAVX(blocks int, p, grad, v *float32, mu, lr float32) { panic("gemm: no assembly kernels") }

@@ -1,5 +1,7 @@
 package gemm
 
+import "math"
+
 // Tanh sets x[i] = tanh(x[i]). The error is below 1e-6 absolute over the
 // whole float32 range (measured: 4e-7), and a few ulps relative for
 // 1e-35 < |x| < 1 (below that the result flushes towards 0); |x| ≥ 7.9053
@@ -145,5 +147,75 @@ func Axpy(alpha float32, x, y []float32) {
 		copy(ty[:], y[n8:])
 		axpyAVX(1, alpha, &tx[0], &ty[0])
 		copy(y[n8:], ty[:])
+	}
+}
+
+// AdamStep applies one step of Adam to the parameters p with gradients g
+// and moments m, v (all of len(p); it panics with ErrLength otherwise):
+//
+//	m = b1·m + (1 − b1)·g,  v = b2·v + (1 − b2)·g²,
+//	p −= lr·(m·c1) / (√(v·c2) + eps),
+//
+// where c1 = 1/(1 − b1ᵗ) and c2 = 1/(1 − b2ᵗ) are the bias corrections of
+// step t. Each element's value does not depend on its position.
+func AdamStep(p, g, m, v []float32, lr, b1, b2, c1, c2, eps float32) {
+	n := len(p)
+	if len(g) != n || len(m) != n || len(v) != n {
+		panic(ErrLength)
+	}
+	if !useAsm {
+		for i, gi := range g {
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			p[i] -= lr * (m[i] * c1) / (float32(math.Sqrt(float64(v[i]*c2))) + eps)
+		}
+		return
+	}
+	k := [8]float32{b1, 1 - b1, b2, 1 - b2, lr, c1, c2, eps}
+	n8 := n &^ 7
+	if n8 > 0 {
+		adamAVX(n8/8, &p[0], &g[0], &m[0], &v[0], &k)
+	}
+	if n8 < n {
+		var tp, tg, tm, tv [8]float32
+		copy(tp[:], p[n8:])
+		copy(tg[:], g[n8:])
+		copy(tm[:], m[n8:])
+		copy(tv[:], v[n8:])
+		adamAVX(1, &tp[0], &tg[0], &tm[0], &tv[0], &k)
+		copy(p[n8:], tp[:])
+		copy(m[n8:], tm[:])
+		copy(v[n8:], tv[:])
+	}
+}
+
+// MomentumStep applies one step of heavy-ball SGD to the parameters p with
+// gradients g and velocity v (all of len(p); it panics with ErrLength
+// otherwise): v = mu·v − lr·g, p += v. Each element's value does not depend
+// on its position.
+func MomentumStep(p, g, v []float32, mu, lr float32) {
+	n := len(p)
+	if len(g) != n || len(v) != n {
+		panic(ErrLength)
+	}
+	if !useAsm {
+		for i, gi := range g {
+			v[i] = mu*v[i] - lr*gi
+			p[i] += v[i]
+		}
+		return
+	}
+	n8 := n &^ 7
+	if n8 > 0 {
+		momentumAVX(n8/8, &p[0], &g[0], &v[0], mu, lr)
+	}
+	if n8 < n {
+		var tp, tg, tv [8]float32
+		copy(tp[:], p[n8:])
+		copy(tg[:], g[n8:])
+		copy(tv[:], v[n8:])
+		momentumAVX(1, &tp[0], &tg[0], &tv[0], mu, lr)
+		copy(p[n8:], tp[:])
+		copy(v[n8:], tv[:])
 	}
 }

@@ -129,3 +129,59 @@ func BenchmarkTanh(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/float64(len(x)), "ns/elem")
 }
+
+// TestOptimizerSteps checks AdamStep and MomentumStep against float64
+// arithmetic on the same float32 inputs, at lengths around the 8-wide
+// blocks, and their position independence. Each output is a handful of
+// float32 operations on values of order 1 (Adam's step of order lr), so a
+// few ulps: 8·2⁻²⁴ relative to the largest term.
+func TestOptimizerSteps(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		const lr, b1, b2, eps, mu = 1e-3, 0.9, 0.999, 1e-8, 0.5
+		const c1, c2 = 1 / (1 - 0.9*0.9), 1 / (1 - 0.999*0.999)
+		for n := 0; n <= 27; n++ {
+			p, g, m := randSlice(n, rng), randSlice(n, rng), randSlice(n, rng)
+			v := randSlice(n, rng)
+			for i := range v {
+				v[i] = v[i] * v[i]
+			}
+			p0, m0, v0 := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...)
+			AdamStep(p, g, m, v, lr, b1, b2, c1, c2, eps)
+			for i := range p {
+				gi := float64(g[i])
+				wm := b1*float64(m0[i]) + (1-b1)*gi
+				wv := b2*float64(v0[i]) + (1-b2)*gi*gi
+				wp := float64(p0[i]) - lr*wm*c1/(math.Sqrt(wv*c2)+eps)
+				if math.Abs(float64(m[i])-wm) > 8*eps32 || math.Abs(float64(v[i])-wv) > 8*eps32 ||
+					math.Abs(float64(p[i])-wp) > 8*eps32*(math.Abs(wp)+lr*math.Abs(wm*c1/math.Sqrt(wv*c2))) {
+					t.Fatalf("n=%d, i=%d: Adam p %v m %v v %v, want %v %v %v", n, i, p[i], m[i], v[i], wp, wm, wv)
+				}
+			}
+			vel := randSlice(n, rng)
+			vel0 := append([]float32(nil), vel...)
+			copy(p, p0)
+			MomentumStep(p, g, vel, mu, lr)
+			for i := range p {
+				wv := mu*float64(vel0[i]) - lr*float64(g[i])
+				if math.Abs(float64(vel[i])-wv) > 8*eps32 || math.Abs(float64(p[i])-(float64(p0[i])+wv)) > 8*eps32 {
+					t.Fatalf("n=%d, i=%d: momentum p %v v %v", n, i, p[i], vel[i])
+				}
+			}
+			if n >= 4 {
+				// The same values at an offset of 3 give the same bits.
+				q, q3 := append([]float32(nil), p0...), append([]float32{0, 0, 0}, p0...)
+				mm, mm3 := append([]float32(nil), m0...), append([]float32{0, 0, 0}, m0...)
+				vv, vv3 := append([]float32(nil), v0...), append([]float32{0, 0, 0}, v0...)
+				g3 := append([]float32{0, 0, 0}, g...)
+				AdamStep(q, g, mm, vv, lr, b1, b2, c1, c2, eps)
+				AdamStep(q3, g3, mm3, vv3, lr, b1, b2, c1, c2, eps)
+				for i := range q {
+					if math.Float32bits(q[i]) != math.Float32bits(q3[i+3]) {
+						t.Fatalf("n=%d: AdamStep depends on position", n)
+					}
+				}
+			}
+		}
+	})
+}
