@@ -209,7 +209,7 @@ func (n *Network) probabilities32(dst, x *mat.Dense) {
 	n.f32.load(n)
 	n.f32.packForward()
 	chunks := (r + inferenceRows - 1) / inferenceRows
-	procs := min(runtime.GOMAXPROCS(0), chunks, maxWorkers)
+	procs := min(runtime.GOMAXPROCS(0), runtime.NumCPU(), chunks, maxWorkers)
 	for len(n.inf32) < max(procs, 1) {
 		n.inf32 = append(n.inf32, &infer32{a: acts32(n.sizes, inferenceRows)})
 	}

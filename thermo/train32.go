@@ -109,7 +109,7 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 			t.cols = append(t.cols, colChunk{l, c0, min(out, c0+width)})
 		}
 	}
-	procs := max(1, min(runtime.GOMAXPROCS(0), maxWorkers, (B+rowChunk-1)/rowChunk))
+	procs := max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU(), maxWorkers, (B+rowChunk-1)/rowChunk))
 	for w := 0; w < procs; w++ {
 		wk := &worker32{p: make([]float64, K), drow: make([]float64, K), wake: make(chan struct{}, 1)}
 		t.workers = append(t.workers, wk)
