@@ -1,7 +1,9 @@
 // Package gemm is a single-threaded float32 matrix multiply for the small
 // and medium shapes of rgflow's neural networks (up to a few hundred rows,
 // inner and output dimensions up to about a thousand), and the elementwise
-// kernels that go with it (tanh, bias, the tanh derivative).
+// kernels that go with it (tanh, bias and tanh, the tanh derivative, axpy,
+// the Adam and momentum steps). [PackedB] holds a B packed once for many
+// products, or packed piecewise by several goroutines.
 //
 // On amd64 with AVX2 and FMA the inner kernel is hand-written Go assembly: a
 // 6×16 register block (twelve 8-lane accumulators) over a packed panel of B
@@ -49,10 +51,11 @@ const (
 	ErrBlock    = "gemm: block outside the packed matrix or not at a 16-column panel boundary"
 )
 
-// Gemm holds the packing buffers of Sgemm. The zero value is ready to use;
-// the buffers grow on first use to at most kc·nc + mr·kc floats and are then
-// reused, so steady-state calls do not allocate. A Gemm is not safe for
-// concurrent use; use one per goroutine.
+// Gemm holds the packing buffers of Sgemm and SgemmPacked. The zero value
+// is ready to use; the buffers are allocated on first use (180 224 floats,
+// 704 KiB: kc·nc for B and ⌈mc/mr⌉·8·kc for A) and then reused, so later
+// calls do not allocate. A Gemm is not safe for concurrent use; use one per
+// goroutine.
 type Gemm struct {
 	bp []float32 // packed B block: panels of kc×nr, p-major
 	ap []float32 // packed A block: panels of kc steps of ma floats
