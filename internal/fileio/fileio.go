@@ -13,10 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
 )
 
@@ -89,15 +89,27 @@ func WriteNPZ(path string, meta any, entries ...Entry) error {
 	})
 }
 
-// NPZ is an .npz archive read fully into memory. Every entry's CRC-32 was
-// verified while reading, so corrupt or truncated archives are rejected by
-// ReadNPZ rather than when an array is decoded.
+// NPZ is an .npz archive whose directory has been read and checked. Its
+// entries are decompressed one at a time, when Read asks for them, so an
+// entry that no decoder asks for is never expanded.
 type NPZ struct {
 	path    string
-	entries map[string][]byte
+	entries map[string]*zip.File
 }
 
-// ReadNPZ reads and verifies the .npz archive at path.
+// MaxDeflateRatio bounds the ratio of an entry's declared uncompressed size
+// to its compressed size: deflate cannot expand data by more than 1032:1
+// (a run of zeros), so an entry that declares more lies about its size.
+const MaxDeflateRatio = 1032
+
+// MaxMetaBytes is the largest metadata record Meta reads.
+const MaxMetaBytes = 1 << 20
+
+// ReadNPZ reads the directory of the .npz archive at path and checks it:
+// every entry stored or deflated, no name twice, and no entry declaring more
+// uncompressed bytes than its compressed bytes can hold (MaxDeflateRatio).
+// The entries themselves are read, and their CRC-32 checked, by Read.
+// Errors for malformed archives wrap ErrCorrupt.
 func ReadNPZ(path string) (*NPZ, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -105,24 +117,29 @@ func ReadNPZ(path string) (*NPZ, error) {
 	}
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
-		return nil, fmt.Errorf("fileio: %s is not a valid .npz archive: %w", path, err)
+		return nil, fmt.Errorf("%w: %s is not a valid .npz archive: %v", ErrCorrupt, path, err)
 	}
-	a := &NPZ{path: path, entries: make(map[string][]byte, len(zr.File))}
+	a := &NPZ{path: path, entries: make(map[string]*zip.File, len(zr.File))}
 	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, fmt.Errorf("fileio: %s: entry %q: %w", path, zf.Name, err)
-		}
-		b, err := io.ReadAll(rc) // archive/zip checks the CRC-32 at EOF
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("fileio: %s: entry %q is corrupt: %w", path, zf.Name, err)
-		}
 		name := zf.Name
 		if filepath.Ext(name) == ".npy" {
 			name = name[:len(name)-len(".npy")]
 		}
-		a.entries[name] = b
+		if _, dup := a.entries[name]; dup {
+			return nil, fmt.Errorf("%w: %s: entry %q twice", ErrCorrupt, path, zf.Name)
+		}
+		size, csize := zf.UncompressedSize64, zf.CompressedSize64
+		switch {
+		case zf.Method == zip.Store && size != csize:
+			return nil, fmt.Errorf("%w: %s: stored entry %q declares %d bytes in %d", ErrCorrupt, path, zf.Name, size, csize)
+		case zf.Method == zip.Deflate && (csize > uint64(len(raw)) || size/MaxDeflateRatio > csize):
+			return nil, fmt.Errorf("%w: %s: entry %q declares %d bytes, more than its %d compressed bytes can hold", ErrCorrupt, path, zf.Name, size, csize)
+		case zf.Method != zip.Store && zf.Method != zip.Deflate:
+			return nil, fmt.Errorf("%w: %s: entry %q uses compression method %d", ErrCorrupt, path, zf.Name, zf.Method)
+		case size > math.MaxInt64/2:
+			return nil, fmt.Errorf("%w: %s: entry %q declares %d bytes", ErrCorrupt, path, zf.Name, size)
+		}
+		a.entries[name] = zf
 	}
 	return a, nil
 }
@@ -133,26 +150,89 @@ var ErrMissing = errors.New("fileio: missing entry")
 // Has reports whether the archive holds the named entry.
 func (a *NPZ) Has(name string) bool { _, ok := a.entries[name]; return ok }
 
-// Read decodes the named array into ptr (a pointer to a slice or to a
-// *mat.Dense), as npyio.Read does. It also returns the array's shape.
+// Names returns the names of the archive's entries (without ".npy").
+func (a *NPZ) Names() []string {
+	names := make([]string, 0, len(a.entries))
+	for k := range a.entries {
+		names = append(names, k)
+	}
+	return names
+}
+
+// Header reads only the .npy header of the named entry.
+func (a *NPZ) Header(name string) (Header, error) {
+	zf, ok := a.entries[name]
+	if !ok {
+		return Header{}, fmt.Errorf("%w %q in %s", ErrMissing, name, a.path)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return Header{}, fmt.Errorf("%w: %s: entry %q: %v", ErrCorrupt, a.path, name, err)
+	}
+	defer rc.Close()
+	h, err := ReadHeader(io.LimitReader(rc, int64(zf.UncompressedSize64)))
+	if err != nil {
+		return Header{}, fmt.Errorf("%s: entry %q: %w", a.path, name, err)
+	}
+	return h, nil
+}
+
+// Read decodes the named array into ptr, a pointer to a []float64 (type
+// <f8 or >f8, any shape of at most two dimensions, flattened in C order), a
+// []uint8 (type |u1), or a mat.Dense (type f8, two non-zero dimensions),
+// and returns the array's shape. Arrays in Fortran order are transposed
+// into C order. The header is read first, and nothing is allocated for the
+// data unless the entry's uncompressed size is exactly the header plus the
+// data it declares; the CRC-32 is checked at the end. Errors for malformed
+// entries wrap ErrCorrupt.
 func (a *NPZ) Read(name string, ptr any) (shape []int, err error) {
-	b, ok := a.entries[name]
+	zf, ok := a.entries[name]
 	if !ok {
 		return nil, fmt.Errorf("%w %q in %s", ErrMissing, name, a.path)
 	}
-	r, err := npy.NewReader(bytes.NewReader(b))
+	fail := func(err error) error { return fmt.Errorf("%s: entry %q: %w", a.path, name, err) }
+	rc, err := zf.Open()
 	if err != nil {
-		return nil, fmt.Errorf("fileio: %s: entry %q: %w", a.path, name, err)
+		return nil, fail(fmt.Errorf("%w: %v", ErrCorrupt, err))
 	}
-	if err := r.Read(ptr); err != nil {
-		return nil, fmt.Errorf("fileio: %s: entry %q: %w", a.path, name, err)
+	defer rc.Close()
+	size := int64(zf.UncompressedSize64)
+	r := io.LimitReader(rc, size)
+	h, err := ReadHeader(r)
+	if err != nil {
+		return nil, fail(err)
 	}
-	return append([]int(nil), r.Header.Descr.Shape...), nil
+	n, _, err := h.payloadBytes()
+	if err != nil {
+		return nil, fail(err)
+	}
+	if int64(h.Len)+n != size {
+		return nil, fail(fmt.Errorf("%w: array of shape %v needs %d data bytes, the entry holds %d",
+			ErrCorrupt, h.Shape, n, size-int64(h.Len)))
+	}
+	if err := decode(r, &h, ptr); err != nil {
+		return nil, fail(err)
+	}
+	// Reading past the end makes archive/zip check the CRC-32.
+	if k, err := rc.Read(make([]byte, 1)); k != 0 || err != io.EOF {
+		if err == nil || err == io.EOF {
+			err = errors.New("data beyond the declared size")
+		}
+		return nil, fail(fmt.Errorf("%w: %v", ErrCorrupt, err))
+	}
+	return append([]int(nil), h.Shape...), nil
 }
 
 // Meta decodes the JSON metadata record written by WriteNPZ into v. Unknown
 // fields are rejected so that a file from an incompatible writer is noticed.
 func (a *NPZ) Meta(v any) error {
+	zf, ok := a.entries[MetaKey]
+	if !ok {
+		return fmt.Errorf("%w %q in %s", ErrMissing, MetaKey, a.path)
+	}
+	if zf.UncompressedSize64 > MaxMetaBytes {
+		return fmt.Errorf("%w: %s: metadata record of %d bytes (at most %d)", ErrCorrupt, a.path, zf.UncompressedSize64, MaxMetaBytes)
+	}
 	var b []uint8
 	if _, err := a.Read(MetaKey, &b); err != nil {
 		return err
@@ -160,7 +240,7 @@ func (a *NPZ) Meta(v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("fileio: %s: metadata: %w", a.path, err)
+		return fmt.Errorf("%w: %s: metadata: %v", ErrCorrupt, a.path, err)
 	}
 	return nil
 }

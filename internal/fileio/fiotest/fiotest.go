@@ -1,0 +1,100 @@
+// Package fiotest helps test and fuzz the decoders of rgflow's files: it
+// rewrites one entry of an .npz archive (the zip CRC-32 and sizes follow)
+// and measures what a call allocates.
+package fiotest
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"path"
+	"runtime"
+	"testing"
+)
+
+// Entries returns the names (without ".npy") and contents of the entries of
+// the .npz archive raw, in archive order. It fails t if raw is not a valid
+// archive.
+func Entries(t testing.TB, raw []byte) (names []string, data [][]byte) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, trimNPY(f.Name))
+		data = append(data, b)
+	}
+	return names, data
+}
+
+func trimNPY(name string) string {
+	if path.Ext(name) == ".npy" {
+		return name[:len(name)-4]
+	}
+	return name
+}
+
+// Replace returns the archive raw with the entry name's contents replaced by
+// data (its CRC-32 and sizes rewritten to match, deflate-compressed as
+// before); the other entries are copied unchanged. It fails t if raw is not
+// a valid archive or lacks the entry.
+func Replace(t testing.TB, raw []byte, name string, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	found := false
+	for _, f := range zr.File {
+		if trimNPY(f.Name) != name {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		found = true
+		hdr := f.FileHeader
+		hdr.Method = zip.Deflate
+		w, err := zw.CreateHeader(&hdr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !found {
+		t.Fatalf("archive lacks entry %q", name)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// Allocated returns the bytes allocated (by every goroutine) while f ran.
+func Allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// AllocLimit is the most a decoder may allocate for an input of n bytes in
+// the fuzz tests: 16 bytes per input byte (a uint8 cell becomes a float64,
+// and a Fortran-order array is transposed once), plus 1 MiB of fixed
+// costs (inflate state, buffers, the test's own copies).
+func AllocLimit(n int) uint64 { return 16*uint64(n) + 1<<20 }
