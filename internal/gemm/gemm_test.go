@@ -82,11 +82,25 @@ func check(t *testing.T, g *Gemm, c gemmCase, rng *rand.Rand, nanC bool) []float
 	}
 	c0 := append([]float32(nil), cm...)
 	g.Sgemm(c.tA, c.tB, c.m, c.n, c.k, c.alpha, a, c.lda, b, c.ldb, c.beta, cm, c.ldc)
+	// op(A) row by row and op(B) column by column, in float64.
+	oa := make([]float64, c.m*c.k)
+	for i := 0; i < c.m; i++ {
+		for p := 0; p < c.k; p++ {
+			oa[i*c.k+p] = at(a, c.lda, c.tA, i, p)
+		}
+	}
+	ob := make([]float64, c.n*c.k)
+	for j := 0; j < c.n; j++ {
+		for p := 0; p < c.k; p++ {
+			ob[j*c.k+p] = at(b, c.ldb, c.tB, p, j)
+		}
+	}
 	for i := 0; i < c.m; i++ {
 		for j := 0; j < c.n; j++ {
 			var s, sa float64
-			for p := 0; p < c.k; p++ {
-				v := at(a, c.lda, c.tA, i, p) * at(b, c.ldb, c.tB, p, j)
+			ra, rb := oa[i*c.k:(i+1)*c.k], ob[j*c.k:(j+1)*c.k]
+			for p, x := range ra {
+				v := x * rb[p]
 				s += v
 				sa += math.Abs(v)
 			}
