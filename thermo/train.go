@@ -441,12 +441,17 @@ func (t *trainer) gradient(ws *work, x *mat.Dense, labels, idx []int) (float64, 
 // symmetrize maps the spins of one L×L row by a random translation,
 // rotation or reflection and global flip.
 func (t *trainer) symmetrize(row []float64) {
-	L := t.side
-	r := t.rng.Uint64()
+	symmetrizeRow(row, t.scratch, t.side, t.rng.Uint64())
+}
+
+// symmetrizeRow maps the spins of one L×L row by the symmetry that the
+// random word r selects: bits 0–2 the rotation or reflection, bit 3 the
+// global flip, bits 8… and 32… the translation. scratch holds L² values.
+func symmetrizeRow[T float32 | float64](row, scratch []T, L int, r uint64) {
 	op := int(r & 7)
-	sign := 1 - 2*float64(r>>3&1)
+	sign := T(1 - 2*int(r>>3&1))
 	di, dj := int((r>>8)%uint64(L)), int((r>>32)%uint64(L))
-	s := t.scratch
+	s := scratch[:len(row)]
 	copy(s, row)
 	for i := 0; i < L; i++ {
 		for j := 0; j < L; j++ {

@@ -42,7 +42,7 @@ type trainer32 struct {
 	c1, c2  float32 // Adam's bias corrections of this step
 	steps   int     // Adam step count
 	base    *trainer
-	xrow    []float64
+	sym     []uint64   // the symmetry of each row of the batch, if symmetrizing
 	x       *mat.Dense // the batch: rows idx of x (labels in y)
 	idx     []int
 
@@ -59,6 +59,7 @@ type colChunk struct{ l, c0, c1 int }
 type worker32 struct {
 	g       gemm.Gemm
 	p, drow []float64     // K each
+	scratch []float32     // one input row
 	wake    chan struct{} // buffered, 1
 }
 
@@ -85,7 +86,10 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 	t := &trainer32{net: net, set: set, f: newNet32(net), base: base,
 		a: acts32(net.sizes, B), d: acts32(net.sizes, B),
 		y: make([]int, B), rowLoss: make([]float64, B), rowOK: make([]bool, B),
-		xrow: make([]float64, net.sizes[0]), done: make(chan struct{}, 1)}
+		done: make(chan struct{}, 1)}
+	if base.side > 0 {
+		t.sym = make([]uint64, B)
+	}
 	t.d[0] = nil // the input's delta is never needed
 	t.f.load(net)
 	t.f.packForward()
@@ -111,7 +115,8 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 	}
 	procs := max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU(), maxWorkers, (B+rowChunk-1)/rowChunk))
 	for w := 0; w < procs; w++ {
-		wk := &worker32{p: make([]float64, K), drow: make([]float64, K), wake: make(chan struct{}, 1)}
+		wk := &worker32{p: make([]float64, K), drow: make([]float64, K),
+			scratch: make([]float32, net.sizes[0]), wake: make(chan struct{}, 1)}
 		t.workers = append(t.workers, wk)
 		if w > 0 {
 			go t.work(wk)
@@ -238,19 +243,11 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 	for i, r := range idx {
 		t.y[i] = labels[r]
 	}
-	if t.base.side > 0 {
-		// Symmetrized rows draw from the random stream in row order.
-		nIn := t.net.sizes[0]
-		for i, r := range idx {
-			row := t.xrow
-			for j, v := range x.RawRowView(r) {
-				row[j] = 2*v - 1
-			}
-			t.base.symmetrize(row)
-			dst := t.a[0][i*nIn : (i+1)*nIn]
-			for j, v := range row {
-				dst[j] = float32(v)
-			}
+	if t.sym != nil {
+		// One draw per row in row order, as the float64 path does; the
+		// row chunks apply them.
+		for i := range idx {
+			t.sym[i] = t.base.rng.Uint64()
 		}
 	}
 	t.run(phaseRows)
@@ -272,14 +269,16 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 	return sum / float64(m), correct
 }
 
-// rowsChunk: input (unless symmetrized, then step loaded it), forward,
-// output gradient and back-propagated deltas of rows lo…hi−1.
+// rowsChunk: input (symmetrized if asked), forward, output gradient and
+// back-propagated deltas of rows lo…hi−1.
 func (t *trainer32) rowsChunk(wk *worker32, lo, hi int) {
 	f := t.f
-	if t.base.side == 0 {
-		nIn := f.sizes[0]
-		for i := lo; i < hi; i++ {
-			loadRow32(t.a[0][i*nIn:(i+1)*nIn], t.x.RawRowView(t.idx[i]))
+	nIn := f.sizes[0]
+	for i := lo; i < hi; i++ {
+		row := t.a[0][i*nIn : (i+1)*nIn]
+		loadRow32(row, t.x.RawRowView(t.idx[i]))
+		if t.sym != nil {
+			symmetrizeRow(row, wk.scratch, t.base.side, t.sym[i])
 		}
 	}
 	f.forward(&wk.g, t.a, lo, hi)
