@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -41,17 +42,62 @@ func modelEntries(m *Model) []fileio.Entry {
 // Save writes m atomically to path as an .npz archive with the
 // arrays W (Nv×Nh), vbias and hbias and a JSON metadata record "meta"
 // (format, version, sizes, bias switches, hyper-parameters); numpy.load
-// opens it.
+// opens it. It writes nothing and returns an error wrapping ErrFormat for a
+// model Load would reject: a NaN or Inf parameter, or a switched-off bias
+// that is not zero. It panics with mat.ErrShape if the biases do not match W.
 func (m *Model) Save(path string) error {
 	nv, nh := m.check()
+	if err := validModel(m); err != nil {
+		return fmt.Errorf("%w: %s: not saved: %v", ErrFormat, path, err)
+	}
 	meta := fileMeta{Format: modelFormat, Version: FormatVersion, Nv: nv, Nh: nh, NoVBias: m.NoVBias, NoHBias: m.NoHBias, Hyper: m.Hyper}
 	return fileio.WriteNPZ(path, meta, modelEntries(m)...)
+}
+
+// validModel reports what Load would reject in m's parameters.
+func validModel(m *Model) error {
+	if !allFiniteDense(m.W) {
+		return errors.New("W is not finite")
+	}
+	for _, e := range []struct {
+		name string
+		x    []float64
+		off  bool
+	}{{"vbias", m.VBias, m.NoVBias}, {"hbias", m.HBias, m.NoHBias}} {
+		if !allFinite(e.x) {
+			return fmt.Errorf("%s is not finite", e.name)
+		}
+		if e.off {
+			for _, x := range e.x {
+				if x != 0 {
+					return fmt.Errorf("%s is switched off but not zero", e.name)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// allFiniteDense reports whether every element of d is finite (d may be a
+// strided view).
+func allFiniteDense(d *mat.Dense) bool {
+	r, _ := d.Dims()
+	for i := range r {
+		if !allFinite(d.RawRowView(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Load reads a model written by Save. Truncated or corrupt archives, a wrong
 // format or version, arrays whose shapes disagree with the metadata, NaN or
 // Inf parameters, and non-zero switched-off biases are rejected with an
-// error (wrapping ErrFormat for inconsistent contents).
+// error wrapping ErrFormat (errors of the file system are returned as they
+// are). Each array's .npy header is checked against the metadata's sizes,
+// and its declared size against the bytes the archive holds, before
+// anything is allocated for it; arrays in Fortran order (as
+// numpy.save(p, x.T) writes them) are transposed.
 func Load(path string) (*Model, error) {
 	a, meta, err := readMeta(path, modelFormat)
 	if err != nil {
@@ -63,11 +109,11 @@ func Load(path string) (*Model, error) {
 func readMeta(path, format string) (*fileio.NPZ, *fileMeta, error) {
 	a, err := fileio.ReadNPZ(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, formatErr(err)
 	}
 	var meta fileMeta
 	if err := a.Meta(&meta); err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	if meta.Format != format {
 		return nil, nil, fmt.Errorf("%w: %s: format %q, want %q", ErrFormat, path, meta.Format, format)
@@ -75,10 +121,42 @@ func readMeta(path, format string) (*fileio.NPZ, *fileMeta, error) {
 	if meta.Version != FormatVersion {
 		return nil, nil, fmt.Errorf("%w: %s: version %d, want %d", ErrFormat, path, meta.Version, FormatVersion)
 	}
-	if meta.Nv <= 0 || meta.Nh <= 0 {
-		return nil, nil, fmt.Errorf("%w: %s: sizes %d×%d", ErrFormat, path, meta.Nv, meta.Nh)
+	if meta.Nv <= 0 || meta.Nh <= 0 || meta.Nv > maxUnits || meta.Nh > maxUnits || meta.Chains < 0 || meta.Chains > maxUnits {
+		return nil, nil, fmt.Errorf("%w: %s: sizes %d×%d, %d chains", ErrFormat, path, meta.Nv, meta.Nh, meta.Chains)
 	}
 	return a, &meta, nil
+}
+
+// maxUnits bounds the sizes in a file's metadata (the arrays themselves are
+// checked against the bytes present).
+const maxUnits = 1 << 30
+
+// formatErr wraps the errors of fileio for malformed files with ErrFormat.
+func formatErr(err error) error {
+	if errors.Is(err, fileio.ErrCorrupt) || errors.Is(err, fileio.ErrMissing) {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return err
+}
+
+// readArray decodes the named array into ptr after checking, from its
+// header alone, that its shape is want.
+func readArray(a *fileio.NPZ, path, name string, ptr any, want ...int) error {
+	h, err := a.Header(name)
+	if err != nil {
+		return formatErr(err)
+	}
+	if !slices.Equal(h.Shape, want) {
+		return fmt.Errorf("%w: %s: %s has shape %v, want %v", ErrFormat, path, name, h.Shape, want)
+	}
+	shape, err := a.Read(name, ptr)
+	if err != nil {
+		return formatErr(err)
+	}
+	if !slices.Equal(shape, want) {
+		return fmt.Errorf("%w: %s: %s has shape %v, want %v", ErrFormat, path, name, shape, want)
+	}
+	return nil
 }
 
 func readModel(a *fileio.NPZ, path string, meta *fileMeta) (*Model, error) {
@@ -86,40 +164,18 @@ func readModel(a *fileio.NPZ, path string, meta *fileMeta) (*Model, error) {
 		return fmt.Errorf("%w: %s: %s", ErrFormat, path, fmt.Sprintf(format, args...))
 	}
 	var w mat.Dense
-	shape, err := a.Read("W", &w)
-	if err != nil {
+	if err := readArray(a, path, "W", &w, meta.Nv, meta.Nh); err != nil {
 		return nil, err
 	}
-	if len(shape) != 2 || shape[0] != meta.Nv || shape[1] != meta.Nh {
-		return nil, bad("W has shape %v, metadata says %d×%d", shape, meta.Nv, meta.Nh)
-	}
 	m := &Model{W: &w, NoVBias: meta.NoVBias, NoHBias: meta.NoHBias, Hyper: meta.Hyper}
-	for _, e := range []struct {
-		name string
-		dst  *[]float64
-		n    int
-		off  bool
-	}{{"vbias", &m.VBias, meta.Nv, meta.NoVBias}, {"hbias", &m.HBias, meta.Nh, meta.NoHBias}} {
-		shape, err := a.Read(e.name, e.dst)
-		if err != nil {
-			return nil, err
-		}
-		if len(shape) != 1 || shape[0] != e.n || len(*e.dst) != e.n {
-			return nil, bad("%s has shape %v, want [%d]", e.name, shape, e.n)
-		}
-		if !allFinite(*e.dst) {
-			return nil, bad("%s is not finite", e.name)
-		}
-		if e.off {
-			for _, x := range *e.dst {
-				if x != 0 {
-					return nil, bad("%s is switched off but not zero", e.name)
-				}
-			}
-		}
+	if err := readArray(a, path, "vbias", &m.VBias, meta.Nv); err != nil {
+		return nil, err
 	}
-	if !allFinite(w.RawMatrix().Data) {
-		return nil, bad("W is not finite")
+	if err := readArray(a, path, "hbias", &m.HBias, meta.Nh); err != nil {
+		return nil, err
+	}
+	if err := validModel(m); err != nil {
+		return nil, bad("%v", err)
 	}
 	return m, nil
 }
@@ -175,10 +231,55 @@ func (ck *Checkpoint) restore(m *Model, t *trainer, pcg *rand.PCG) error {
 
 // Save writes the checkpoint atomically to path as an .npz archive (the
 // model's arrays, velocities vel_W, vel_vbias, vel_hbias, chains if any, the
-// random state rng as uint8, and the metadata).
+// random state rng as uint8, and the metadata). It writes nothing and
+// returns an error wrapping ErrFormat for a checkpoint LoadCheckpoint would
+// reject: a model Model.Save refuses, a negative epoch, a velocity that is
+// not finite, persistent chains that are not binary or an invalid random
+// state. It panics with mat.ErrShape if the model's biases do not match W,
+// or the velocity or chains do not match the model.
 func (ck *Checkpoint) Save(path string) error {
+	meta, entries := ck.archive()
+	if err := ck.valid(); err != nil {
+		return fmt.Errorf("%w: %s: not saved: %v", ErrFormat, path, err)
+	}
+	return fileio.WriteNPZ(path, meta, entries...)
+}
+
+// valid reports what LoadCheckpoint would reject in ck.
+func (ck *Checkpoint) valid() error {
+	if err := validModel(ck.Model); err != nil {
+		return err
+	}
+	if ck.Epoch < 0 {
+		return fmt.Errorf("negative epoch %d", ck.Epoch)
+	}
+	v := ck.Velocity
+	if !allFiniteDense(v.W) || !allFinite(v.VBias) || !allFinite(v.HBias) {
+		return errors.New("the optimiser's velocity holds NaN or Inf")
+	}
+	if ck.Chains != nil {
+		if err := checkBinary(ck.Chains, "persistent chains"); err != nil {
+			return err
+		}
+	}
+	if err := new(rand.PCG).UnmarshalBinary(ck.RNG); err != nil {
+		return fmt.Errorf("random state: %v", err)
+	}
+	return nil
+}
+
+// archive returns the checkpoint's metadata and arrays, checking shapes.
+func (ck *Checkpoint) archive() (fileMeta, []fileio.Entry) {
 	m := ck.Model
 	nv, nh := m.check()
+	if r, c := ck.Velocity.W.Dims(); r != nv || c != nh || len(ck.Velocity.VBias) != nv || len(ck.Velocity.HBias) != nh {
+		panic(mat.ErrShape)
+	}
+	if ck.Chains != nil {
+		if _, c := ck.Chains.Dims(); c != nv {
+			panic(mat.ErrShape)
+		}
+	}
 	meta := fileMeta{Format: ckptFormat, Version: FormatVersion, Nv: nv, Nh: nh, NoVBias: m.NoVBias, NoHBias: m.NoHBias, Hyper: m.Hyper, Epoch: ck.Epoch}
 	entries := append(modelEntries(m),
 		fileio.Entry{Name: "vel_W", Value: ck.Velocity.W},
@@ -190,7 +291,7 @@ func (ck *Checkpoint) Save(path string) error {
 		meta.Chains = r
 		entries = append(entries, fileio.Entry{Name: "chains", Value: ck.Chains})
 	}
-	return fileio.WriteNPZ(path, meta, entries...)
+	return meta, entries
 }
 
 // LoadCheckpoint reads a checkpoint written by Checkpoint.Save, with the
@@ -213,49 +314,34 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	}
 	ck := &Checkpoint{Model: m, Epoch: meta.Epoch}
 	var vw mat.Dense
-	shape, err := a.Read("vel_W", &vw)
-	if err != nil {
+	if err := readArray(a, path, "vel_W", &vw, meta.Nv, meta.Nh); err != nil {
 		return nil, err
-	}
-	if len(shape) != 2 || shape[0] != meta.Nv || shape[1] != meta.Nh {
-		return nil, bad("vel_W has shape %v", shape)
 	}
 	ck.Velocity.W = &vw
-	vbShape, err := a.Read("vel_vbias", &ck.Velocity.VBias)
+	if err := readArray(a, path, "vel_vbias", &ck.Velocity.VBias, meta.Nv); err != nil {
+		return nil, err
+	}
+	if err := readArray(a, path, "vel_hbias", &ck.Velocity.HBias, meta.Nh); err != nil {
+		return nil, err
+	}
+	h, err := a.Header("rng")
 	if err != nil {
+		return nil, formatErr(err)
+	}
+	if err := readArray(a, path, "rng", &ck.RNG, h.Shape...); err != nil {
 		return nil, err
-	}
-	hbShape, err := a.Read("vel_hbias", &ck.Velocity.HBias)
-	if err != nil {
-		return nil, err
-	}
-	if len(vbShape) != 1 || len(hbShape) != 1 || len(ck.Velocity.VBias) != meta.Nv || len(ck.Velocity.HBias) != meta.Nh {
-		return nil, bad("velocity biases have shapes %v and %v", vbShape, hbShape)
-	}
-	if !allFinite(vw.RawMatrix().Data) || !allFinite(ck.Velocity.VBias) || !allFinite(ck.Velocity.HBias) {
-		return nil, bad("the optimiser's velocity holds NaN or Inf")
-	}
-	if _, err := a.Read("rng", &ck.RNG); err != nil {
-		return nil, err
-	}
-	if err := new(rand.PCG).UnmarshalBinary(ck.RNG); err != nil {
-		return nil, bad("random state: %v", err)
 	}
 	if meta.Chains > 0 {
 		var c mat.Dense
-		shape, err := a.Read("chains", &c)
-		if err != nil {
+		if err := readArray(a, path, "chains", &c, meta.Chains, meta.Nv); err != nil {
 			return nil, err
-		}
-		if len(shape) != 2 || shape[0] != meta.Chains || shape[1] != meta.Nv {
-			return nil, bad("chains have shape %v", shape)
-		}
-		if err := checkBinary(&c, "persistent chains"); err != nil {
-			return nil, bad("%v", err)
 		}
 		ck.Chains = &c
 	} else if a.Has("chains") {
 		return nil, bad("unexpected chains")
+	}
+	if err := ck.valid(); err != nil {
+		return nil, bad("%v", err)
 	}
 	return ck, nil
 }

@@ -153,7 +153,17 @@ func TestCheckpointFile(t *testing.T) {
 		}
 		spoil(c)
 		p := filepath.Join(dir, "spoilt.npz")
-		if err := c.Save(p); err != nil {
+		os.Remove(p)
+		// Save refuses it (issue 10, item 11: Save wrote what Load rejects)
+		// and leaves nothing at p; another writer could still write it.
+		if err := c.Save(p); !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: Save error %v, want ErrFormat", name, err)
+		}
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s: refused Save left a file", name)
+		}
+		meta, entries := c.archive()
+		if err := fileio.WriteNPZ(p, meta, entries...); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := LoadCheckpoint(p); !errors.Is(err, ErrFormat) {
