@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/rgflow/rgflow/internal/fileio"
@@ -30,8 +31,15 @@ type networkMeta struct {
 // deflate-compressed entries (as numpy.savez_compressed writes it),
 // atomically: "grid" (the temperatures), "W0", "b0", "W1", … (layer l's
 // weights, (fan-in)×(fan-out), and biases) and "meta", a JSON record with
-// the format name, version, layer sizes and activation.
+// the format name, version, layer sizes and activation. It writes nothing
+// and returns an error wrapping ErrFormat if a parameter is NaN or Inf,
+// which Load would reject.
 func (n *Network) Save(path string) error {
+	for _, p := range n.params {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return fmt.Errorf("%w: %s: not saved: non-finite parameter", ErrFormat, path)
+		}
+	}
 	meta := networkMeta{Format: Format, Version: FormatVersion, Sizes: n.sizes, Activation: n.act.String()}
 	entries := []fileio.Entry{{Name: "grid", Value: n.grid}}
 	for l := range n.w {
@@ -43,17 +51,24 @@ func (n *Network) Save(path string) error {
 	return fileio.WriteNPZ(path, meta, entries...)
 }
 
+// maxLayers bounds the number of layer sizes in a file's metadata.
+const maxLayers = 1 << 10
+
 // Load reads a network written by Save. Corrupt or truncated files, unknown
 // versions, inconsistent shapes and non-finite values are rejected with an
-// error (wrapping ErrFormat for content errors).
+// error wrapping ErrFormat (errors of the file system are returned as they
+// are). Every array is checked against the metadata's layer sizes from its
+// .npy header, and decoded only if the archive holds the bytes it declares,
+// before the network is built; arrays in Fortran order (as
+// numpy.save(p, w.T) writes them) are transposed.
 func Load(path string) (*Network, error) {
 	a, err := fileio.ReadNPZ(path)
 	if err != nil {
-		return nil, err
+		return nil, formatErr(err)
 	}
 	var meta networkMeta
 	if err := a.Meta(&meta); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	if meta.Format != Format {
 		return nil, fmt.Errorf("%w: format %q, want %q", ErrFormat, meta.Format, Format)
@@ -70,7 +85,7 @@ func Load(path string) (*Network, error) {
 	default:
 		return nil, fmt.Errorf("%w: activation %q", ErrFormat, meta.Activation)
 	}
-	if len(meta.Sizes) < 2 {
+	if len(meta.Sizes) < 2 || len(meta.Sizes) > maxLayers {
 		return nil, fmt.Errorf("%w: %d layer sizes", ErrFormat, len(meta.Sizes))
 	}
 	for _, s := range meta.Sizes {
@@ -78,42 +93,71 @@ func Load(path string) (*Network, error) {
 			return nil, fmt.Errorf("%w: layer size %d", ErrFormat, s)
 		}
 	}
-	var grid []float64
-	if _, err := a.Read("grid", &grid); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-	}
 	K := meta.Sizes[len(meta.Sizes)-1]
-	if len(grid) != K || !validGrid(grid) {
+	// Check every header against the sizes before decoding anything, so
+	// that sizes the arrays do not bear out allocate nothing.
+	names := []string{"grid"}
+	want := map[string][]int{"grid": {K}}
+	for l := 0; l+1 < len(meta.Sizes); l++ {
+		w, b := "W"+strconv.Itoa(l), "b"+strconv.Itoa(l)
+		names = append(names, w, b)
+		want[w] = []int{meta.Sizes[l], meta.Sizes[l+1]}
+		want[b] = []int{meta.Sizes[l+1]}
+	}
+	for _, name := range a.Names() {
+		if name != fileio.MetaKey && want[name] == nil {
+			return nil, fmt.Errorf("%w: unexpected array %q (more layers than the metadata lists?)", ErrFormat, name)
+		}
+	}
+	for _, name := range names {
+		shape := want[name]
+		h, err := a.Header(name)
+		if err != nil {
+			return nil, formatErr(err)
+		}
+		if !slices.Equal(h.Shape, shape) {
+			return nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, h.Shape, shape)
+		}
+	}
+	arrays := make(map[string][]float64, len(want))
+	for _, name := range names {
+		shape := want[name]
+		var x []float64
+		got, err := a.Read(name, &x)
+		if err != nil {
+			return nil, formatErr(err)
+		}
+		if !slices.Equal(got, shape) {
+			return nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, got, shape)
+		}
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				if name == "grid" {
+					return nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
+				}
+				return nil, fmt.Errorf("%w: non-finite parameter in %s", ErrFormat, name)
+			}
+		}
+		arrays[name] = x
+	}
+	grid := arrays["grid"]
+	if !validGrid(grid) {
 		return nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
 	}
-	n := newNetwork(meta.Sizes, grid, act)
+	n := newNetwork(slices.Clone(meta.Sizes), grid, act)
 	for l := range n.w {
-		var w, b []float64
-		shape, err := a.Read("W"+strconv.Itoa(l), &w)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-		}
-		if len(shape) != 2 || shape[0] != n.sizes[l] || shape[1] != n.sizes[l+1] || len(w) != len(n.w[l]) {
-			return nil, fmt.Errorf("%w: W%d has shape %v, want [%d %d]", ErrFormat, l, shape, n.sizes[l], n.sizes[l+1])
-		}
-		if _, err := a.Read("b"+strconv.Itoa(l), &b); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-		}
-		if len(b) != len(n.b[l]) {
-			return nil, fmt.Errorf("%w: b%d has %d values, want %d", ErrFormat, l, len(b), len(n.b[l]))
-		}
-		copy(n.w[l], w)
-		copy(n.b[l], b)
-	}
-	if a.Has("W" + strconv.Itoa(len(n.w))) {
-		return nil, fmt.Errorf("%w: more layers than the metadata lists", ErrFormat)
-	}
-	for _, p := range n.params {
-		if math.IsNaN(p) || math.IsInf(p, 0) {
-			return nil, fmt.Errorf("%w: non-finite parameter", ErrFormat)
-		}
+		copy(n.w[l], arrays["W"+strconv.Itoa(l)])
+		copy(n.b[l], arrays["b"+strconv.Itoa(l)])
 	}
 	return n, nil
+}
+
+// formatErr wraps the errors of fileio for malformed files with ErrFormat.
+func formatErr(err error) error {
+	if errors.Is(err, fileio.ErrCorrupt) || errors.Is(err, fileio.ErrMissing) {
+		return fmt.Errorf("%w: %w", ErrFormat, err)
+	}
+	return err
 }
 
 func validGrid(grid []float64) bool { return gridError(grid) == nil }

@@ -153,7 +153,20 @@ func TestSaveLoad(t *testing.T) {
 	}
 	bad := NewNetwork(16, []float64{0.5, 1, 2.5}, Architecture{Hidden: []int{7}}, rand.NewPCG(1, 2))
 	bad.params[0] = math.NaN()
-	if err := bad.Save(filepath.Join(dir, "nan.npz")); err != nil {
+	// Save refuses it (issue 10, item 11) and writes nothing; another
+	// writer could still write it.
+	if err := bad.Save(filepath.Join(dir, "nan.npz")); !errors.Is(err, ErrFormat) {
+		t.Errorf("Save of NaN weights: %v, want ErrFormat", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nan.npz")); err == nil {
+		t.Error("refused Save wrote a file")
+	}
+	bw0, bb0 := bad.Weights(0)
+	bw1, bb1 := bad.Weights(1)
+	if err := fileio.WriteNPZ(filepath.Join(dir, "nan.npz"),
+		networkMeta{Format: Format, Version: FormatVersion, Sizes: bad.sizes, Activation: "tanh"},
+		fileio.Entry{Name: "grid", Value: bad.grid}, fileio.Entry{Name: "W0", Value: bw0}, fileio.Entry{Name: "b0", Value: bb0},
+		fileio.Entry{Name: "W1", Value: bw1}, fileio.Entry{Name: "b1", Value: bb1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(filepath.Join(dir, "nan.npz")); !errors.Is(err, ErrFormat) {

@@ -6,9 +6,12 @@ package fiotest
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -115,4 +118,46 @@ func Count() {
 	}
 	f.Write([]byte{'.'})
 	f.Close()
+}
+
+// NPY returns a .npy file (format 1.0) with the given header fields, as
+// Python literals (descr "'<f8'", fortran "True", shape "(2, 3)"), and data.
+func NPY(descr, fortran, shape string, data []byte) []byte {
+	dict := "{'descr': " + descr + ", 'fortran_order': " + fortran + ", 'shape': " + shape + ", }"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(dict)+1), byte((len(dict)+1)>>8))
+	b = append(b, dict...)
+	b = append(b, '\n')
+	return append(b, data...)
+}
+
+// F8 returns x as little-endian float64 bytes.
+func F8(x ...float64) []byte {
+	b := make([]byte, 0, 8*len(x))
+	for _, v := range x {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return b
+}
+
+// WriteReplaced writes the archive seed (a file) with entry name replaced by
+// data into dir as f.npz and returns its path and the bytes of input it
+// holds (the archive plus its uncompressed entries), the measure of
+// AllocLimit.
+func WriteReplaced(t testing.TB, dir, seed, name string, data []byte) (string, int) {
+	t.Helper()
+	raw, err := os.ReadFile(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Replace(t, raw, name, data)
+	n := len(out)
+	_, ents := Entries(t, out)
+	for _, e := range ents {
+		n += len(e)
+	}
+	p := filepath.Join(dir, "f.npz")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, n
 }
