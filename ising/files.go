@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/gonum/mat"
@@ -24,8 +25,18 @@ const (
 	ConfigsFile   = "configs.npy"
 	TempsFile     = "temperatures.npy"
 	MetaFile      = "meta.json"
-	FormatVersion = 1
+	FormatVersion = 2
 )
+
+// Format history: version 1 had no checksum of meta.json itself; version 2
+// adds meta_sha256, the SHA-256 of meta.json with that field's value
+// replaced by 64 zeros. Load reads both.
+
+// maxL bounds the lattice side in meta.json (L² cells per configuration).
+const maxL = 1 << 14
+
+// metaSumPlaceholder stands for the checksum while it is computed.
+var metaSumPlaceholder = strings.Repeat("0", 64)
 
 // ErrCorrupt is wrapped by the errors Load returns for files that do not
 // match their recorded checksums, sizes or shapes, or whose meta.json
@@ -46,6 +57,9 @@ type datasetMeta struct {
 	Seed      uint64         `json:"seed"`
 	Info      []tempInfoJSON `json:"per_temperature"`
 	Files     []fileSum      `json:"files"`
+	// MetaSHA256 (format 2) is the SHA-256 of meta.json with this value
+	// replaced by 64 zeros.
+	MetaSHA256 string `json:"meta_sha256,omitempty"`
 }
 
 // tempInfoJSON is a TempInfo whose T may be +Inf in meta.json: its own T
@@ -98,10 +112,10 @@ func (f *jsonFloat) UnmarshalJSON(b []byte) error {
 // the files: it returns "" if there is none.
 func (m *datasetMeta) check() string {
 	switch {
-	case m.Format != FormatVersion:
-		return fmt.Sprintf("format version %d, want %d", m.Format, FormatVersion)
-	case m.L < 2:
-		return fmt.Sprintf("lattice side %d < 2", m.L)
+	case m.Format != 1 && m.Format != FormatVersion:
+		return fmt.Sprintf("format version %d, want 1 or %d", m.Format, FormatVersion)
+	case m.L < 2 || m.L > maxL:
+		return fmt.Sprintf("lattice side %d not in [2, %d]", m.L, maxL)
 	case math.IsNaN(m.H) || math.IsInf(m.H, 0):
 		return fmt.Sprintf("field h = %v is not finite", m.H)
 	case m.Flip && m.H != 0:
@@ -143,9 +157,10 @@ type fileSum struct {
 }
 
 // Save writes the dataset into dir (created if needed): configs.npy (uint8
-// N×L², 0/1), temperatures.npy (float64 N) and meta.json (L, h, grid,
-// counts, algorithm, seed, per-temperature τ_int, burn-in and spacing, and
-// the size and SHA-256 of both arrays). In meta.json a temperature +Inf is
+// N×L², 0/1), temperatures.npy (float64 N) and meta.json (format version,
+// L, h, grid, counts, algorithm, seed, per-temperature τ_int, burn-in and
+// spacing, the size and SHA-256 of both arrays, and meta_sha256: the
+// SHA-256 of meta.json itself with that value replaced by 64 zeros). In meta.json a temperature +Inf is
 // the string "+Inf"; every other number is a JSON number.
 //
 // Save builds and checks all three files in memory before it writes any of
@@ -207,14 +222,18 @@ func (d *Dataset) Save(dir string) error {
 		sum := sha256.Sum256(f.data)
 		meta.Files = append(meta.Files, fileSum{f.name, int64(len(f.data)), hex.EncodeToString(sum[:])})
 	}
+	meta.MetaSHA256 = metaSumPlaceholder
 	b, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return fmt.Errorf("ising: not saved: %v", err)
 	}
+	b = append(b, '\n')
+	msum := sha256.Sum256(b)
+	b = bytes.Replace(b, []byte(`"`+metaSumPlaceholder+`"`), []byte(`"`+hex.EncodeToString(msum[:])+`"`), 1)
 	files = append(files, struct {
 		name string
 		data []byte
-	}{MetaFile, append(b, '\n')})
+	}{MetaFile, b})
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -248,16 +267,19 @@ func npyUint8Header(n, c int) []byte {
 	return append(hdr, '\n')
 }
 
-// Load reads a dataset written by Save. It returns an error wrapping
-// ErrCorrupt if meta.json contradicts itself (a format version other than
-// FormatVersion; L < 2; a field h that is not finite; the random global
+// Load reads a dataset written by Save, of format version 1 or 2. It
+// returns an error wrapping ErrCorrupt if meta.json does not match its own
+// SHA-256 (format 2; format 1 had none), if it contradicts itself (a format
+// version other than 1 or 2; L < 2 or L > 16384; a field h that is not finite; the random global
 // spin flip recorded with h ≠ 0, whose configurations are not samples at h;
 // a grid that is empty, not strictly ascending or has a negative or NaN
 // temperature; a per-temperature record whose T differs from its grid
 // temperature; counts that do not sum to the number of rows), if a file's
 // size or SHA-256 differs from meta.json, if an array has the wrong type
 // or shape, if a cell is not 0 or 1, or if a temperature is not on the
-// grid or the counts per temperature differ.
+// grid or the counts per temperature differ. An array's .npy header is
+// checked against the bytes present before anything is allocated for it;
+// arrays in Fortran order (numpy.save(p, x.T)) are transposed.
 func Load(dir string) (*Dataset, error) {
 	mb, err := os.ReadFile(filepath.Join(dir, MetaFile))
 	if err != nil {
@@ -271,6 +293,14 @@ func Load(dir string) (*Dataset, error) {
 	}
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrCorrupt, dir, fmt.Sprintf(format, a...))
+	}
+	switch {
+	case meta.Format == 1 && meta.MetaSHA256 != "":
+		return nil, bad("%s: format 1 has no meta_sha256", MetaFile)
+	case meta.Format >= 2:
+		if err := checkMetaSum(mb, meta.MetaSHA256); err != nil {
+			return nil, bad("%s: %v", MetaFile, err)
+		}
 	}
 	if msg := meta.check(); msg != "" {
 		return nil, bad("%s: %s", MetaFile, msg)
@@ -355,13 +385,21 @@ func Load(dir string) (*Dataset, error) {
 	return d, nil
 }
 
-func readNPY(b []byte, ptr any) ([]int, error) {
-	r, err := npy.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
+func readNPY(b []byte, ptr any) ([]int, error) { return fileio.DecodeNPY(b, ptr) }
+
+// checkMetaSum reports whether mb, the bytes of meta.json, match sum, its
+// meta_sha256: the SHA-256 of mb with sum replaced by 64 zeros.
+func checkMetaSum(mb []byte, sum string) error {
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return fmt.Errorf("meta_sha256 %q is not a SHA-256", sum)
 	}
-	if err := r.Read(ptr); err != nil {
-		return nil, err
+	q := []byte(`"` + sum + `"`)
+	if bytes.Count(mb, q) != 1 {
+		return errors.New("meta_sha256 not found once")
 	}
-	return r.Header.Descr.Shape, nil
+	s := sha256.Sum256(bytes.Replace(mb, q, []byte(`"`+metaSumPlaceholder+`"`), 1))
+	if hex.EncodeToString(s[:]) != sum {
+		return errors.New("does not match its own SHA-256 (meta_sha256): edited or corrupt")
+	}
+	return nil
 }
