@@ -98,8 +98,9 @@ func TestDecodeNPYFortran(t *testing.T) {
 // and sizes that do not match the data are errors wrapping ErrCorrupt,
 // never panics, and nothing is allocated for declared sizes beyond the
 // bytes present.
+//
+// Not parallel: it measures allocations.
 func TestDecodeNPYMalformed(t *testing.T) {
-	t.Parallel()
 	six := f8(binary.LittleEndian, 1, 2, 3, 4, 5, 6)
 	dict := func(descr, order, shape string) string {
 		return "{'descr': " + descr + ", 'fortran_order': " + order + ", 'shape': " + shape + ", }"
@@ -204,8 +205,9 @@ func writeRawZip(t *testing.T, path string, entries ...rawEntry) {
 // expands beyond its declared size is cut there; an entry whose .npy header
 // declares more than the entry holds is rejected before any allocation; an
 // entry nobody asks for is never expanded.
+//
+// Not parallel: it measures allocations.
 func TestNPZBombs(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	const big = 64 << 20
 	zeros := make([]byte, big)
