@@ -193,8 +193,8 @@ func mustPanic(t *testing.T, name string, f func()) {
 // TestDeterminism trains a network large enough for parallel training
 // (the float32 path cuts a batch of 300 into 13 row chunks and the
 // layers into column chunks; the float64 path goes through gonum's
-// parallel kernels) under GOMAXPROCS 1, 2 and 3 and compares the weights
-// and probabilities bit for bit.
+// parallel kernels) under GOMAXPROCS 1, 2 and 3 (repeatedly) and
+// compares the weights and probabilities bit for bit.
 func TestDeterminism(t *testing.T) {
 	// Not parallel: it changes GOMAXPROCS.
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -216,7 +216,8 @@ func TestDeterminism(t *testing.T) {
 			return append(slices.Clone(net.params), p.RawMatrix().Data...)
 		}
 		a := run(1)
-		for _, procs := range []int{2, 3} {
+		// Repeated: a scheduling bug shows up as an occasional difference.
+		for _, procs := range []int{2, 2, 2, 2, 3, 3} {
 			b := run(procs)
 			for i := range a {
 				if math.Float64bits(a[i]) != math.Float64bits(b[i]) {

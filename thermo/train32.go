@@ -19,10 +19,11 @@ import (
 //     output gradient and the back-propagation of the deltas (rows are
 //     independent, and package gemm computes every element of a product
 //     the same way whatever the row range);
-//  2. columns: each chunk is a range of one layer's output columns; it
-//     gets its weight and bias gradient over all rows of the batch (k-sums
-//     in a fixed order), its update, and its share of the packed weights
-//     the next batch reads.
+//  2. weights: each chunk is a range of rows of one layer's weights (a
+//     range of its inputs), or the layer's biases; it gets its gradient
+//     over all rows of the batch (k-sums in a fixed order), its update (on
+//     contiguous memory), and its share of the packed weights the next
+//     batch reads.
 //
 // The batch loss is the sum of the per-row losses in row order. So the
 // weights are bit-identical for any number of workers.
@@ -34,10 +35,11 @@ type trainer32 struct {
 	y       []int
 	rowLoss []float64
 	rowOK   []bool
-	gw, gb  [][]float32 // gradients (only gb for plain SGD)
-	mw, mb  [][]float32 // Adam's first moments
-	vw, vb  [][]float32 // Adam's second moments or the momentum velocity
-	cols    []colChunk  // the column chunks, fixed
+	gw, gb  [][]float32    // gradients (only gb for plain SGD)
+	mw, mb  [][]float32    // Adam's first moments
+	vw, vb  [][]float32    // Adam's second moments or the momentum velocity
+	pd      []gemm.PackedB // pd[l]: the deltas d[l] packed for the weight gradients
+	wch     []wChunk       // the chunks of the weight phase, fixed
 	rows    atomic.Int32
 	c1, c2  float32 // Adam's bias corrections of this step
 	steps   int     // Adam step count
@@ -47,14 +49,17 @@ type trainer32 struct {
 	idx     []int
 
 	workers   []*worker32
-	word      atomic.Uint64 // generation<<32 | next chunk
-	phase     atomic.Int32  // the phase of the current generation
+	word      atomic.Uint64 // the current generation, see genWord
 	remaining atomic.Int32  // chunks of the current generation not finished
 	done      chan struct{} // a token when remaining reaches 0
 	stop      atomic.Bool
 }
 
-type colChunk struct{ l, c0, c1 int }
+// wChunk is rows r0…r1−1 of layer l's weights, or (bias) its biases.
+type wChunk struct {
+	l, r0, r1 int
+	bias      bool
+}
 
 type worker32 struct {
 	g       gemm.Gemm
@@ -65,15 +70,37 @@ type worker32 struct {
 
 const (
 	phaseRows = iota
-	phaseColumns
+	phaseWeights
 )
+
+// A generation is one run of a phase. Its word holds everything a helper
+// needs to take a chunk, so that one compare-and-swap both checks that the
+// generation is still current and takes the chunk: bits 41… count the
+// generations, bit 40 is the phase, bits 20–39 the number of chunks and
+// bits 0–19 the next chunk. (Reading the phase or the chunk count from
+// elsewhere would let a helper that still holds an exhausted generation's
+// word take a chunk of the next one before run has published it.) The zero
+// word is generation 0 with no chunks.
+const (
+	genShift   = 41
+	phaseShift = 40
+	countShift = 20
+	chunkMask  = 1<<countShift - 1
+)
+
+const errChunks = "thermo: batch too large for the float32 trainer's chunk counter"
+
+func genWord(gen uint64, ph int32, n int) uint64 {
+	return gen<<genShift | uint64(ph)<<phaseShift | uint64(n)<<countShift
+}
 
 const (
 	// rowChunk is the row count of a chunk of the row phase, a multiple of
 	// the kernel's 6 rows.
 	rowChunk = 24
-	// colWork is the aim for fan-in × columns of a column chunk.
-	colWork = 16384
+	// weightRows is the row count of a weight chunk: a multiple of the
+	// kernel's 6 rows and of the 16-wide panels of the packed Wᵀ.
+	weightRows = 48
 	// pollFor is how long an idle goroutine polls for the next phase
 	// before it sleeps: on virtual machines, waking a sleeping thread on
 	// an idle vCPU takes up to a few hundred microseconds, as long as a
@@ -106,12 +133,15 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 	case !plain:
 		t.vw, t.vb = views32(t.f, make([]float32, len(net.params)))
 	}
+	t.pd = make([]gemm.PackedB, len(net.sizes))
 	for l := range t.f.w {
-		in, out := net.sizes[l], net.sizes[l+1]
-		width := max(16, (colWork/in+8)/16*16)
-		for c0 := 0; c0 < out; c0 += width {
-			t.cols = append(t.cols, colChunk{l, c0, min(out, c0+width)})
+		in := net.sizes[l]
+		for r0 := 0; r0 < in; r0 += weightRows {
+			t.wch = append(t.wch, wChunk{l: l, r0: r0, r1: min(in, r0+weightRows)})
 		}
+	}
+	for l := range t.f.w {
+		t.wch = append(t.wch, wChunk{l: l, bias: true})
 	}
 	procs := max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU(), maxWorkers, (B+rowChunk-1)/rowChunk))
 	for w := 0; w < procs; w++ {
@@ -143,9 +173,9 @@ func views32(f *net32, buf []float32) (w, b [][]float32) {
 func (t *trainer32) work(wk *worker32) {
 	for !t.stop.Load() {
 		t.drain(wk)
-		gen := t.word.Load() >> 32
+		gen := t.word.Load() >> genShift
 		deadline := time.Now().Add(pollFor)
-		for i := 1; t.word.Load()>>32 == gen && !t.stop.Load(); i++ {
+		for i := 1; t.word.Load()>>genShift == gen && !t.stop.Load(); i++ {
 			if i%128 == 0 && time.Now().After(deadline) {
 				<-wk.wake
 				break
@@ -178,22 +208,21 @@ func (t *trainer32) chunks(ph int32) int {
 	if ph == phaseRows {
 		return (int(t.rows.Load()) + rowChunk - 1) / rowChunk
 	}
-	return len(t.cols)
+	return len(t.wch)
 }
 
 // drain runs chunks of the current generation until none is left.
 func (t *trainer32) drain(wk *worker32) {
 	for {
 		v := t.word.Load()
-		ph := t.phase.Load()
-		i := int(uint32(v))
-		if i >= t.chunks(ph) {
+		i, n := int(v&chunkMask), int(v>>countShift&chunkMask)
+		if i >= n {
 			return
 		}
 		if !t.word.CompareAndSwap(v, v+1) {
 			continue
 		}
-		t.chunk(wk, ph, i)
+		t.chunk(wk, int32(v>>phaseShift&1), i)
 		if t.remaining.Add(-1) == 0 {
 			t.done <- struct{}{}
 		}
@@ -210,9 +239,11 @@ func (t *trainer32) run(ph int32) {
 		}
 		return
 	}
-	t.phase.Store(ph)
+	if n > chunkMask {
+		panic(errChunks) // a batch of more than 25 million rows
+	}
 	t.remaining.Store(int32(n))
-	t.word.Store((t.word.Load()>>32 + 1) << 32)
+	t.word.Store(genWord(t.word.Load()>>genShift+1, ph, n))
 	t.wakeAll()
 	t.drain(t.workers[0])
 	deadline := time.Now().Add(pollFor)
@@ -230,8 +261,12 @@ func (t *trainer32) chunk(wk *worker32, ph int32, i int) {
 		t.rowsChunk(wk, i*rowChunk, min(rows, (i+1)*rowChunk))
 		return
 	}
-	c := t.cols[i]
-	t.columnsChunk(wk, c.l, c.c0, c.c1)
+	c := t.wch[i]
+	if c.bias {
+		t.biasChunk(c.l)
+	} else {
+		t.weightChunk(wk, c.l, c.r0, c.r1)
+	}
 }
 
 // step trains on the rows idx of x: one gradient step. It returns the mean
@@ -240,6 +275,11 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 	m := len(idx)
 	t.rows.Store(int32(m))
 	t.x, t.idx = x, idx
+	for l := 1; l < len(t.pd); l++ {
+		if k, _ := t.pd[l].Dims(); k != m {
+			t.pd[l].Reset(m, t.net.sizes[l])
+		}
+	}
 	for i, r := range idx {
 		t.y[i] = labels[r]
 	}
@@ -265,7 +305,7 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 		t.c1 = float32(1 / (1 - math.Pow(b1, float64(t.steps))))
 		t.c2 = float32(1 / (1 - math.Pow(b2, float64(t.steps))))
 	}
-	t.run(phaseColumns)
+	t.run(phaseWeights)
 	return sum / float64(m), correct
 }
 
@@ -293,6 +333,7 @@ func (t *trainer32) rowsChunk(wk *worker32, lo, hi int) {
 			d[i*K+k] = float32(v * inv)
 		}
 	}
+	t.pd[L].PackBlock(false, d, K, lo, hi, 0, K)
 	m := hi - lo
 	for l := L - 1; l > 0; l-- {
 		in, out := f.sizes[l], f.sizes[l+1]
@@ -309,50 +350,55 @@ func (t *trainer32) rowsChunk(wk *worker32, lo, hi int) {
 				}
 			}
 		}
+		t.pd[l].PackBlock(false, t.d[l], in, lo, hi, 0, in)
 	}
 }
 
-// columnsChunk: the gradient of layer l's weight columns c0…c1−1 and
-// biases over all rows of the batch, their update, and their part of the
-// packed weights.
-func (t *trainer32) columnsChunk(wk *worker32, l, c0, c1 int) {
+// weightChunk: the gradient of rows r0…r1−1 of layer l's weights over all
+// rows of the batch, their update, and their part of the packed weights.
+func (t *trainer32) weightChunk(wk *worker32, l, r0, r1 int) {
 	f := t.f
 	in, out := f.sizes[l], f.sizes[l+1]
 	m := int(t.rows.Load())
-	dl := t.d[l+1]
-	a := t.a[l][:m*in]
-	gb := t.gb[l][c0:c1]
-	clear(gb)
-	for i := 0; i < m; i++ {
-		gemm.Axpy(1, dl[i*out+c0:i*out+c1], gb)
-	}
+	a := t.a[l][r0 : (m-1)*in+r1]
 	lr := float32(t.set.LearningRate)
 	l2 := float32(t.set.L2)
-	w, b := f.w[l], f.b[l]
+	w := f.w[l][r0*out : r1*out]
 	if t.gw == nil {
 		// Plain SGD: W ← (1 − lr·λ)·W − lr·aᵀ·d in one product.
-		wk.g.Sgemm(true, false, in, c1-c0, m, -lr, a, in, dl[c0:], out, 1-lr*l2, w[c0:], out)
-		gemm.Axpy(-lr, gb, b[c0:c1])
+		wk.g.SgemmPacked(true, r1-r0, -lr, a, in, &t.pd[l+1], 1-lr*l2, w, out)
 	} else {
-		gw := t.gw[l]
+		gw := t.gw[l][r0*out : r1*out]
 		beta := float32(0)
 		if l2 != 0 {
-			for i := 0; i < in; i++ {
-				copy(gw[i*out+c0:i*out+c1], w[i*out+c0:i*out+c1])
-			}
+			copy(gw, w)
 			beta = l2
 		}
-		wk.g.Sgemm(true, false, in, c1-c0, m, 1, a, in, dl[c0:], out, beta, gw[c0:], out)
-		for i := 0; i < in; i++ {
-			s, e := i*out+c0, i*out+c1
-			t.update(w[s:e], gw[s:e], t.mw, t.vw, l, s, e)
-		}
-		t.update(b[c0:c1], gb, t.mb, t.vb, l, c0, c1)
+		wk.g.SgemmPacked(true, r1-r0, 1, a, in, &t.pd[l+1], beta, gw, out)
+		t.update(w, gw, t.mw, t.vw, l, r0*out, r1*out)
 	}
-	f.pw[l].PackBlock(false, w, out, 0, in, c0, c1)
+	f.pw[l].PackBlock(false, f.w[l], out, r0, r1, 0, out)
 	if l > 0 {
-		f.pwt[l].PackBlock(true, w, out, c0, c1, 0, in)
+		f.pwt[l].PackBlock(true, f.w[l], out, 0, out, r0, r1)
 	}
+}
+
+// biasChunk: the gradient of layer l's biases (the column sums of the
+// deltas, in row order) and their update.
+func (t *trainer32) biasChunk(l int) {
+	out := t.f.sizes[l+1]
+	m := int(t.rows.Load())
+	dl := t.d[l+1]
+	gb := t.gb[l]
+	clear(gb)
+	for i := 0; i < m; i++ {
+		gemm.Axpy(1, dl[i*out:(i+1)*out], gb)
+	}
+	if t.gw == nil {
+		gemm.Axpy(-float32(t.set.LearningRate), gb, t.f.b[l])
+		return
+	}
+	t.update(t.f.b[l], gb, t.mb, t.vb, l, 0, out)
 }
 
 // update applies the optimizer to parameters p with gradients g; the
