@@ -1,3 +1,5 @@
+//go:build purego || !amd64
+
 package ising
 
 // useMultiSpinAVX2 is false without the amd64 assembly.
