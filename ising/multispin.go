@@ -79,6 +79,9 @@ type MultiSpin struct {
 	// thr holds the bit-sliced thresholds: bit level j (0 = 2⁻¹) of p₄ for
 	// word w at (2j)*nw+w, of p₈ at (2j+1)*nw+w.
 	thr []uint64
+	// thrW is thr word-major, for the pure-Go kernel: level j of p₄ for
+	// word w at w*80+2j, of p₈ at w*80+2j+1.
+	thrW []uint64
 	// masks: need4 (lanes with p̃₄ > 0) at w, need8 at nw+w, always
 	// (T = +Inf, and padding lanes) at 2nw+w.
 	masks []uint64
@@ -173,6 +176,12 @@ func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpi
 			m.thr[(2*j+1)*nw+w] |= (p8 >> sh & 1) << (r % 64)
 		}
 	}
+	m.thrW = make([]uint64, len(m.thr))
+	for w := range nw {
+		for j := range 2 * multiSpinBits {
+			m.thrW[w*2*multiSpinBits+j] = m.thr[j*nw+w]
+		}
+	}
 	m.avx = useMultiSpinAVX2 && nw%4 == 0
 	return m, nil
 }
@@ -213,7 +222,7 @@ func (m *MultiSpin) Sweep(n int) {
 // four words at a time.
 func (m *MultiSpin) sweepGo() {
 	nw := m.nw
-	sp, thr := m.spins, m.thr
+	sp, thrW := m.spins, m.thrW
 	need4, need8, always := m.masks[:nw], m.masks[nw:2*nw], m.masks[2*nw:3*nw]
 	r0, r1, r2, r3 := m.rng[:nw], m.rng[nw:2*nw], m.rng[2*nw:3*nw], m.rng[3*nw:4*nw]
 	for q := 0; q+5 <= len(m.order); q += 5 {
@@ -235,6 +244,7 @@ func (m *MultiSpin) sweepGo() {
 			flip := k3 | always[w]&(k1|k0)  // T = +Inf flips every ΔE ≠ 0
 			und := (k1&need4[w]|k0&need8[w])&^always[w] | k2
 			if und != 0 {
+				tw := thrW[w*2*multiSpinBits : (w+1)*2*multiSpinBits : (w+1)*2*multiSpinBits]
 				s0, s1, s2, s3 := r0[w], r1[w], r2[w], r3[w]
 				for j := 0; j < multiSpinBits && und != 0; j++ {
 					rnd := bits.RotateLeft64(s1*5, 7) * 9
@@ -246,7 +256,7 @@ func (m *MultiSpin) sweepGo() {
 					s2 ^= t
 					s3 = bits.RotateLeft64(s3, 45)
 					// k = 2 lanes compare with 1/2: decided at level 0.
-					p := k1&thr[2*j*nw+w] | k0&thr[(2*j+1)*nw+w] | k2
+					p := k1&tw[2*j] | k0&tw[2*j+1] | k2
 					lt := und & p &^ rnd // u's bit 0 where p's is 1: u < p
 					gt := und & rnd &^ p
 					flip |= lt
