@@ -271,7 +271,7 @@ type grad32 struct {
 
 func (op *grad32) run(b int) {
 	f := op.f
-	lo, hi := blockRange(b, f.nv)
+	lo, hi := unitRange(b, f.nv)
 	n := hi - lo
 	p := op.tmp[2*lo*f.ph : (lo+hi)*f.ph]
 	q := op.tmp[(lo+hi)*f.ph : 2*hi*f.ph]
@@ -298,6 +298,19 @@ func (op *grad32) run(b int) {
 	}
 }
 
+// unitRange is blockRange for the phases over visible units, with the
+// boundaries rounded to multiples of 16, so that two blocks never write to
+// the same 64-byte line of the transposed float32 weights. These phases
+// draw no random numbers, so the split does not change any result.
+func unitRange(b, n int) (lo, hi int) {
+	nb := blocks(n)
+	lo, hi = (b*n/nb+8)&^15, ((b+1)*n/nb+8)&^15
+	if b == nb-1 {
+		hi = n
+	}
+	return min(lo, n), min(hi, n)
+}
+
 // apply32 adds the steps u to the weights, stores them as the velocities
 // and refreshes both float32 layouts, block-parallel over visible units.
 type apply32 struct {
@@ -309,7 +322,7 @@ type apply32 struct {
 
 func (op *apply32) run(b int) {
 	f := op.f
-	lo, hi := blockRange(b, f.nv)
+	lo, hi := unitRange(b, f.nv)
 	for i := lo; i < hi; i++ {
 		row := f.w[i*f.ph : i*f.ph+f.nh]
 		simd.Apply(op.w[i*op.ldw:i*op.ldw+f.nh], op.vel[i*f.nh:(i+1)*f.nh], op.u[i*f.nh:(i+1)*f.nh], row)

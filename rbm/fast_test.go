@@ -130,3 +130,19 @@ func TestFastTrainNoAllocsPerBatch(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitRange(t *testing.T) {
+	for n := 1; n < 300; n++ {
+		next := 0
+		for b := 0; b < blocks(n); b++ {
+			lo, hi := unitRange(b, n)
+			if lo != next || hi < lo || (lo%16 != 0 && lo != n) {
+				t.Fatalf("n=%d block %d: [%d, %d) after %d", n, b, lo, hi, next)
+			}
+			next = hi
+		}
+		if next != n {
+			t.Fatalf("n=%d: blocks end at %d", n, next)
+		}
+	}
+}
