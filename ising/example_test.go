@@ -27,7 +27,7 @@ func ExampleGenerate() {
 	// 300 configurations of 256 spins
 	// T = 0: zero-t, saved every 1 updates
 	// T = 2.25: wolff, saved every 7 updates
-	// T = 6: checkerboard, saved every 4 updates
+	// T = 6: checkerboard, saved every 3 updates
 }
 
 // A Sampler advances by a fixed number of updates between measurements.

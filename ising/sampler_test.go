@@ -492,3 +492,55 @@ func TestLatticeRows(t *testing.T) {
 		t.Error("non-binary row accepted")
 	}
 }
+
+// TestCheckerboardIrreducible enumerates the states that checkerboard
+// Metropolis sweeps can reach from all up at L = 4, using the sampler's
+// own acceptance table (a move with probability 1 is forced, 0 is
+// impossible, anything between may or may not happen). Every one of the
+// 2¹⁶ states must be reachable, or the chain samples the Boltzmann
+// distribution restricted to a subset (the plain Metropolis rule, which
+// forces ΔE = 0 flips, reaches 65 500).
+func TestCheckerboardIrreducible(t *testing.T) {
+	const L, N = 4, 16
+	for _, c := range []struct{ T, h float64 }{{2.5, 0}, {math.Inf(1), 0}, {3, 0.3}} {
+		cb := NewCheckerboard(L, c.T, c.h, rand.NewPCG(1, 1))
+		spin := func(s uint32, k int) int { return int(s>>k&1)*2 - 1 }
+		half := func(states map[uint32]bool, parity int) map[uint32]bool {
+			cur := states
+			for k := 0; k < N; k++ {
+				i, j := k/L, k%L
+				if (i+j)%2 != parity {
+					continue
+				}
+				next := map[uint32]bool{}
+				for s := range cur {
+					nb := spin(s, ((i+L-1)%L)*L+j) + spin(s, ((i+1)%L)*L+j) + spin(s, i*L+(j+L-1)%L) + spin(s, i*L+(j+1)%L)
+					p := cb.acc[(spin(s, k)+1)/2*5+(nb+4)/2]
+					if p < 1 {
+						next[s] = true
+					}
+					if p > 0 {
+						next[s^1<<k] = true
+					}
+				}
+				cur = next
+			}
+			return cur
+		}
+		seen := map[uint32]bool{1<<N - 1: true}
+		frontier := map[uint32]bool{1<<N - 1: true}
+		for len(frontier) > 0 {
+			next := map[uint32]bool{}
+			for s := range half(half(frontier, 0), 1) {
+				if !seen[s] {
+					seen[s] = true
+					next[s] = true
+				}
+			}
+			frontier = next
+		}
+		if len(seen) != 1<<N {
+			t.Errorf("T=%v h=%v: %d of %d states reachable from all up", c.T, c.h, len(seen), 1<<N)
+		}
+	}
+}
