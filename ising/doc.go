@@ -22,6 +22,13 @@
 // NewInfiniteT (exact), and, without lattice topology, NewMeanField
 // (independent spins with m = tanh((4m+h)/T), T_c^MF = 4) and NewCurieWeiss
 // (the fully connected model with coupling 4/N, sampled exactly).
+// NewMultiSpin is a batch sampler: 64 independent replicas of an L×L
+// lattice per 64-bit word (one bit per spin), each replica at its own
+// temperature, updated in checkerboard order by bit-sliced Metropolis with
+// a per-lane uniform (acceptance thresholds rounded to 2⁻⁴⁰), in AVX2
+// assembly where available; h ≠ 0 is refused. Sweeps in a fixed order
+// accept ΔE = 0 moves with probability 1/2 (NewCheckerboard too): the plain
+// Metropolis rule would force them and leave states unreachable.
 // Measurements are taken after fixed numbers of updates only: a sampler's
 // unit (a sweep, a cluster, an independent draw) is fixed in advance and
 // never depends on the data.
