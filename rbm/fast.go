@@ -181,13 +181,9 @@ func (c *chain32) run(b int) {
 			h = c.h0p[lo*f.ph : hi*f.ph]
 		}
 		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
-		for i := 0; i < n; i++ {
-			simd.SigmoidSample(h[i*f.ph:(i+1)*f.ph], hm[i*wh:(i+1)*wh], f.nh, &r)
-		}
+		simd.SigmoidSampleRows(h, f.ph, f.ph, hm, wh, f.nh, n, &r)
 		simd.MaskSumRows(vt, f.pv, f.b, f.wt, f.pv, hm, wh, n, f.pv)
-		for i := 0; i < n; i++ {
-			simd.SigmoidSample(vt[i*f.pv:(i+1)*f.pv], out[i*wv:(i+1)*wv], f.nv, &r)
-		}
+		simd.SigmoidSampleRows(vt, f.pv, f.pv, out, wv, f.nv, n, &r)
 		v = out
 	}
 	if c.hkp != nil {

@@ -125,7 +125,7 @@ func Sigmoid(x []float32) {
 		return
 	}
 	if useAsm {
-		sigmoidAVX2(&x[0], len(x), nil, nil)
+		sigmoidAVX2(&x[0], len(x), nil, nil, 1, 0, 0)
 		return
 	}
 	sigmoidGo(x, nil, nil)
@@ -146,7 +146,7 @@ func SigmoidSample(x []float32, mask []uint64, nbits int, r *RNG) {
 	}
 	if len(x) > 0 {
 		if useAsm {
-			sigmoidAVX2(&x[0], len(x), &mask[0], r)
+			sigmoidAVX2(&x[0], len(x), &mask[0], r, 1, 0, 0)
 		} else {
 			sigmoidGo(x, mask, r)
 		}
@@ -159,6 +159,39 @@ func SigmoidSample(x []float32, mask []uint64, nbits int, r *RNG) {
 			w++
 		}
 		clear(mask[w:])
+	}
+}
+
+// SigmoidSampleRows is SigmoidSample on rows rows at once: row i is
+// x[i·ldx : i·ldx+n] with its bits in mask[i·mw : (i+1)·mw], the rows done
+// in order from one generator, exactly as rows calls of SigmoidSample
+// would. n and ldx must be multiples of Width and mw ≥ Words(n).
+func SigmoidSampleRows(x []float32, ldx, n int, mask []uint64, mw, nbits, rows int, r *RNG) {
+	if n%Width != 0 || ldx%Width != 0 {
+		panic(errWidth)
+	}
+	if rows == 0 {
+		return
+	}
+	if mw < Words(n) || len(mask) < rows*mw || len(x) < (rows-1)*ldx+n {
+		panic(errShort)
+	}
+	if useAsm && n > 0 {
+		sigmoidAVX2(&x[0], n, &mask[0], r, rows, ldx, mw)
+		nbits = min(nbits, n)
+		for i := 0; i < rows; i++ {
+			m := mask[i*mw : (i+1)*mw]
+			w := nbits >> 6
+			if b := nbits & 63; b != 0 {
+				m[w] &= 1<<b - 1
+				w++
+			}
+			clear(m[w:])
+		}
+		return
+	}
+	for i := 0; i < rows; i++ {
+		SigmoidSample(x[i*ldx:i*ldx+n], mask[i*mw:(i+1)*mw], nbits, r)
 	}
 }
 

@@ -13,11 +13,12 @@ var useAsm = hasAVX2FMA && cpu.X86.HasBMI1 && cpu.X86.HasBMI2
 //go:noescape
 func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint64, mw, rows, width int)
 
-// sigmoidAVX2 applies σ to x[:n]; if mask is not nil it also draws the
-// Bernoulli bits, one byte per eight values, advancing r.
+// sigmoidAVX2 applies σ to n values of each of rows rows of x (stride
+// ldx); if mask is not nil it also draws the Bernoulli bits, one byte per
+// eight values, into the rows of mask (stride mw words), advancing r.
 //
 //go:noescape
-func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG)
+func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG, rows, ldx, mw int)
 
 //go:noescape
 func updateAVX2(u, w, vel *float64, p, q *float32, n int, s *Step) bool

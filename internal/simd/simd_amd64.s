@@ -371,27 +371,41 @@ done:
 	VZEROUPPER
 	RET
 
-// func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG)
-//   DI x, CX remaining count, R8 mask byte pointer (0: no sampling), R9 r.
-//   Y12–Y15 hold the generator's state s0–s3 while sampling.
-TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-32
-	MOVQ x+0(FP), DI
-	MOVQ n+8(FP), CX
-	MOVQ mask+16(FP), R8
+// func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG, rows, ldx, mw int)
+//   Rows rows of n values, row i at x + i·ldx, its bits at mask + i·mw words.
+//   DI x, CX remaining count, R8 mask byte pointer (0: no sampling), R9 r,
+//   R10 rows left, R11 ldx in bytes, R12 mw in bytes, R13 and R14 the
+//   current row's x and mask. Y12–Y15 hold the generator's state s0–s3
+//   while sampling.
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), R13
+	MOVQ mask+16(FP), R14
 	MOVQ r+24(FP), R9
+	MOVQ rows+32(FP), R10
+	MOVQ ldx+40(FP), R11
+	SHLQ $2, R11
+	MOVQ mw+48(FP), R12
+	SHLQ $3, R12
 	VMOVUPS one<>(SB), Y11
 	VMOVUPS explo<>(SB), Y9
 	VMOVUPS exphi<>(SB), Y10
-	TESTQ R8, R8
-	JZ    loop
+	TESTQ R14, R14
+	JZ    row
 	VMOVDQU 0(R9), Y12
 	VMOVDQU 32(R9), Y13
 	VMOVDQU 64(R9), Y14
 	VMOVDQU 96(R9), Y15
 
+row:
+	TESTQ R10, R10
+	JZ    end
+	MOVQ R13, DI
+	MOVQ R14, R8
+	MOVQ n+8(FP), CX
+
 loop:
 	CMPQ CX, $0
-	JLE  end
+	JLE  rowdone
 	VMOVUPS (DI), Y0
 	VXORPS  sign<>(SB), Y0, Y0         // y = −x
 	VMAXPS  Y0, Y9, Y0                 // max(lo, y); a NaN y stays NaN
@@ -441,8 +455,17 @@ next:
 	SUBQ $8, CX
 	JMP  loop
 
+rowdone:
+	ADDQ R11, R13
+	TESTQ R14, R14
+	JZ   nomask
+	ADDQ R12, R14
+nomask:
+	DECQ R10
+	JMP  row
+
 end:
-	TESTQ R8, R8
+	TESTQ R14, R14
 	JZ    out
 	VMOVDQU Y12, 0(R9)
 	VMOVDQU Y13, 32(R9)

@@ -8,7 +8,7 @@ func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint6
 	panic("simd: no assembly kernels in this build")
 }
 
-func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG) {
+func sigmoidAVX2(x *float32, n int, mask *uint64, r *RNG, rows, ldx, mw int) {
 	panic("simd: no assembly kernels in this build")
 }
 

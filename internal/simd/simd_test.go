@@ -524,3 +524,42 @@ func BenchmarkMaskSumRows(b *testing.B) {
 		})
 	}
 }
+
+// TestSigmoidSampleRows checks that the multi-row form equals rows calls
+// of SigmoidSample, bit for bit, values, masks and generator state.
+func TestSigmoidSampleRows(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(4, 4))
+		for _, c := range []struct{ n, nbits, rows, ldx, mw int }{{104, 100, 7, 104, 2}, {64, 64, 3, 72, 1}, {400, 400, 5, 400, 7}, {8, 3, 2, 16, 1}} {
+			x := make([]float32, c.rows*c.ldx)
+			for i := range x {
+				x[i] = float32(3 * rng.NormFloat64())
+			}
+			a, b := append([]float32(nil), x...), append([]float32(nil), x...)
+			ma, mb := make([]uint64, c.rows*c.mw), make([]uint64, c.rows*c.mw)
+			for i := range ma {
+				ma[i], mb[i] = ^uint64(0), ^uint64(0)
+			}
+			var ra, rb RNG
+			ra.Seed(5)
+			rb = ra
+			SigmoidSampleRows(a, c.ldx, c.n, ma, c.mw, c.nbits, c.rows, &ra)
+			for i := 0; i < c.rows; i++ {
+				SigmoidSample(b[i*c.ldx:i*c.ldx+c.n], mb[i*c.mw:(i+1)*c.mw], c.nbits, &rb)
+			}
+			if ra != rb {
+				t.Fatalf("%+v: generator states differ", c)
+			}
+			for i := range a {
+				if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+					t.Fatalf("%+v: value %d differs", c, i)
+				}
+			}
+			for i := range ma {
+				if ma[i] != mb[i] {
+					t.Fatalf("%+v: mask word %d: %x != %x", c, i, ma[i], mb[i])
+				}
+			}
+		}
+	})
+}
