@@ -12,9 +12,14 @@ import (
 )
 
 var (
-	// ErrDiverged is returned by Train when a parameter would become NaN or
-	// ±Inf. The model keeps the values it had before the offending update.
-	ErrDiverged = errors.New("rbm: training diverged (a parameter became NaN or Inf)")
+	// ErrDiverged is returned (wrapped) by Train when training diverges:
+	// a parameter would become NaN or ±Inf, or the parameters' RMS grows
+	// beyond the bounds of Train's divergence rule. The model keeps the
+	// values it had at the end of the last good epoch (see Train).
+	ErrDiverged = errors.New("rbm: training diverged")
+	// ErrSettings is returned (wrapped, with the field and its value) by
+	// Train for an invalid Settings field.
+	ErrSettings = errors.New("rbm: invalid settings")
 	// ErrNotBinary is returned (wrapped) when data that must be 0/1 is not.
 	ErrNotBinary = errors.New("rbm: data is not binary (0/1)")
 	// ErrNoData is returned by Train for an empty data set.
@@ -270,6 +275,100 @@ type Settings struct {
 	Resume *Checkpoint
 }
 
+// The bounds of Train's divergence rule.
+const (
+	// DivergedGrowth bounds the growth of the parameters' RMS within one
+	// epoch, relative to max(RMS at the start of the epoch, 1).
+	DivergedGrowth = 100
+	// DivergedRMS bounds the parameters' RMS: sigmoid units whose inputs
+	// are sums of such weights are saturated, and a model there has left
+	// any useful region.
+	DivergedRMS = 1e4
+)
+
+// check returns an error wrapping ErrSettings for an invalid field of s
+// (after defaults).
+func (s *Settings) check() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Epochs", s.Epochs}, {"BatchSize", s.BatchSize}, {"MonitorRows", s.MonitorRows},
+		{"CallbackEvery", s.CallbackEvery}, {"CheckpointEvery", s.CheckpointEvery}} {
+		if f.v < 0 {
+			return bad(f.name, f.v, "≥ 0")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"LearningRate", s.LearningRate}, {"L2", s.L2}, {"L1", s.L1}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return bad(f.name, f.v, "a finite value ≥ 0")
+		}
+	}
+	if !(s.Momentum >= 0 && s.Momentum < 1) {
+		return bad("Momentum", s.Momentum, "a value in [0, 1)")
+	}
+	return nil
+}
+
+// paramRMS returns the root mean square of m's trainable parameters.
+func paramRMS(m *Model) float64 {
+	var ss float64
+	n := 0
+	w := m.W.RawMatrix()
+	for i := 0; i < w.Rows; i++ {
+		for _, x := range w.Data[i*w.Stride : i*w.Stride+w.Cols] {
+			ss += x * x
+		}
+		n += w.Cols
+	}
+	for _, b := range []struct {
+		v   []float64
+		off bool
+	}{{m.VBias, m.NoVBias}, {m.HBias, m.NoHBias}} {
+		if b.off {
+			continue
+		}
+		for _, x := range b.v {
+			ss += x * x
+		}
+		n += len(b.v)
+	}
+	return math.Sqrt(ss / float64(n))
+}
+
+// snapshot holds the model's parameters and the optimiser's velocities at
+// the start of an epoch, to restore on divergence.
+type snapshot struct {
+	w, vb, hb    []float64
+	vw, vvb, vhb []float64
+	epochs       int
+}
+
+func (sn *snapshot) take(m *Model, tr *trainer) {
+	sn.w = append(sn.w[:0], m.W.RawMatrix().Data...)
+	sn.vb = append(sn.vb[:0], m.VBias...)
+	sn.hb = append(sn.hb[:0], m.HBias...)
+	sn.vw = append(sn.vw[:0], tr.vel.W.RawMatrix().Data...)
+	sn.vvb = append(sn.vvb[:0], tr.vel.VBias...)
+	sn.vhb = append(sn.vhb[:0], tr.vel.HBias...)
+	sn.epochs = m.Hyper.Epochs
+}
+
+func (sn *snapshot) restore(m *Model, tr *trainer) {
+	copy(m.W.RawMatrix().Data, sn.w)
+	copy(m.VBias, sn.vb)
+	copy(m.HBias, sn.hb)
+	copy(tr.vel.W.RawMatrix().Data, sn.vw)
+	copy(tr.vel.VBias, sn.vvb)
+	copy(tr.vel.HBias, sn.vhb)
+	m.Hyper.Epochs = sn.epochs
+}
+
 // Gradient is a gradient of the mean log-likelihood with respect to the
 // parameters (or a trainer's estimate of it).
 type Gradient struct {
@@ -507,9 +606,24 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 // Train fits m to the binary rows of data by stochastic gradient ascent on
 // the log-likelihood, with the negative phase from t. It panics with
 // mat.ErrShape if data does not have Nv columns. It returns an error
-// wrapping ErrNotBinary for non-binary data or validation data, ErrDiverged
-// if a parameter would become NaN or Inf (m keeps its last good values),
-// the Callback's error unchanged, or an I/O error from checkpointing.
+// wrapping ErrSettings, naming the field and its value, for a negative
+// Epochs, BatchSize, MonitorRows, CallbackEvery or CheckpointEvery, a
+// LearningRate, L2 or L1 that is negative or not finite, a Momentum outside
+// [0, 1), or a Schedule value that is negative or not finite (found at its
+// epoch, before that epoch's updates); an error wrapping ErrNotBinary for
+// non-binary data or validation data; ErrDiverged (wrapped) if training
+// diverges; the Callback's error unchanged; or an I/O error from
+// checkpointing.
+//
+// Divergence rule: let r be the root mean square of the trainable
+// parameters (W and the biases that are on). Training has diverged when an
+// update would make a parameter NaN or ±Inf, or when at the end of an epoch
+// r exceeds DivergedGrowth × max(r₀, 1), where r₀ is r at the start of the
+// epoch, or exceeds DivergedRMS. On divergence m is restored to its values
+// at the start of the epoch (the end of the last good epoch), and
+// m.Hyper.Epochs is that epoch's number minus one. Sound training (learning
+// rates up to about 0.1 with momentum 0.9 on Ising data) grows r by far less
+// than DivergedGrowth in an epoch.
 func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	var set Settings
 	if s != nil {
@@ -533,8 +647,8 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if set.CallbackEvery == 0 {
 		set.CallbackEvery = 1
 	}
-	if set.Epochs < 0 || set.BatchSize < 0 || set.CheckpointEvery < 0 || set.MonitorRows < 0 || set.CallbackEvery < 0 {
-		panic(errNonPositive)
+	if err := set.check(); err != nil {
+		return err
 	}
 	nv, _ := m.check()
 	if data.IsEmpty() {
@@ -588,11 +702,17 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 		fm = dm
 	}
 	mon := newMonitorState(m, data, fm, &set)
+	var snap snapshot
 	for epoch := first; epoch <= set.Epochs; epoch++ {
 		lr := set.LearningRate
 		if set.Schedule != nil {
 			lr = set.Schedule(epoch)
+			if !(lr >= 0) || math.IsInf(lr, 0) {
+				return fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
+			}
 		}
+		snap.take(m, tr)
+		r0 := paramRMS(m)
 		// The shuffle restarts from the identity so that a resumed run
 		// shuffles exactly as the uninterrupted one.
 		for i := range perm {
@@ -624,8 +744,13 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 				ok = tr.update(lr, set.Momentum, set.L2, set.L1)
 			}
 			if !ok {
-				return fmt.Errorf("%w (epoch %d)", ErrDiverged, epoch)
+				snap.restore(m, tr)
+				return fmt.Errorf("%w: a parameter would become NaN or Inf (epoch %d)", ErrDiverged, epoch)
 			}
+		}
+		if r := paramRMS(m); r > DivergedGrowth*max(r0, 1) || r > DivergedRMS {
+			snap.restore(m, tr)
+			return fmt.Errorf("%w: parameter RMS %.3g at the end of epoch %d (%.3g at its start)", ErrDiverged, r, epoch, r0)
 		}
 		m.Hyper.Epochs = epoch
 		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs) {

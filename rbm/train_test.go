@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -176,12 +177,13 @@ func TestDivergence(t *testing.T) {
 	for _, tr := range []Trainer{CD{K: 1}, PCD{}} {
 		m := New(8, 3, nil, rand.NewPCG(1, 1))
 		var good *Model
-		// An infinite learning rate from epoch 3 on makes the first
-		// update of epoch 3 non-finite.
+		// The largest finite learning rate from epoch 3 on makes epoch 3
+		// overflow (or its parameters' RMS explode): the model is put
+		// back to the end of epoch 2.
 		err := Train(m, data, &Settings{Epochs: 5, BatchSize: 50,
 			Schedule: func(e int) float64 {
 				if e >= 3 {
-					return math.Inf(1)
+					return math.MaxFloat64
 				}
 				return 0.05
 			},
@@ -195,6 +197,147 @@ func TestDivergence(t *testing.T) {
 		}
 		if !denseBits(m.W, good.W) || !sameBits(m.VBias, good.VBias) || !sameBits(m.HBias, good.HBias) {
 			t.Errorf("%T: model changed by the diverging update", tr)
+		}
+	}
+}
+
+// TestTrainSettings: every invalid Settings field is an ErrSettings error
+// naming the field and the value, returned before any update.
+func TestTrainSettings(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(100, 5)
+	for _, tc := range []struct {
+		name, want string
+		s          Settings
+	}{
+		{"Epochs", "Epochs = -1", Settings{Epochs: -1}},
+		{"BatchSize", "BatchSize = -1", Settings{BatchSize: -1}},
+		{"MonitorRows", "MonitorRows = -2", Settings{MonitorRows: -2}},
+		{"CallbackEvery", "CallbackEvery = -1", Settings{CallbackEvery: -1}},
+		{"CheckpointEvery", "CheckpointEvery = -1", Settings{CheckpointEvery: -1}},
+		{"LearningRate negative", "LearningRate = -1", Settings{LearningRate: -1}},
+		{"LearningRate NaN", "LearningRate = NaN", Settings{LearningRate: math.NaN()}},
+		{"LearningRate Inf", "LearningRate = +Inf", Settings{LearningRate: math.Inf(1)}},
+		{"Momentum 1.5", "Momentum = 1.5", Settings{Momentum: 1.5}},
+		{"Momentum 1", "Momentum = 1", Settings{Momentum: 1}},
+		{"Momentum negative", "Momentum = -0.1", Settings{Momentum: -0.1}},
+		{"Momentum NaN", "Momentum = NaN", Settings{Momentum: math.NaN()}},
+		{"L2", "L2 = -0.001", Settings{L2: -0.001}},
+		{"L2 Inf", "L2 = +Inf", Settings{L2: math.Inf(1)}},
+		{"L1", "L1 = -1", Settings{L1: -1}},
+		{"L1 NaN", "L1 = NaN", Settings{L1: math.NaN()}},
+		{"Schedule negative", "Schedule(1) = -0.1", Settings{Schedule: func(int) float64 { return -0.1 }}},
+		{"Schedule NaN at epoch 2", "Schedule(2) = NaN", Settings{Epochs: 3, Schedule: func(e int) float64 {
+			if e == 2 {
+				return math.NaN()
+			}
+			return 0.01
+		}}},
+		{"Schedule Inf", "Schedule(1) = +Inf", Settings{Schedule: func(int) float64 { return math.Inf(1) }}},
+	} {
+		m := New(8, 3, nil, rand.NewPCG(1, 1))
+		before := m.Clone()
+		err := Train(m, data, &tc.s, CD{})
+		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v, want ErrSettings naming %q", tc.name, err, tc.want)
+			continue
+		}
+		if tc.s.Schedule == nil && !sameModel(m, before) {
+			t.Errorf("%s: the model changed before the settings were refused", tc.name)
+		}
+	}
+}
+
+// orderedData returns n rows of nv bits: half of them near all-0 or all-1
+// (each bit flipped with probability 0.05), half uniformly random, like
+// Ising data below and above T_c.
+func orderedData(n, nv int, seed uint64) *mat.Dense {
+	r := rand.New(rand.NewPCG(seed, 7))
+	d := mat.NewDense(n, nv, nil)
+	for i := 0; i < n; i++ {
+		ordered, up := i%2 == 0, r.IntN(2)
+		for j := 0; j < nv; j++ {
+			b := r.IntN(2)
+			if ordered {
+				b = up
+				if r.Float64() < 0.05 {
+					b ^= 1
+				}
+			}
+			d.Set(i, j, float64(b))
+		}
+	}
+	return d
+}
+
+// TestDivergenceRule: the cases of issue 10 (a learning rate of 1e6 with
+// and without momentum, on both precisions) return ErrDiverged with the
+// model at the end of the last good epoch, finite and of the order of the
+// initial weights; sound schedules (learning rate 0.1, momentum 0.9) never
+// trigger the rule.
+func TestDivergenceRule(t *testing.T) {
+	t.Parallel()
+	data := orderedData(600, 36, 3)
+	init := New(36, 16, nil, rand.NewPCG(1, 1))
+	r0 := paramRMS(init)
+	for _, tc := range []struct {
+		name string
+		s    Settings
+		tr   Trainer
+	}{
+		{"lr 1e6", Settings{Epochs: 20, LearningRate: 1e6}, CD{}},
+		{"lr 1e6 momentum 0.9", Settings{Epochs: 20, LearningRate: 1e6, Momentum: 0.9}, CD{}},
+		{"lr 1e6 float64", Settings{Epochs: 20, LearningRate: 1e6}, CD{Precision: Float64}},
+		{"lr 1e6 PCD", Settings{Epochs: 20, LearningRate: 1e6}, PCD{}},
+		{"lr 1e6 L1", Settings{Epochs: 20, LearningRate: 1e6, L1: 1e-4}, CD{}},
+		{"lr 1e3 from epoch 3", Settings{Epochs: 20, Schedule: func(e int) float64 {
+			if e >= 3 {
+				return 1e3
+			}
+			return 0.05
+		}}, CD{}},
+	} {
+		m := init.Clone()
+		var good *Model
+		tc.s.Src = rand.NewPCG(2, 2)
+		tc.s.Callback = func(Monitors) error { good = m.Clone(); return nil }
+		err := Train(m, data, &tc.s, tc.tr)
+		if !errors.Is(err, ErrDiverged) {
+			t.Errorf("%s: err %v, want ErrDiverged", tc.name, err)
+			continue
+		}
+		r := paramRMS(m)
+		if math.IsNaN(r) || math.IsInf(r, 0) || r > 10*max(r0, 1) {
+			t.Errorf("%s: kept parameters have RMS %v (initial %v)", tc.name, r, r0)
+		}
+		if good == nil {
+			if !sameModel(m, init) {
+				t.Errorf("%s: diverged in epoch 1 but the model is not the initial one", tc.name)
+			}
+		} else if !sameModel(m, good) || m.Hyper.Epochs != good.Hyper.Epochs {
+			t.Errorf("%s: the model is not the one at the end of epoch %d", tc.name, good.Hyper.Epochs)
+		}
+	}
+	// Sound training: the examples' schedule (0.1 → 0.01 with momentum
+	// 0.9), a constant 0.1 with momentum 0.9, small batches, PCD.
+	for _, tc := range []struct {
+		name string
+		s    Settings
+		tr   Trainer
+	}{
+		{"0.1→0.01 momentum 0.9", Settings{Epochs: 40, Momentum: 0.9, Schedule: func(e int) float64 { return 0.1 * math.Pow(0.1, float64(e-1)/39) }}, CD{}},
+		{"0.1 momentum 0.9", Settings{Epochs: 40, LearningRate: 0.1, Momentum: 0.9}, CD{}},
+		{"0.1 momentum 0.9 batch 10", Settings{Epochs: 10, BatchSize: 10, LearningRate: 0.1, Momentum: 0.9}, CD{}},
+		{"0.1 momentum 0.9 PCD", Settings{Epochs: 40, LearningRate: 0.1, Momentum: 0.9}, PCD{}},
+		{"0.1 momentum 0.9 zero init", Settings{Epochs: 20, LearningRate: 0.1, Momentum: 0.9}, CD{}},
+	} {
+		m := init.Clone()
+		if tc.name == "0.1 momentum 0.9 zero init" {
+			m = New(36, 16, &InitSettings{Sigma: -1}, rand.NewPCG(1, 1))
+		}
+		tc.s.Src = rand.NewPCG(2, 2)
+		if err := Train(m, data, &tc.s, tc.tr); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
 }
