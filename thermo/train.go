@@ -37,10 +37,71 @@ const (
 	SGD
 )
 
-// ErrDiverged is returned (wrapped) by Train when the loss or a weight becomes
-// NaN or infinite. The network is left at the weights of the last epoch that
-// ended finite.
+// ErrDiverged is returned (wrapped) by Train when training diverges (see
+// Train for the rule). The network is left at the weights of the last good
+// epoch.
 var ErrDiverged = errors.New("thermo: training diverged")
+
+// ErrSettings is returned (wrapped, with the field and its value) by Train
+// for an invalid TrainSettings field.
+var ErrSettings = errors.New("thermo: invalid training settings")
+
+// The bounds of Train's divergence rule.
+const (
+	// DivergedLoss bounds an epoch's mean training loss, relative to the
+	// loss of the uniform prediction 1/K (log K for CrossEntropy).
+	DivergedLoss = 10
+	// DivergedGrowth bounds the growth of the parameters' RMS within one
+	// epoch, relative to max(RMS at the start of the epoch, 1).
+	DivergedGrowth = 100
+)
+
+// check returns an error wrapping ErrSettings for an invalid field of s.
+func (s *TrainSettings) check() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
+	}
+	switch {
+	case s.Epochs < 0:
+		return bad("Epochs", s.Epochs, "≥ 0")
+	case s.BatchSize < 0:
+		return bad("BatchSize", s.BatchSize, "≥ 0")
+	case !(s.LearningRate >= 0) || math.IsInf(s.LearningRate, 0):
+		return bad("LearningRate", s.LearningRate, "a finite value ≥ 0")
+	case !(s.L2 >= 0) || math.IsInf(s.L2, 0):
+		return bad("L2", s.L2, "a finite value ≥ 0")
+	case !(s.Momentum >= 0 && s.Momentum < 1):
+		return bad("Momentum", s.Momentum, "a value in [0, 1)")
+	case !(s.ValidationFraction >= 0 && s.ValidationFraction < 1):
+		return bad("ValidationFraction", s.ValidationFraction, "a value in [0, 1)")
+	case s.Patience < 0:
+		return bad("Patience", s.Patience, "≥ 0")
+	case s.Optimizer != Adam && s.Optimizer != SGD:
+		return fmt.Errorf("%w: unknown Optimizer %d", ErrSettings, s.Optimizer)
+	case s.Loss != CrossEntropy && s.Loss != BinaryCrossEntropy:
+		return fmt.Errorf("%w: unknown Loss %d", ErrSettings, s.Loss)
+	case s.Precision != Float32 && s.Precision != Float64:
+		return fmt.Errorf("%w: %s", ErrSettings, errPrecision)
+	}
+	return nil
+}
+
+// uniformLoss returns the loss of the uniform prediction p_k = 1/K.
+func uniformLoss(l Loss, K int) float64 {
+	if l == BinaryCrossEntropy {
+		return -math.Log(1/float64(K)) - float64(K-1)*math.Log1p(-1/float64(K))
+	}
+	return math.Log(float64(K))
+}
+
+// rms returns the root mean square of p.
+func rms(p []float64) float64 {
+	var ss float64
+	for _, x := range p {
+		ss += x * x
+	}
+	return math.Sqrt(ss / float64(max(len(p), 1)))
+}
 
 // TrainSettings configures Train. The zero value (or a nil pointer) means the
 // defaults given with each field.
@@ -119,8 +180,21 @@ type TrainResult struct {
 // panics with mat.ErrShape if x does not have Inputs() columns or
 // len(labels) differs from the number of rows. Before any training it
 // returns an error for a label out of range, a NaN or infinite cell of x and
-// invalid settings; during training, for divergence (ErrDiverged) and the
-// Progress callback's error unchanged.
+// invalid settings (wrapping ErrSettings, naming the field and its value: a
+// negative Epochs, BatchSize or Patience, a LearningRate or L2 that is
+// negative or not finite, a Momentum or ValidationFraction outside [0, 1),
+// an unknown Optimizer, Loss or Precision); during training, for divergence
+// (ErrDiverged, wrapped) and the Progress callback's error unchanged.
+//
+// Divergence rule: training has diverged when a batch's loss, a weight or
+// the validation loss becomes NaN or ±Inf, when an epoch's mean training
+// loss exceeds DivergedLoss times the loss of the uniform prediction 1/K
+// (log K for CrossEntropy: a network that bad has left any useful region),
+// or when the parameters' RMS at the end of an epoch exceeds
+// DivergedGrowth × max(its value at the start of the epoch, 1). The network
+// is then put back to its weights at the start of that epoch. Sound
+// training (Adam up to a learning rate of about 1e-2, SGD up to about 0.1
+// with momentum 0.9) stays far inside these bounds.
 //
 // Each call starts a fresh optimizer state (Adam moments, SGD velocity), so
 // a second call continues from the network's weights but not from the
@@ -149,18 +223,8 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 			}
 		}
 	}
-	if set.Epochs < 0 || set.BatchSize < 0 || set.LearningRate < 0 || set.L2 < 0 ||
-		set.Momentum < 0 || set.Momentum >= 1 || set.ValidationFraction < 0 || set.ValidationFraction >= 1 {
-		return res, errors.New("thermo: invalid training settings")
-	}
-	if set.Optimizer != Adam && set.Optimizer != SGD {
-		return res, errors.New("thermo: unknown optimizer")
-	}
-	if set.Loss != CrossEntropy && set.Loss != BinaryCrossEntropy {
-		return res, errors.New("thermo: unknown loss")
-	}
-	if set.Precision != Float32 && set.Precision != Float64 {
-		return res, errors.New(errPrecision)
+	if err := set.check(); err != nil {
+		return res, err
 	}
 	if set.Epochs == 0 {
 		set.Epochs = 50
@@ -226,7 +290,9 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	}
 	bestLoss := math.Inf(1)
 	since := 0
+	maxLoss := DivergedLoss * uniformLoss(set.Loss, K)
 	for epoch := 1; epoch <= set.Epochs; epoch++ {
+		r0 := rms(lastGood)
 		rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
 		var lossSum float64
 		correct := 0
@@ -251,6 +317,14 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		}
 		st := EpochStats{Epoch: epoch, Loss: lossSum / float64(nb),
 			Accuracy: float64(correct) / float64(len(train)), ValLoss: math.NaN(), ValAccuracy: math.NaN()}
+		if st.Loss > maxLoss {
+			copy(net.params, lastGood)
+			return res, fmt.Errorf("%w: mean loss %.3g in epoch %d (the uniform prediction's is %.3g)", ErrDiverged, st.Loss, epoch, maxLoss/DivergedLoss)
+		}
+		if r := rms(net.params); r > DivergedGrowth*max(r0, 1) {
+			copy(net.params, lastGood)
+			return res, fmt.Errorf("%w: parameter RMS %.3g after epoch %d (%.3g before it)", ErrDiverged, r, epoch, r0)
+		}
 		if useVal {
 			if set.Precision == Float32 {
 				st.ValLoss, st.ValAccuracy = evaluate32(net, x, labels, val, set.Loss)
