@@ -33,12 +33,12 @@ type FixedPoint struct {
 	Temps   []float64 `json:"temps,omitempty"`
 	Dist    []float64 `json:"dist,omitempty"`
 	DistErr []float64 `json:"dist_err,omitempty"`
-	Peak    float64   `json:"peak,omitempty"`
+	Peak    float64   `json:"peak"`
 
-	Expect    float64 `json:"expect,omitempty"`
-	ExpectErr float64 `json:"expect_err,omitempty"`
-	Argmax    float64 `json:"argmax,omitempty"`
-	ArgmaxErr float64 `json:"argmax_err,omitempty"`
+	Expect    float64 `json:"expect"`
+	ExpectErr float64 `json:"expect_err"`
+	Argmax    float64 `json:"argmax"`
+	ArgmaxErr float64 `json:"argmax_err"`
 
 	AbsM    float64 `json:"abs_m"`
 	AbsMErr float64 `json:"abs_m_err"`

@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"encoding/json"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -62,43 +61,6 @@ type Reading struct {
 	Err  float64 `json:"err"`
 }
 
-// MarshalJSON writes non-finite T and Err (a reading outside the
-// thermometer's calibrated range) as null, which JSON can represent.
-func (r Reading) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Name string   `json:"name"`
-		T    *float64 `json:"T"`
-		Err  *float64 `json:"err"`
-	}{r.Name, finite(r.T), finite(r.Err)})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
-func (r *Reading) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Name string   `json:"name"`
-		T    *float64 `json:"T"`
-		Err  *float64 `json:"err"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	r.Name, r.T, r.Err = v.Name, math.NaN(), math.NaN()
-	if v.T != nil {
-		r.T = *v.T
-	}
-	if v.Err != nil {
-		r.Err = *v.Err
-	}
-	return nil
-}
-
-func finite(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
-}
-
 // Readout summarises one step of a flow. Errors are standard errors of the
 // mean over the batch's configurations, which are independent chains.
 type Readout struct {
@@ -112,16 +74,16 @@ type Readout struct {
 	Dist    []float64 `json:"dist,omitempty"`
 	DistErr []float64 `json:"dist_err,omitempty"`
 	// Peak is the temperature of the class with the largest Dist.
-	Peak float64 `json:"peak,omitempty"`
+	Peak float64 `json:"peak"`
 	// Expect is the mean over configurations of Σₖ pₖTₖ; ExpectStd its
 	// spread (standard deviation) and ExpectErr its standard error.
-	Expect    float64 `json:"expect,omitempty"`
-	ExpectStd float64 `json:"expect_std,omitempty"`
-	ExpectErr float64 `json:"expect_err,omitempty"`
+	Expect    float64 `json:"expect"`
+	ExpectStd float64 `json:"expect_std"`
+	ExpectErr float64 `json:"expect_err"`
 	// Argmax is the mean over configurations of the most probable class's
 	// temperature; ArgmaxStd its spread.
-	Argmax    float64 `json:"argmax,omitempty"`
-	ArgmaxStd float64 `json:"argmax_std,omitempty"`
+	Argmax    float64 `json:"argmax"`
+	ArgmaxStd float64 `json:"argmax_std"`
 
 	// AbsM is ⟨|m|⟩ per spin and M the signed ⟨m⟩, with standard errors.
 	AbsM    float64 `json:"abs_m"`
