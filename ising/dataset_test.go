@@ -519,7 +519,7 @@ func TestJSONFloat(t *testing.T) {
 	for _, tc := range []struct {
 		x    float64
 		json string
-	}{{0, `0`}, {2.25, `2.25`}, {1e-300, `1e-300`}, {math.Inf(1), `"+Inf"`}, {math.Inf(-1), `"-Inf"`}, {math.NaN(), `"NaN"`}} {
+	}{{0, `0`}, {2.25, `2.25`}, {1e-300, `1e-300`}, {math.Inf(1), `"+Inf"`}, {math.Inf(-1), `"-Inf"`}, {math.NaN(), `null`}} {
 		b, err := json.Marshal(jsonFloat(tc.x))
 		if err != nil || string(b) != tc.json {
 			t.Errorf("Marshal(%v) = %s, %v; want %s", tc.x, b, err, tc.json)

@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/rgflow/rgflow/internal/fileio"
+	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
 // File names and format version of a dataset directory.
@@ -46,67 +47,26 @@ var ErrCorrupt = errors.New("ising: corrupt dataset")
 // datasetMeta is the content of meta.json. Temperatures are jsonFloats, so
 // that T = +Inf can be stored.
 type datasetMeta struct {
-	Format    int            `json:"format"`
-	L         int            `json:"L"`
-	H         float64        `json:"h"`
-	N         int            `json:"n"`
-	Grid      []jsonFloat    `json:"grid"`
-	Counts    []int          `json:"counts"`
-	Algorithm Algorithm      `json:"algorithm"`
-	Flip      bool           `json:"z2_flip"`
-	Seed      uint64         `json:"seed"`
-	Info      []tempInfoJSON `json:"per_temperature"`
-	Files     []fileSum      `json:"files"`
+	Format    int         `json:"format"`
+	L         int         `json:"L"`
+	H         float64     `json:"h"`
+	N         int         `json:"n"`
+	Grid      []jsonFloat `json:"grid"`
+	Counts    []int       `json:"counts"`
+	Algorithm Algorithm   `json:"algorithm"`
+	Flip      bool        `json:"z2_flip"`
+	Seed      uint64      `json:"seed"`
+	Info      []TempInfo  `json:"per_temperature"`
+	Files     []fileSum   `json:"files"`
 	// MetaSHA256 (format 2) is the SHA-256 of meta.json with this value
 	// replaced by 64 zeros.
 	MetaSHA256 string `json:"meta_sha256,omitempty"`
 }
 
-// tempInfoJSON is a TempInfo whose T may be +Inf in meta.json: its own T
-// shadows the embedded one in encoding/json (the shallower field wins).
-type tempInfoJSON struct {
-	T jsonFloat `json:"T"` // first, where TempInfo has it
-	TempInfo
-}
-
-// jsonFloat is a float64 that JSON holds as a number when it is finite and
-// as the string "+Inf", "-Inf" or "NaN" otherwise (JSON has no such
-// numbers, and encoding/json refuses to write them). It reads both forms.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	switch x := float64(f); {
-	case math.IsInf(x, 1):
-		return []byte(`"+Inf"`), nil
-	case math.IsInf(x, -1):
-		return []byte(`"-Inf"`), nil
-	case math.IsNaN(x):
-		return []byte(`"NaN"`), nil
-	default:
-		return json.Marshal(x)
-	}
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || b[0] != '"' {
-		return json.Unmarshal(b, (*float64)(f))
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	switch s {
-	case "+Inf":
-		*f = jsonFloat(math.Inf(1))
-	case "-Inf":
-		*f = jsonFloat(math.Inf(-1))
-	case "NaN":
-		*f = jsonFloat(math.NaN())
-	default:
-		return fmt.Errorf("ising: %q is not a number (want a JSON number, \"+Inf\", \"-Inf\" or \"NaN\")", s)
-	}
-	return nil
-}
+// jsonFloat is a float64 that JSON holds as a number when it is finite, as
+// null when it is NaN and as the string "+Inf" or "-Inf" otherwise: rgflow's
+// one encoding (package internal/jsonf), which also reads "NaN".
+type jsonFloat = jsonf.Float
 
 // check reports the first inconsistency of m that Load rejects, apart from
 // the files: it returns "" if there is none.
@@ -137,7 +97,7 @@ func (m *datasetMeta) check() string {
 	sum := 0
 	for k, T := range m.Grid {
 		switch {
-		case m.Info[k].T != T:
+		case m.Info[k].T != float64(T):
 			return fmt.Sprintf("per-temperature record %d is for T = %v, the grid has %v", k, float64(m.Info[k].T), float64(T))
 		case m.Counts[k] < 0:
 			return fmt.Sprintf("negative count %d", m.Counts[k])
@@ -183,12 +143,9 @@ func (d *Dataset) Save(dir string) error {
 	}
 	meta := datasetMeta{Format: FormatVersion, L: d.L, H: d.H, N: n, Grid: make([]jsonFloat, len(d.Grid)),
 		Counts: make([]int, len(d.Grid)), Algorithm: d.Algorithm, Flip: d.Flip, Seed: d.Seed,
-		Info: make([]tempInfoJSON, len(d.Info))}
+		Info: d.Info}
 	for k, T := range d.Grid {
 		meta.Grid[k] = jsonFloat(T)
-	}
-	for k, in := range d.Info {
-		meta.Info[k] = tempInfoJSON{jsonFloat(in.T), in}
 	}
 	for r, k := range d.Labels {
 		if k < 0 || k >= len(d.Grid) || d.Temps[r] != d.Grid[k] {
@@ -312,11 +269,7 @@ func Load(dir string) (*Dataset, error) {
 	for k, T := range meta.Grid {
 		grid[k] = float64(T)
 	}
-	info := make([]TempInfo, len(meta.Info))
-	for k, in := range meta.Info {
-		info[k] = in.TempInfo
-		info[k].T = float64(in.T)
-	}
+	info := meta.Info
 	raw := make(map[string][]byte)
 	for _, f := range meta.Files {
 		if f.Name != ConfigsFile && f.Name != TempsFile {
