@@ -1,7 +1,7 @@
 // Command dataset generates the paper's labelled Ising dataset (L = 10,
 // T = 0, 0.25, …, 6) and describes it:
 //
-//	go run ./examples/dataset -out DIR [-L 10] [-n 2000] [-temps 0:6:0.25] [-seed 1] [-algo auto] [-h 0] [-noflip]
+//	go run ./examples/dataset -out DIR [-L 10] [-n 2000] [-temps 0:6:0.25] [-seed 1] [-algo auto] [-field 0] [-noflip]
 //
 // Each configuration is flipped globally (s → −s) with probability ½, a
 // symmetry of the ensemble at h = 0 only: -noflip turns that off, and it is
@@ -16,8 +16,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -28,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
 	"github.com/rgflow/rgflow/ising"
 )
 
@@ -44,20 +43,63 @@ type config struct {
 }
 
 func main() {
-	var c config
-	flag.StringVar(&c.Out, "out", "out/dataset", "output directory")
-	flag.IntVar(&c.L, "L", ising.DefaultL, "lattice side")
-	flag.IntVar(&c.N, "n", ising.DefaultPerTemp, "configurations per temperature")
-	flag.StringVar(&c.Temps, "temps", "", `temperatures: "a,b,c" or "lo:hi:step" (default 0:6:0.25)`)
-	flag.Uint64Var(&c.Seed, "seed", 1, "random seed")
-	flag.StringVar(&c.Algo, "algo", "auto", "sampler: auto, metropolis, checkerboard, heatbath, wolff, sw, meanfield, curieweiss")
-	flag.Float64Var(&c.H, "h", 0, "external field")
-	flag.BoolVar(&c.NoFlip, "noflip", false, "no random global spin flip (it is applied at h = 0 only)")
-	flag.Parse()
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
+	}
 	if err := run(c, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "dataset:", err)
 		os.Exit(1)
 	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := pipeline.NewFlagSet("dataset", stderr)
+	fs.StringVar(&c.Out, "out", "out/dataset", "output directory")
+	fs.IntVar(&c.L, "L", ising.DefaultL, "lattice side")
+	fs.IntVar(&c.N, "n", ising.DefaultPerTemp, "configurations per temperature")
+	fs.StringVar(&c.Temps, "temps", "", fmt.Sprintf(`temperatures: "a,b,c" or "lo:hi:step", at most %d (default 0:6:0.25)`, pipeline.MaxTemps))
+	fs.Uint64Var(&c.Seed, "seed", 1, "random seed")
+	fs.StringVar(&c.Algo, "algo", "auto", "sampler: auto, metropolis, checkerboard, heatbath, wolff, sw, meanfield, curieweiss")
+	fs.Float64Var(&c.H, "field", 0, "external field h")
+	fs.BoolVar(&c.NoFlip, "noflip", false, "no random global spin flip (it is applied at h = 0 only)")
+	err := pipeline.Parse(fs, args, func() error { return validate(c) })
+	return c, err
+}
+
+// validate checks every flag of c before any work.
+func validate(c config) error {
+	if err := pipeline.OutDir("out", c.Out); err != nil {
+		return err
+	}
+	if err := pipeline.IntIn("L", c.L, 2, pipeline.MaxL); err != nil {
+		return err
+	}
+	if err := pipeline.IntIn("n", c.N, 1, pipeline.MaxPerTemp); err != nil {
+		return err
+	}
+	if _, err := parseTemps(c.Temps); err != nil {
+		return pipeline.BadFlag("temps", "%v", err)
+	}
+	alg, err := ising.ParseAlgorithm(c.Algo)
+	if err != nil {
+		return pipeline.BadFlag("algo", "%v", err)
+	}
+	if err := pipeline.Finite("field", c.H); err != nil {
+		return err
+	}
+	// The rest of ising.Generate's checks: samplers that need h = 0 or an
+	// even L.
+	switch {
+	case c.H != 0 && (alg == ising.AlgWolff || alg == ising.AlgSwendsenWang):
+		return pipeline.BadFlag("algo", "%v needs -field 0, have %v", alg, c.H)
+	case (alg == ising.AlgCheckerboard || alg == ising.AlgHeatBath) && c.L%2 != 0:
+		return pipeline.BadFlag("algo", "%v needs an even -L, have %d", alg, c.L)
+	}
+	return nil
 }
 
 // parseTemps parses "a,b,c" or "lo:hi:step".
@@ -74,18 +116,28 @@ func parseTemps(s string) ([]float64, error) {
 			}
 			v[i] = x
 		}
-		if !(v[2] > 0) || v[1] < v[0] {
-			return nil, fmt.Errorf("temperatures %q: want lo ≤ hi and step > 0", s)
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("temperatures %q: lo, hi and step must be finite", s)
+			}
+		}
+		if !(v[2] > 0) || v[1] < v[0] || v[0] < 0 {
+			return nil, fmt.Errorf("temperatures %q: want 0 ≤ lo ≤ hi and step > 0", s)
+		}
+		// The count first: a huge range or a tiny step would otherwise
+		// build the grid until memory runs out.
+		if n := math.Floor((v[1]-v[0])/v[2]+1e-9) + 1; !(n <= pipeline.MaxTemps) {
+			return nil, fmt.Errorf("temperatures %q: %.3g temperatures, more than %d", s, n, pipeline.MaxTemps)
 		}
 		var g []float64
-		for k := 0; ; k++ {
+		for k := 0; k <= pipeline.MaxTemps; k++ {
 			T := v[0] + float64(k)*v[2]
 			if T > v[1]+1e-9*v[2] {
 				break
 			}
 			g = append(g, math.Round(T*1e9)/1e9)
 		}
-		return g, nil
+		return checkGrid(s, g)
 	}
 	var g []float64
 	for _, p := range strings.Split(s, ",") {
@@ -93,14 +145,31 @@ func parseTemps(s string) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("temperatures %q: %v", s, err)
 		}
+		if len(g) == pipeline.MaxTemps {
+			return nil, fmt.Errorf("temperatures %q: more than %d", s, pipeline.MaxTemps)
+		}
 		g = append(g, x)
+	}
+	return checkGrid(s, g)
+}
+
+// checkGrid returns g, or an error unless it is strictly ascending, without
+// NaN or negative temperatures (+Inf is allowed, last).
+func checkGrid(s string, g []float64) ([]float64, error) {
+	for i, T := range g {
+		if math.IsNaN(T) || T < 0 {
+			return nil, fmt.Errorf("temperatures %q: %v is not a temperature", s, T)
+		}
+		if i > 0 && !(T > g[i-1]) {
+			return nil, fmt.Errorf("temperatures %q: not strictly ascending at %v", s, T)
+		}
 	}
 	return g, nil
 }
 
 func run(c config, log io.Writer) error {
-	if c.Out == "" {
-		return errors.New("no output directory")
+	if err := validate(c); err != nil {
+		return err
 	}
 	grid, err := parseTemps(c.Temps)
 	if err != nil {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/rgflow/rgflow/examples/internal/flagtest"
 	"github.com/rgflow/rgflow/ising"
 )
 
@@ -127,9 +130,50 @@ func TestParseTemps(t *testing.T) {
 	if err != nil || len(g) != 25 || g[1] != 0.25 || g[24] != 6 {
 		t.Fatalf("range grid %v %v", g, err)
 	}
-	for _, bad := range []string{"a", "1:0:1", "0:1:0", "1,,2"} {
+	for _, bad := range []string{"a", "1:0:1", "0:1:0", "1,,2", "0:Inf:1", "NaN:6:1", "0:1e12:1e-3", "0:Inf:Inf", "-Inf:0:1", "2,1", "1,1", "-1", "nan"} {
 		if _, err := parseTemps(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// TestBadFlags: every bad flag fails before any work, with exit status 2
+// and a message naming it (issue 10, defects 3 and 4).
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	p := func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }
+	flagtest.Run(t, p, []flagtest.Case{
+		flagtest.Bad("L", "-L", "0"),
+		flagtest.Bad("L", "-L", "0", "-n", "0"),
+		flagtest.Bad("L", "-L", "1"),
+		flagtest.Bad("L", "-L", "100000"),
+		flagtest.Bad("n", "-n", "0"),
+		flagtest.Bad("n", "-n", "-5"),
+		flagtest.Bad("L", "-L", "x"),
+		flagtest.Bad("temps", "-temps", "0:Inf:1"),
+		flagtest.Bad("temps", "-temps", "NaN:6:1"),
+		flagtest.Bad("temps", "-temps", "0:1e12:1e-3"),
+		flagtest.Bad("temps", "-temps", "0:6:0"),
+		flagtest.Bad("temps", "-temps", "6:0:1"),
+		flagtest.Bad("temps", "-temps", "-1:2:1"),
+		flagtest.Bad("temps", "-temps", "2,1"),
+		flagtest.Bad("temps", "-temps", "1,NaN"),
+		flagtest.Bad("temps", "-temps", "1,,2"),
+		flagtest.Bad("algo", "-algo", "bogus"),
+		flagtest.Bad("algo", "-algo", "wolff", "-field", "0.1"),
+		flagtest.Bad("algo", "-algo", "checkerboard", "-L", "5"),
+		flagtest.Bad("field", "-field", "NaN"),
+		flagtest.Bad("field", "-field", "Inf"),
+	})
+	// The out directory is checked too.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	var stderr bytes.Buffer
+	if _, err := parse([]string{"-out", file}, &stderr); err == nil || !strings.Contains(stderr.String(), "-out") {
+		t.Errorf("-out naming a file: %v", err)
+	}
+	// run refuses the same configurations (the grid is never built).
+	if err := run(config{Out: t.TempDir(), L: 6, N: 10, Temps: "0:Inf:1", Algo: "auto"}, io.Discard); err == nil {
+		t.Error("run accepted -temps 0:Inf:1")
 	}
 }
