@@ -23,6 +23,14 @@
 // caller-supplied math/rand/v2 rand.Source; the same source state gives the
 // same bits.
 //
+// # JSON
+//
+// The result types (Reading, Readout, FixedPoint) marshal with encoding/json and
+// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
+// and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
+// writes them. Every float field is written, 0 included.
+//
 // # References
 //
 //   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.

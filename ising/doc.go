@@ -53,6 +53,15 @@
 // Every random thing takes a caller-supplied math/rand/v2 rand.Source.
 // Types are not safe for concurrent use unless their documentation says so.
 //
+// # JSON
+//
+// The result types (Summary, Correlation, Enumeration, Thermo, Pilot,
+// TempInfo; meta.json uses the same encoding) marshal with encoding/json and
+// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
+// and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
+// writes them. Every float field is written, 0 included.
+//
 // # References
 //
 //   - L. Onsager, Phys. Rev. 65, 117 (1944); B. Kaufman, Phys. Rev. 76, 1232 (1949).

@@ -59,6 +59,14 @@
 //
 //	f = numpy.load("model.npz"); W = f["W"]; meta = json.loads(bytes(f["meta"]))
 //
+// # JSON
+//
+// The result types (Monitors, Stats, Histogram) marshal with encoding/json and
+// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
+// and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
+// writes them. Every float field is written, 0 included.
+//
 // # References
 //
 //   - G. E. Hinton, Training products of experts by minimizing contrastive

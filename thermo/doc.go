@@ -71,6 +71,15 @@
 // version), atomically; [Load] verifies it and rejects corrupt or inconsistent
 // files.
 //
+// # JSON
+//
+// The result types (Calibration, ClassCalibration, EpochStats,
+// TrainResult) marshal with encoding/json and
+// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
+// and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
+// writes them. Every float field is written, 0 included.
+//
 // # References
 //
 //   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.
