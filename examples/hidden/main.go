@@ -11,8 +11,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,24 +28,49 @@ type config struct {
 }
 
 func main() {
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
+	}
+	if err := run(c, &pipeline.Progress{}); err != nil {
+		fmt.Fprintln(os.Stderr, "hidden:", err)
+		os.Exit(1)
+	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
 	c := config{Common: pipeline.Defaults("out/hidden")}
 	// Eight RBMs (Σ N_h ≈ 11 × 100) in about a minute: half the data and
 	// half the epochs of examples/paper.
 	c.Data.PerTemp = 500
 	c.RBM.Epochs = 30
 	c.Chains = 500
-	c.Flags(flag.CommandLine)
-	nhs := flag.String("nhs", "16,36,64,81,100,144,225,400", "comma-separated hidden sizes")
-	flag.Parse()
-	var err error
-	if c.Sizes, err = parseInts(*nhs); err != nil {
-		fmt.Fprintln(os.Stderr, "hidden:", err)
-		os.Exit(2)
+	fs := pipeline.NewFlagSet("hidden", stderr)
+	c.Flags(fs)
+	nhs := fs.String("nhs", "16,36,64,81,100,144,225,400", "comma-separated hidden sizes")
+	err := pipeline.Parse(fs, args, func() error {
+		var err error
+		if c.Sizes, err = parseInts(*nhs); err != nil {
+			return pipeline.BadFlag("nhs", "%v", err)
+		}
+		return validate(c)
+	})
+	return c, err
+}
+
+// validate checks every flag of c before any work.
+func validate(c config) error {
+	if len(c.Sizes) == 0 {
+		return pipeline.BadFlag("nhs", "no hidden sizes")
 	}
-	if err := run(c, &pipeline.Progress{}); err != nil {
-		fmt.Fprintln(os.Stderr, "hidden:", err)
-		os.Exit(1)
+	for _, nh := range c.Sizes {
+		if err := pipeline.IntIn("nhs", nh, 1, pipeline.MaxHidden); err != nil {
+			return err
+		}
 	}
+	return c.Common.Validate()
 }
 
 func parseInts(s string) ([]int, error) {
@@ -69,8 +94,8 @@ type result struct {
 }
 
 func run(c config, p *pipeline.Progress) error {
-	if len(c.Sizes) == 0 {
-		return fmt.Errorf("no hidden sizes")
+	if err := validate(c); err != nil {
+		return err
 	}
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {

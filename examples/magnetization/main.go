@@ -16,6 +16,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -35,22 +36,46 @@ type config struct {
 }
 
 func main() {
-	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: 0.0015}
-	c.Flags(flag.CommandLine)
-	flag.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
-	flag.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
-	flag.Parse()
-	// Without -nh the hidden layer is as large as the visible one, as in
-	// the paper (N_h = N_v = L²).
-	nhSet := false
-	flag.Visit(func(f *flag.Flag) { nhSet = nhSet || f.Name == "nh" })
-	if !nhSet {
-		c.RBM.Nh = c.Data.L * c.Data.L
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
 	}
 	if err := run(c, &pipeline.Progress{}); err != nil {
 		fmt.Fprintln(os.Stderr, "magnetization:", err)
 		os.Exit(1)
 	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
+	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: 0.0015}
+	fs := pipeline.NewFlagSet("magnetization", stderr)
+	c.Flags(fs)
+	fs.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
+	fs.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
+	err := pipeline.Parse(fs, args, func() error {
+		// Without -nh the hidden layer is as large as the visible one, as
+		// in the paper (N_h = N_v = L²).
+		nhSet := false
+		fs.Visit(func(f *flag.Flag) { nhSet = nhSet || f.Name == "nh" })
+		if !nhSet && c.Data.L >= 1 && c.Data.L <= pipeline.MaxL {
+			c.RBM.Nh = c.Data.L * c.Data.L
+		}
+		return validate(c)
+	})
+	return c, err
+}
+
+// validate checks every flag of c before any work.
+func validate(c config) error {
+	if err := c.Common.Validate(); err != nil {
+		return err
+	}
+	if err := pipeline.Finite("base-mean", c.BaseMean); err != nil {
+		return err
+	}
+	return pipeline.NonNegative("base-std", c.BaseStd)
 }
 
 // mcPoint is one temperature of the Monte Carlo curves.
@@ -70,6 +95,9 @@ type flowOut struct {
 }
 
 func run(c config, p *pipeline.Progress) error {
+	if err := validate(c); err != nil {
+		return err
+	}
 	if err := c.Resolve(); err != nil {
 		return err
 	}

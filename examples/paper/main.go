@@ -21,8 +21,8 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -40,13 +40,9 @@ type config struct {
 }
 
 func main() {
-	c := config{Common: pipeline.Defaults("out/paper")}
-	c.Flags(flag.CommandLine)
-	flag.BoolVar(&c.Reference, "reference", false, "the reference code's scale: 2000 configurations per T, the reference thermometer, 8000 RBM epochs at learning rate 0.01 without momentum")
-	flag.StringVar(&c.Compare, "compare", "", "another run's summary.json to compare with in report.md")
-	flag.Parse()
-	if c.Reference {
-		c.Common.Reference()
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
 	}
 	if err := run(c, &pipeline.Progress{}); err != nil {
 		fmt.Fprintln(os.Stderr, "paper:", err)
@@ -54,7 +50,41 @@ func main() {
 	}
 }
 
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
+	c := config{Common: pipeline.Defaults("out/paper")}
+	fs := pipeline.NewFlagSet("paper", stderr)
+	c.Flags(fs)
+	fs.BoolVar(&c.Reference, "reference", false, "the reference code's scale: 2000 configurations per T, the reference thermometer, 8000 RBM epochs at learning rate 0.01 without momentum")
+	fs.StringVar(&c.Compare, "compare", "", "another run's summary.json to compare with in report.md")
+	err := pipeline.Parse(fs, args, func() error {
+		if c.Reference {
+			c.Common.Reference()
+		}
+		return validate(c)
+	})
+	return c, err
+}
+
+// validate checks every flag and input of c before any work: the shared
+// flags, and that -compare is a summary.json of this program.
+func validate(c config) error {
+	if err := c.Common.Validate(); err != nil {
+		return err
+	}
+	if c.Compare != "" {
+		if _, err := readSummary(c.Compare); err != nil {
+			return pipeline.BadFlag("compare", "%v", err)
+		}
+	}
+	return nil
+}
+
 func run(c config, p *pipeline.Progress) error {
+	if err := validate(c); err != nil {
+		return err
+	}
 	start := time.Now()
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {

@@ -23,7 +23,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -65,27 +64,80 @@ type config struct {
 }
 
 func main() {
-	var c config
-	flag.StringVar(&c.Out, "out", "out/thermometer", "output directory")
-	flag.StringVar(&c.Data, "data", "", "load the dataset from this directory (ising.Dataset.Save) instead of generating it")
-	flag.IntVar(&c.N, "n", ising.DefaultPerTemp, "configurations per temperature when generating (split 80/20)")
-	flag.IntVar(&c.Epochs, "epochs", 60, "maximum training epochs")
-	flag.StringVar(&c.Arch, "arch", "small", "architecture: small (N→64→K) or reference (N→512→256→64→K), tanh")
-	flag.StringVar(&c.Opt, "opt", "adam", "optimizer: adam or sgd")
-	flag.Float64Var(&c.LR, "lr", 0, "learning rate (0: 1e-3 for adam, 0.1 for sgd)")
-	flag.Float64Var(&c.Momentum, "momentum", 0, "SGD momentum")
-	flag.StringVar(&c.Loss, "loss", "ce", "loss: ce (categorical cross-entropy) or bce (binary cross-entropy on one-hot targets)")
-	flag.IntVar(&c.Batch, "batch", 100, "mini-batch size")
-	flag.Float64Var(&c.L2, "l2", 0, "L2 weight penalty")
-	flag.Float64Var(&c.Val, "val", 0.1, "fraction of the training rows held out for early stopping (0: none)")
-	flag.IntVar(&c.Patience, "patience", 10, "epochs without validation progress before stopping (0: never)")
-	flag.Uint64Var(&c.Seed, "seed", 1, "random seed")
-	flag.BoolVar(&c.Sym, "sym", true, "augment training rows by random lattice symmetries and spin flips")
-	flag.Parse()
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
+	}
 	if err := run(c, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "thermometer:", err)
 		os.Exit(1)
 	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := pipeline.NewFlagSet("thermometer", stderr)
+	fs.StringVar(&c.Out, "out", "out/thermometer", "output directory")
+	fs.StringVar(&c.Data, "data", "", "load the dataset from this directory (ising.Dataset.Save) instead of generating it")
+	fs.IntVar(&c.N, "n", ising.DefaultPerTemp, "configurations per temperature when generating (split 80/20)")
+	fs.IntVar(&c.Epochs, "epochs", 60, "maximum training epochs")
+	fs.StringVar(&c.Arch, "arch", "small", "architecture: small (N→64→K) or reference (N→512→256→64→K), tanh")
+	fs.StringVar(&c.Opt, "opt", "adam", "optimizer: adam or sgd")
+	fs.Float64Var(&c.LR, "lr", 0, "learning rate (0: 1e-3 for adam, 0.1 for sgd)")
+	fs.Float64Var(&c.Momentum, "momentum", 0, "SGD momentum")
+	fs.StringVar(&c.Loss, "loss", "ce", "loss: ce (categorical cross-entropy) or bce (binary cross-entropy on one-hot targets)")
+	fs.IntVar(&c.Batch, "batch", 100, "mini-batch size")
+	fs.Float64Var(&c.L2, "l2", 0, "L2 weight penalty")
+	fs.Float64Var(&c.Val, "val", 0.1, "fraction of the training rows held out for early stopping (0: none)")
+	fs.IntVar(&c.Patience, "patience", 10, "epochs without validation progress before stopping (0: never)")
+	fs.Uint64Var(&c.Seed, "seed", 1, "random seed")
+	fs.BoolVar(&c.Sym, "sym", true, "augment training rows by random lattice symmetries and spin flips")
+	err := pipeline.Parse(fs, args, func() error { return validate(c) })
+	return c, err
+}
+
+// validate checks every flag and input of c before any work.
+func validate(c config) error {
+	if err := pipeline.OutDir("out", c.Out); err != nil {
+		return err
+	}
+	if c.Data != "" {
+		if err := pipeline.DatasetDir("data", c.Data); err != nil {
+			return err
+		}
+	} else if err := pipeline.IntIn("n", c.N, 1, pipeline.MaxPerTemp); err != nil {
+		return err
+	}
+	if err := pipeline.IntIn("epochs", c.Epochs, 1, pipeline.MaxEpochs); err != nil {
+		return err
+	}
+	if c.Arch != "small" && c.Arch != "reference" {
+		return pipeline.BadFlag("arch", "%q (want small or reference)", c.Arch)
+	}
+	if c.Opt != "adam" && c.Opt != "sgd" {
+		return pipeline.BadFlag("opt", "%q (want adam or sgd)", c.Opt)
+	}
+	if c.Loss != "ce" && c.Loss != "bce" {
+		return pipeline.BadFlag("loss", "%q (want ce or bce)", c.Loss)
+	}
+	if err := pipeline.NonNegative("lr", c.LR); err != nil { // 0: the optimizer's default
+		return err
+	}
+	if err := pipeline.Fraction("momentum", c.Momentum); err != nil {
+		return err
+	}
+	if err := pipeline.IntIn("batch", c.Batch, 1, pipeline.MaxPerTemp); err != nil {
+		return err
+	}
+	if err := pipeline.NonNegative("l2", c.L2); err != nil {
+		return err
+	}
+	if err := pipeline.Fraction("val", c.Val); err != nil {
+		return err
+	}
+	return pipeline.IntIn("patience", c.Patience, 0, pipeline.MaxEpochs)
 }
 
 // readout is one thermometer's calibration in summary.json.
@@ -140,6 +192,9 @@ type summary struct {
 }
 
 func run(c config, log io.Writer) error {
+	if err := validate(c); err != nil {
+		return err
+	}
 	pr := &pipeline.Progress{W: log}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err

@@ -90,7 +90,7 @@ func TestLoadData(t *testing.T) {
 	}
 }
 
-func TestBadFlags(t *testing.T) {
+func TestBadFlagsRun(t *testing.T) {
 	for _, mod := range []func(*config){
 		func(c *config) { c.Arch = "huge" },
 		func(c *config) { c.Opt = "lbfgs" },

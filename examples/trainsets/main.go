@@ -14,8 +14,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,18 +32,29 @@ type config struct {
 }
 
 func main() {
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
+	}
+	if err := run(c, &pipeline.Progress{}); err != nil {
+		fmt.Fprintln(os.Stderr, "trainsets:", err)
+		os.Exit(1)
+	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
 	c := config{Common: pipeline.Defaults("out/trainsets")}
 	// Six RBMs in about a minute: half the data and half the epochs of
 	// examples/paper.
 	c.Data.PerTemp = 1000
 	c.RBM.Epochs = 30
 	c.Chains = 500
-	c.Flags(flag.CommandLine)
-	flag.Parse()
-	if err := run(c, &pipeline.Progress{}); err != nil {
-		fmt.Fprintln(os.Stderr, "trainsets:", err)
-		os.Exit(1)
-	}
+	fs := pipeline.NewFlagSet("trainsets", stderr)
+	c.Flags(fs)
+	err := pipeline.Parse(fs, args, c.Validate)
+	return c, err
 }
 
 // set is one training set and the reference outcome of PAPER.md §4.
@@ -106,6 +117,9 @@ func generate(c config, grid []float64, n int, alg ising.Algorithm, part string,
 }
 
 func run(c config, p *pipeline.Progress) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {
 		return err

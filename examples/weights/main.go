@@ -14,8 +14,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,23 +44,55 @@ type config struct {
 }
 
 func main() {
-	c := config{Out: "out/weights", RBM: pipeline.DefaultRBM(), Fields: 16, Seed: 1,
-		Compare: []float64{1.5, 2.0, 2.25, 2.5, 3.0, 4.0}}
-	c.Data.L, c.Data.PerTemp = 10, 2000
-	flag.StringVar(&c.Out, "out", c.Out, "output directory")
-	flag.StringVar(&c.Model, "rbm", "", "analyse this saved RBM (.npz) instead of training one")
-	flag.StringVar(&c.Data.Dir, "data", "", "load the dataset from this directory instead of generating it")
-	flag.IntVar(&c.Data.L, "L", c.Data.L, "lattice side")
-	flag.IntVar(&c.Data.PerTemp, "n", c.Data.PerTemp, "configurations per temperature")
-	flag.IntVar(&c.RBM.Nh, "nh", c.RBM.Nh, "RBM hidden units (when training)")
-	flag.IntVar(&c.RBM.Epochs, "epochs", c.RBM.Epochs, "RBM training epochs (when training)")
-	flag.IntVar(&c.Fields, "fields", c.Fields, "receptive fields to draw")
-	flag.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
-	flag.Parse()
+	c, err := parse(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(pipeline.ExitCode(err))
+	}
 	if err := run(c, &pipeline.Progress{}); err != nil {
 		fmt.Fprintln(os.Stderr, "weights:", err)
 		os.Exit(1)
 	}
+}
+
+// parse parses and validates the command line; messages and the usage go
+// to stderr.
+func parse(args []string, stderr io.Writer) (config, error) {
+	c := config{Out: "out/weights", RBM: pipeline.DefaultRBM(), Fields: 16, Seed: 1,
+		Compare: []float64{1.5, 2.0, 2.25, 2.5, 3.0, 4.0}}
+	c.Data.L, c.Data.PerTemp = 10, 2000
+	fs := pipeline.NewFlagSet("weights", stderr)
+	fs.StringVar(&c.Out, "out", c.Out, "output directory")
+	fs.StringVar(&c.Model, "rbm", "", "analyse this saved RBM (.npz) instead of training one")
+	fs.StringVar(&c.Data.Dir, "data", "", "load the dataset from this directory instead of generating it")
+	fs.IntVar(&c.Data.L, "L", c.Data.L, "lattice side")
+	fs.IntVar(&c.Data.PerTemp, "n", c.Data.PerTemp, "configurations per temperature")
+	fs.IntVar(&c.RBM.Nh, "nh", c.RBM.Nh, "RBM hidden units (when training)")
+	fs.IntVar(&c.RBM.Epochs, "epochs", c.RBM.Epochs, "RBM training epochs (when training)")
+	fs.IntVar(&c.Fields, "fields", c.Fields, "receptive fields to draw")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	err := pipeline.Parse(fs, args, func() error { return validate(c) })
+	return c, err
+}
+
+// validate checks every flag and input of c before any work.
+func validate(c config) error {
+	if err := pipeline.OutDir("out", c.Out); err != nil {
+		return err
+	}
+	if c.Model != "" {
+		if err := pipeline.InputFile("rbm", c.Model); err != nil {
+			return err
+		}
+	}
+	if err := c.Data.Validate(); err != nil {
+		return err
+	}
+	if c.Model == "" {
+		if err := c.RBM.Validate(); err != nil {
+			return err
+		}
+	}
+	return pipeline.IntIn("fields", c.Fields, 1, pipeline.MaxHidden)
 }
 
 type profile struct {
@@ -85,6 +117,9 @@ type summary struct {
 }
 
 func run(c config, p *pipeline.Progress) error {
+	if err := validate(c); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}

@@ -62,3 +62,25 @@ func Run(t *testing.T, parse Parse, cases []Case) {
 
 // Bad is the Case of args that must be refused, naming flag.
 func Bad(flag string, args ...string) Case { return Case{Args: args, Flag: flag} }
+
+// Common is the bad-flags table of the flags pipeline.Common registers.
+func Common(t *testing.T) []Case {
+	missing := filepath.Join(t.TempDir(), "missing")
+	return []Case{
+		Bad("L", "-L", "0"), Bad("L", "-L", "0", "-n", "0"), Bad("L", "-L", "100000"),
+		Bad("n", "-n", "0"), Bad("n", "-n", "-1"),
+		Bad("data", "-data", missing),
+		Bad("arch", "-arch", "huge"),
+		Bad("thermo-epochs", "-thermo-epochs", "0"),
+		Bad("nh", "-nh", "0"), Bad("nh", "-nh", "-3"),
+		Bad("epochs", "-epochs", "-1"), Bad("epochs", "-epochs", "0"),
+		Bad("batch", "-batch", "-1"), Bad("batch", "-batch", "0"),
+		Bad("lr", "-lr", "NaN"), Bad("lr", "-lr", "Inf"), Bad("lr", "-lr", "0"), Bad("lr", "-lr", "-1"),
+		Bad("lr-end", "-lr-end", "-0.1"), Bad("lr-end", "-lr-end", "NaN"),
+		Bad("momentum", "-momentum", "1.5"), Bad("momentum", "-momentum", "1"), Bad("momentum", "-momentum", "-0.1"),
+		Bad("pcd", "-pcd", "-1"),
+		Bad("chains", "-chains", "0"),
+		Bad("steps", "-steps", "0"),
+		Bad("seed", "-seed", "-1"),
+	}
+}

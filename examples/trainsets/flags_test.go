@@ -1,0 +1,17 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/rgflow/rgflow/examples/internal/flagtest"
+)
+
+// TestBadFlags: every bad flag fails before any work, with exit status 2
+// and a message naming it (issue 10, defect 4).
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	cases := flagtest.Common(t)
+
+	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, cases)
+}
