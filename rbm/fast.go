@@ -51,10 +51,12 @@ func itoa(n int) string {
 }
 
 // weights32 is a float32 copy of a model's parameters with rows padded to
-// a multiple of simd.Width: W (Nv×ph) for v → h, Wᵀ (Nh×pv) for h → v.
+// a multiple of simd.Width: W (Nv×ph) for v → h, Wᵀ (Nh×pv, stride ldt)
+// for h → v.
 // Padding cells are zero.
 type weights32 struct {
 	nv, nh, pv, ph int
+	ldt            int // stride of wt: a multiple of 16, so its rows start on 64-byte lines
 	w, wt          []float32
 	b, c           []float32
 }
@@ -65,7 +67,8 @@ func (f *weights32) load(m *Model) {
 	if f.nv != nv || f.nh != nh {
 		*f = weights32{nv: nv, nh: nh, pv: simd.Pad(nv), ph: simd.Pad(nh)}
 		f.w = make([]float32, nv*f.ph)
-		f.wt = make([]float32, nh*f.pv)
+		f.ldt = (nv + 15) &^ 15
+		f.wt = make([]float32, nh*f.ldt)
 		f.b = make([]float32, f.pv)
 		f.c = make([]float32, f.ph)
 	}
@@ -84,11 +87,11 @@ func (f *weights32) load(m *Model) {
 // rows stores row i of W (nh values) in both layouts.
 func (f *weights32) rows(i int, src []float64) {
 	dst := f.w[i*f.ph : i*f.ph+f.nh]
-	pv := f.pv
+	ldt := f.ldt
 	for j, x := range src[:len(dst)] {
 		y := float32(x)
 		dst[j] = y
-		f.wt[j*pv+i] = y
+		f.wt[j*ldt+i] = y
 	}
 }
 
@@ -182,7 +185,7 @@ func (c *chain32) run(b int) {
 		}
 		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
 		simd.SigmoidSampleRows(h, f.ph, f.ph, hm, wh, f.nh, n, &r)
-		simd.MaskSumRows(vt, f.pv, f.b, f.wt, f.pv, hm, wh, n, f.pv)
+		simd.MaskSumRows(vt, f.pv, f.b, f.wt, f.ldt, hm, wh, n, f.pv)
 		simd.SigmoidSampleRows(vt, f.pv, f.pv, out, wv, f.nv, n, &r)
 		v = out
 	}
@@ -323,7 +326,7 @@ func (op *apply32) run(b int) {
 		row := f.w[i*f.ph : i*f.ph+f.nh]
 		simd.Apply(op.w[i*op.ldw:i*op.ldw+f.nh], op.vel[i*f.nh:(i+1)*f.nh], op.u[i*f.nh:(i+1)*f.nh], row)
 		for j, x := range row {
-			f.wt[j*f.pv+i] = x
+			f.wt[j*f.ldt+i] = x
 		}
 	}
 }
@@ -538,7 +541,7 @@ func (op *recon32) run(b int) {
 		v := op.v.row(i)
 		simd.MaskSum(h, f.c, f.w, f.ph, v, f.ph)
 		simd.SigmoidSample(h, hm, f.nh, &r)
-		simd.MaskSum(p, f.b, f.wt, f.pv, hm, f.pv)
+		simd.MaskSum(p, f.b, f.wt, f.ldt, hm, f.pv)
 		simd.SigmoidSample(p, vs, f.nv, &r)
 		for j, x := range p[:f.nv] {
 			d := float64(v[j>>6]>>(j&63)&1) - float64(x)

@@ -16,10 +16,11 @@ type task interface{ run(i int) }
 // is reused between calls (it is a field of a long-lived value), so a call
 // does not allocate once the pool has started.
 type parFor struct {
-	t    task
-	n    int64
-	next atomic.Int64
-	left atomic.Int32 // helpers that have not finished
+	t      task
+	n      int64
+	next   atomic.Int64
+	active atomic.Int32 // helpers inside work
+	closed atomic.Bool  // no call in progress: a helper arriving now leaves
 }
 
 // spinIters bounds how long an idle helper, or a caller waiting for its
@@ -46,8 +47,7 @@ func ensureWorkers(n int) {
 		go func() {
 			for {
 				p := nextJob()
-				p.work()
-				p.left.Add(-1)
+				p.help()
 			}
 		}()
 	}
@@ -64,6 +64,17 @@ func nextJob() *parFor {
 		}
 	}
 	return <-pool.jobs
+}
+
+// help runs work for the call in progress on p, if any. A helper that
+// arrives after the caller has finished every unit leaves at once, so the
+// caller never waits for a helper that had not started.
+func (p *parFor) help() {
+	p.active.Add(1)
+	if !p.closed.Load() {
+		p.work()
+	}
+	p.active.Add(-1)
 }
 
 func (p *parFor) work() {
@@ -89,12 +100,15 @@ func (p *parFor) do(t task, n int) {
 	ensureWorkers(helpers)
 	p.t, p.n = t, int64(n)
 	p.next.Store(0)
-	p.left.Store(int32(helpers))
+	p.closed.Store(false)
 	for range helpers {
 		pool.jobs <- p
 	}
 	p.work()
-	for p.left.Load() != 0 {
+	// Every unit has been claimed; wait only for helpers still inside
+	// work (they may hold a unit).
+	p.closed.Store(true)
+	for p.active.Load() != 0 {
 		runtime.Gosched()
 	}
 	p.t = nil
