@@ -267,6 +267,8 @@ func rowGradient(d, p []float64, y int, loss Loss) (float64, bool) {
 		copy(d, p)
 		d[y]--
 	case BinaryCrossEntropy:
+		// g_k = ∂loss/∂p_k; the softmax Jacobian gives
+		// ∂loss/∂z_j = p_j (g_j − Σ_k p_k g_k).
 		var pg float64
 		for k, pk := range p {
 			q := min(max(pk, 1e-12), 1-1e-12)

@@ -565,39 +565,13 @@ func symmetrizeRow[T float32 | float64](row, scratch []T, L int, r uint64) {
 // divided by the batch size) into d and returns the summed batch loss
 // divided by the batch size and the count of exact classifications.
 func outputGradient(d, p []float64, y []int, K int, loss Loss) (float64, int) {
-	const tiny = 1e-300
 	var sum float64
 	correct := 0
 	for i, yi := range y {
-		pi, di := p[i*K:(i+1)*K], d[i*K:(i+1)*K]
-		if argmax(pi) == yi {
+		l, ok := rowGradient(d[i*K:(i+1)*K], p[i*K:(i+1)*K], yi, loss)
+		sum += l
+		if ok {
 			correct++
-		}
-		switch loss {
-		case CrossEntropy:
-			sum -= math.Log(max(pi[yi], tiny))
-			copy(di, pi)
-			di[yi]--
-		case BinaryCrossEntropy:
-			// g_k = ∂loss/∂p_k; the softmax Jacobian gives
-			// ∂loss/∂z_j = p_j (g_j − Σ_k p_k g_k).
-			var pg float64
-			for k, pk := range pi {
-				q := min(max(pk, 1e-12), 1-1e-12)
-				var g float64
-				if k == yi {
-					sum -= math.Log(max(pk, tiny))
-					g = -1 / q
-				} else {
-					sum -= math.Log(max(1-pk, tiny))
-					g = 1 / (1 - q)
-				}
-				di[k] = g
-				pg += pk * g
-			}
-			for k, pk := range pi {
-				di[k] = pk * (di[k] - pg)
-			}
 		}
 	}
 	return sum / float64(len(y)), correct
