@@ -1,22 +1,20 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
 	"math"
 
-	"github.com/rgflow/rgflow/internal/fileio"
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
 	"github.com/rgflow/rgflow/ising"
 )
 
-// val is a value with its standard error; non-finite numbers are written
-// to JSON as null.
-type val struct{ V, Err float64 }
-
-func (v val) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]*float64{"value": finite(v.V), "err": finite(v.Err)})
+// val is a value with its standard error (written by pipeline.WriteJSON:
+// NaN as null, ±Inf as "+Inf"/"-Inf").
+type val struct {
+	V   float64 `json:"value"`
+	Err float64 `json:"err"`
 }
 
+// finite returns &x, or nil (null, "not computed") if x is not finite.
 func finite(x float64) *float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return nil
@@ -24,16 +22,9 @@ func finite(x float64) *float64 {
 	return &x
 }
 
-// temperature is a grid temperature; +Inf is written to JSON as the string
-// "+Inf", as in meta.json.
-type temperature float64
-
-func (t temperature) MarshalJSON() ([]byte, error) {
-	if math.IsInf(float64(t), 1) {
-		return []byte(`"+Inf"`), nil
-	}
-	return json.Marshal(float64(t))
-}
+// temperature is a grid temperature; +Inf is written as "+Inf", as in
+// meta.json.
+type temperature = float64
 
 // tempSummary describes the configurations of one temperature.
 type tempSummary struct {
@@ -116,10 +107,4 @@ func summarize(d *ising.Dataset, c config, seconds float64) summary {
 	return s
 }
 
-func writeJSON(path string, v any) error {
-	return fileio.WriteAtomic(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	})
-}
+func writeJSON(path string, v any) error { return pipeline.WriteJSON(path, v) }

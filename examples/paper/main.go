@@ -20,7 +20,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -29,6 +28,7 @@ import (
 	"time"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
 type config struct {
@@ -141,7 +141,7 @@ func readSummary(path string) (*summary, error) {
 		return nil, err
 	}
 	var s summary
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := jsonf.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(s.Flows) == 0 {

@@ -320,45 +320,11 @@ func run(c config, log io.Writer) error {
 	if err := figure(filepath.Join(c.Out, "calibration.png"), cn, cb); err != nil {
 		return err
 	}
-	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), jsonSafe(sum)); err != nil {
+	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), sum); err != nil {
 		return err
 	}
 	pr.Printf("wrote %s", c.Out)
 	return nil
-}
-
-// jsonSafe returns the summary with NaN and ±Inf (not representable in
-// JSON) replaced: NaN by -1 in accuracies never occurs; per-class readouts
-// of empty classes and infinite uncertainties become 0 and 1e308.
-func jsonSafe(s summary) summary {
-	fix := func(v []float64) {
-		for i, x := range v {
-			switch {
-			case math.IsNaN(x):
-				v[i] = 0
-			case math.IsInf(x, 0):
-				v[i] = math.Copysign(math.MaxFloat64, x)
-			}
-		}
-	}
-	for _, r := range []*readout{&s.Network, &s.Bayes} {
-		fix(r.Argmax)
-		fix(r.ArgmaxStd)
-		fix(r.Expectation)
-		fix(r.ExpectationStd)
-	}
-	for _, rows := range [][][2]float64{s.EnsembleEnergy, s.EnsembleAbsM} {
-		for i := range rows {
-			fix(rows[i][:])
-		}
-	}
-	for i := range s.History {
-		h := &s.History[i]
-		v := []float64{h.ValLoss, h.ValAccuracy}
-		fix(v)
-		h.ValLoss, h.ValAccuracy = v[0], v[1]
-	}
-	return s
 }
 
 // rowsOf returns the configurations of class k.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
 func TestSmoke(t *testing.T) {
@@ -26,7 +26,7 @@ func TestSmoke(t *testing.T) {
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "summary.json"))
 	var s summary
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := jsonf.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Eigenvalues) != 36 || len(s.Singular) != 9 || s.Coupling[0] != 1 || len(s.Correlations) != 25 {

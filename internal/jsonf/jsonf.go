@@ -15,7 +15,8 @@
 //
 // Marshal and Unmarshal encode a whole struct this way, following its json
 // tags as encoding/json does ("-", names, omitempty; untagged embedded
-// structs are promoted). A result type gets its methods from them through a
+// structs are promoted); Marshal also writes maps with string keys, in key
+// order, which Unmarshal does not read. A result type gets its methods from them through a
 // method-free copy of its type:
 //
 //	func (s Summary) MarshalJSON() ([]byte, error) {
@@ -42,6 +43,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -230,6 +232,28 @@ func appendValue(dst []byte, v reflect.Value, top bool) ([]byte, error) {
 		first := true
 		err := appendFields(&dst, v, &first)
 		return append(dst, '}'), err
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			break
+		}
+		if v.IsNil() {
+			return append(dst, "null"...), nil
+		}
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendQuote(dst, k.String())
+			dst = append(dst, ':')
+			var err error
+			if dst, err = appendValue(dst, v.MapIndex(k), false); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, '}'), nil
 	}
 	return dst, fmt.Errorf("jsonf: cannot encode %v holding floats", t)
 }

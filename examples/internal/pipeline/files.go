@@ -3,24 +3,33 @@
 package pipeline
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"reflect"
 	"time"
 
 	"github.com/rgflow/rgflow/internal/fileio"
+	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
-// WriteJSON atomically writes v as indented JSON, with NaN and infinite
-// numbers (which JSON cannot represent) written as null.
+// WriteJSON atomically writes v as indented JSON in rgflow's one encoding
+// of floats (internal/jsonf: NaN as null, ±Inf as "+Inf"/"-Inf"), the
+// encoding of the library's own result types.
 func WriteJSON(path string, v any) error {
-	safe := jsonSafe(reflect.ValueOf(v))
+	b, err := jsonf.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
 	return fileio.WriteAtomic(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(safe)
+		_, err := w.Write(out.Bytes())
+		return err
 	})
 }
 
