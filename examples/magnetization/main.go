@@ -20,6 +20,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -78,6 +79,27 @@ func validate(c config) error {
 	return pipeline.NonNegative("base-std", c.BaseStd)
 }
 
+// checkData checks, before any training, that the data suit the ensemble
+// thermometers and hold every Monte Carlo start's temperature (Data leaves
+// test configurations at each).
+func checkData(c config, all *ising.Dataset) error {
+	if err := pipeline.ThermometerGrid(all.Grid); err != nil {
+		return err
+	}
+	return mcStartsIn(c.MCStarts, all.Grid)
+}
+
+// mcStartsIn returns an error unless every Monte Carlo start is a
+// temperature of grid.
+func mcStartsIn(starts, grid []float64) error {
+	for _, T := range starts {
+		if !slices.Contains(grid, T) {
+			return fmt.Errorf("no configurations at T = %v for a Monte Carlo start: the dataset's grid is %v (it needs %v)", T, grid, starts)
+		}
+	}
+	return nil
+}
+
 // mcPoint is one temperature of the Monte Carlo curves.
 type mcPoint struct {
 	T    float64 `json:"T"`
@@ -103,6 +125,12 @@ func run(c config, p *pipeline.Progress) error {
 	}
 	all, train, test, err := pipeline.Data(c.Data, p)
 	if err != nil {
+		return err
+	}
+	if err := checkData(c, all); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
 	obs, err := pipeline.Observer(nil, train)

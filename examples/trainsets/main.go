@@ -19,6 +19,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -83,15 +84,15 @@ func sets(c config, train *ising.Dataset, p *pipeline.Progress) ([]set, error) {
 	all := func(float64) bool { return true }
 	zero := pipeline.Rows(train, func(t float64) bool { return t == 0 })
 	if zero == nil {
-		return nil, fmt.Errorf("the temperature grid has no T = 0")
+		return nil, errNoZero(train.Grid)
 	}
 	nZero, _ := zero.Dims()
-	inf, err := generate(c, []float64{math.Inf(1)}, nZero, ising.Auto, "T=inf", p)
+	inf, err := generate(c, train.L, []float64{math.Inf(1)}, nZero, ising.Auto, "T=inf", p)
 	if err != nil {
 		return nil, err
 	}
 	perTemp := len(train.Temps) / len(train.Grid)
-	mf, err := generate(c, train.Grid, perTemp, ising.AlgMeanField, "mean-field", p)
+	mf, err := generate(c, train.L, train.Grid, perTemp, ising.AlgMeanField, "mean-field", p)
 	if err != nil {
 		return nil, err
 	}
@@ -105,10 +106,29 @@ func sets(c config, train *ising.Dataset, p *pipeline.Progress) ([]set, error) {
 	}, nil
 }
 
+func errNoZero(grid []float64) error {
+	return fmt.Errorf("the temperature grid %v has no T = 0 (the T = 0 training sets need it)", grid)
+}
+
+// checkData checks, before the thermometer is trained, that no training
+// set is empty: the data have the T = 0 configurations the T = 0 sets are
+// made of, and some at T ≥ 4 (the set "T ≥ 4"; the set without the
+// critical band holds T = 0).
+func checkData(all, train, test *ising.Dataset) error {
+	if !slices.Contains(all.Grid, 0) {
+		return errNoZero(all.Grid)
+	}
+	if all.Grid[len(all.Grid)-1] < 4 {
+		return fmt.Errorf("the temperature grid %v has no T ≥ 4 (the training set T ≥ 4 needs it)", all.Grid)
+	}
+	return nil
+}
+
 // generate draws n configurations per temperature of grid with the given
-// algorithm, on the training data's lattice.
-func generate(c config, grid []float64, n int, alg ising.Algorithm, part string, p *pipeline.Progress) (*mat.Dense, error) {
-	d, err := ising.Generate(&ising.DatasetSettings{L: c.Data.L, Grid: grid, PerTemp: n, Algorithm: alg}, pipeline.Src(c.Seed, part), nil)
+// algorithm, on the training data's lattice (side L: with -data, the
+// loaded dataset's, not -L's).
+func generate(c config, L int, grid []float64, n int, alg ising.Algorithm, part string, p *pipeline.Progress) (*mat.Dense, error) {
+	d, err := ising.Generate(&ising.DatasetSettings{L: L, Grid: grid, PerTemp: n, Algorithm: alg}, pipeline.Src(c.Seed, part), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +140,7 @@ func run(c config, p *pipeline.Progress) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	pr, err := pipeline.Prepare(&c.Common, p)
+	pr, err := pipeline.PrepareWith(&c.Common, checkData, p)
 	if err != nil {
 		return err
 	}

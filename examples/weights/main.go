@@ -120,27 +120,40 @@ func run(c config, p *pipeline.Progress) error {
 	if err := validate(c); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.Out, 0o755); err != nil {
-		return err
-	}
 	c.Data.Seed, c.RBM.Seed = c.Seed, c.Seed
+	// A saved model is read first: its lattice must match the data's,
+	// which for generated data -L says before any Monte Carlo.
+	var m *rbm.Model
+	if c.Model != "" {
+		var err error
+		if m, err = rbm.Load(c.Model); err != nil {
+			return err
+		}
+		if c.Data.Dir == "" {
+			if err := latticeMatch(m, c.Data.L); err != nil {
+				return fmt.Errorf("%s: %w (-L %d)", c.Model, err, c.Data.L)
+			}
+		}
+	}
 	all, train, test, err := pipeline.Data(c.Data, p)
 	if err != nil {
 		return err
 	}
-	var m *rbm.Model
-	if c.Model != "" {
-		if m, err = rbm.Load(c.Model); err != nil {
-			return err
+	if m != nil {
+		if err := latticeMatch(m, all.L); err != nil {
+			return fmt.Errorf("%s: %w (%s)", c.Model, err, c.Data.Dir)
 		}
-	} else if m, _, err = pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p); err != nil {
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
-	nv, nh := m.Dims()
-	L, ok := rbm.LatticeSide(m)
-	if !ok || L != all.L {
-		return fmt.Errorf("the RBM has %d visible units, not the %d×%d lattice of the data", nv, all.L, all.L)
+	if m == nil {
+		if m, _, err = pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p); err != nil {
+			return err
+		}
 	}
+	nv, nh := m.Dims()
+	L, _ := rbm.LatticeSide(m)
 	s := summary{Config: c, Nv: nv, Nh: nh}
 
 	var wwt mat.Dense
@@ -199,6 +212,16 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	p.Printf("wrote %s: wwt.png, spectrum.png, receptive_fields.png, histogram.png, couplings.png, summary.json", c.Out)
+	return nil
+}
+
+// latticeMatch returns an error unless m's visible units are an L×L
+// lattice.
+func latticeMatch(m *rbm.Model, L int) error {
+	nv, _ := m.Dims()
+	if side, ok := rbm.LatticeSide(m); !ok || side != L {
+		return fmt.Errorf("the RBM has %d visible units, not the %d×%d lattice of the data", nv, L, L)
+	}
 	return nil
 }
 

@@ -69,7 +69,9 @@ func (c *Common) Reference() {
 	c.RBM.Nh = nh
 }
 
-// Resolve checks c and propagates the seed; call it before Prepare.
+// Resolve checks c and propagates the seed; Prepare calls it. It creates
+// no directory: the output directory is made once the data are known to
+// fit (Prepare, or the example).
 func (c *Common) Resolve() error {
 	switch c.ThermoArch {
 	case "small":
@@ -83,7 +85,7 @@ func (c *Common) Resolve() error {
 		return fmt.Errorf("need at least one chain and one step (got %d, %d)", c.Chains, c.Steps)
 	}
 	c.Data.Seed, c.Thermo.Seed, c.RBM.Seed = c.Seed, c.Seed, c.Seed
-	return os.MkdirAll(c.Out, 0o755)
+	return nil
 }
 
 // Prepared is what every flow example starts from: the labelled data, the
@@ -98,12 +100,32 @@ type Prepared struct {
 // Prepare resolves c, makes the data, trains the thermometer and builds the
 // flow readouts.
 func Prepare(c *Common, p *Progress) (*Prepared, error) {
+	return PrepareWith(c, nil, p)
+}
+
+// PrepareWith is Prepare with check, if not nil, called on the data right
+// after they are made (before the thermometer): an example's own
+// requirements on the dataset. The data must also suit the thermometers
+// (ThermometerGrid). The output directory is created only when the data
+// pass.
+func PrepareWith(c *Common, check func(all, train, test *ising.Dataset) error, p *Progress) (*Prepared, error) {
 	if err := c.Resolve(); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
 	all, train, test, err := Data(c.Data, p)
 	if err != nil {
+		return nil, err
+	}
+	if err := ThermometerGrid(all.Grid); err != nil {
+		return nil, err
+	}
+	if check != nil {
+		if err := check(all, train, test); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return nil, err
 	}
 	p.Done("data", t0)

@@ -121,7 +121,7 @@ func (c DataConfig) Validate() error {
 	if err := IntIn("L", c.L, 2, MaxL); err != nil {
 		return err
 	}
-	return IntIn("n", c.PerTemp, 1, MaxPerTemp)
+	return PerTemp("n", c.PerTemp, c.TestFrac)
 }
 
 // Validate checks the RBM schedule's flags (-nh, -epochs, -batch, -lr,

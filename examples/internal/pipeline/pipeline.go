@@ -61,12 +61,99 @@ func Data(c DataConfig, p *Progress) (all, train, test *ising.Dataset, err error
 		}
 		all.Seed = c.Seed
 	}
-	frac := c.TestFrac
-	if frac == 0 {
-		frac = 0.2
+	if err := CheckSplit(all, c.TestFrac); err != nil {
+		if c.Dir != "" {
+			err = fmt.Errorf("dataset %s: %w", c.Dir, err)
+		}
+		return nil, nil, nil, err
 	}
-	train, test = all.Split(1-frac, Src(c.Seed, "split"))
+	train, test = all.Split(1-testFrac(c.TestFrac), Src(c.Seed, "split"))
 	return all, train, test, nil
+}
+
+func testFrac(f float64) float64 {
+	if f == 0 {
+		return 0.2
+	}
+	return f
+}
+
+// SplitSizes returns how many of n configurations at one temperature
+// ising.Dataset.Split puts into the training and the test part for a test
+// fraction of frac (0 means 0.2, as in Data).
+func SplitSizes(n int, frac float64) (train, test int) {
+	train = int(math.Round((1 - testFrac(frac)) * float64(n)))
+	return train, n - train
+}
+
+// MinTrain is the fewest training configurations per temperature the
+// examples accept: the ensemble thermometers (thermo.FitEnsemble) need two
+// at each temperature to estimate a spread.
+const MinTrain = 2
+
+// MinPerTemp returns the fewest configurations per temperature whose split
+// (test fraction frac, 0 meaning 0.2) leaves MinTrain for training and one
+// for testing: 3 for the default split.
+func MinPerTemp(frac float64) int {
+	n := 1
+	for {
+		if tr, te := SplitSizes(n, frac); tr >= MinTrain && te >= 1 {
+			return n
+		}
+		n++
+	}
+}
+
+// PerTemp returns a *FlagError for flag name unless n configurations per
+// temperature are at least MinPerTemp(frac) (and at most MaxPerTemp).
+func PerTemp(name string, n int, frac float64) error {
+	if err := IntIn(name, n, 1, MaxPerTemp); err != nil {
+		return err
+	}
+	if min := MinPerTemp(frac); n < min {
+		tr, te := SplitSizes(n, frac)
+		return BadFlag(name, "%d configurations per temperature split into %d for training and %d for testing (want at least %d: %d for training, 1 for testing)",
+			n, tr, te, min, MinTrain)
+	}
+	return nil
+}
+
+// CheckSplit returns an error unless every temperature of d's grid has
+// enough configurations for the split of Data (test fraction frac, 0
+// meaning 0.2): MinTrain for training and one for testing.
+func CheckSplit(d *ising.Dataset, frac float64) error {
+	if len(d.Grid) == 0 || len(d.Labels) == 0 {
+		return fmt.Errorf("the dataset holds no configurations (grid %v)", d.Grid)
+	}
+	min := MinPerTemp(frac)
+	for k, n := range d.Counts() {
+		if n < min {
+			tr, te := SplitSizes(n, frac)
+			return fmt.Errorf("the dataset has %d configurations at T = %v, which split into %d for training and %d for testing: every temperature needs at least %d (examples/dataset -n %d or more)",
+				n, d.Grid[k], tr, te, min, min)
+		}
+	}
+	return nil
+}
+
+// ThermometerGrid returns an error unless grid can be the classes of a
+// neural thermometer and of the ensemble thermometers: at least two
+// temperatures, all finite, non-negative and strictly ascending. A grid
+// with T = +Inf is refused rather than cut: the thermometers would then
+// read flows whose RBM was trained on temperatures they cannot name.
+func ThermometerGrid(grid []float64) error {
+	if len(grid) < 2 {
+		return fmt.Errorf("the thermometers need at least two temperatures, the dataset has %d (%v): write it with examples/dataset -temps a,b,… of two or more", len(grid), grid)
+	}
+	for i, T := range grid {
+		if math.IsInf(T, 0) || math.IsNaN(T) || T < 0 {
+			return fmt.Errorf("the thermometers need finite, non-negative temperatures, the dataset's grid has T = %v (%v)", T, grid)
+		}
+		if i > 0 && !(T > grid[i-1]) {
+			return fmt.Errorf("the thermometers need a strictly ascending grid, the dataset's is %v", grid)
+		}
+	}
+	return nil
 }
 
 // ThermoConfig configures the neural thermometer of an example.
