@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/rgflow/rgflow/examples/internal/datatest"
+	"github.com/rgflow/rgflow/examples/internal/flagtest"
+	"github.com/rgflow/rgflow/examples/internal/pipeline"
+)
+
+// TestBadDatasets: the datasets examples/dataset can write but trainsets cannot
+// use (one temperature, a +Inf grid, no configurations, an empty test
+// split, …) are refused with an error before any training and before any
+// file is written, and no panic (issue 10, defect 7).
+func TestBadDatasets(t *testing.T) {
+	t.Parallel()
+	datatest.Check(t, func(args []string) error {
+		c, err := parse(args, &bytes.Buffer{})
+		if err != nil {
+			return err
+		}
+		return run(c, &pipeline.Progress{W: io.Discard})
+	}, []string{"-thermo-epochs", "2", "-epochs", "2", "-nh", "4", "-batch", "5", "-chains", "5", "-steps", "2"})
+}
+
+// TestSplitFlags: -n too small for the 80/20 split to leave a test
+// configuration at every temperature is a flag error, before the Monte
+// Carlo (issue 10, defect 7).
+func TestSplitFlags(t *testing.T) {
+	t.Parallel()
+	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, []flagtest.Case{
+		flagtest.Bad("n", "-n", "1"), flagtest.Bad("n", "-n", "2"), flagtest.Bad("n", "-n", "2", "-L", "100"),
+	})
+}
