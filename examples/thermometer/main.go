@@ -107,7 +107,7 @@ func validate(c config) error {
 		if err := pipeline.DatasetDir("data", c.Data); err != nil {
 			return err
 		}
-	} else if err := pipeline.IntIn("n", c.N, 1, pipeline.MaxPerTemp); err != nil {
+	} else if err := pipeline.PerTemp("n", c.N, 0); err != nil {
 		return err
 	}
 	if err := pipeline.IntIn("epochs", c.Epochs, 1, pipeline.MaxEpochs); err != nil {
@@ -238,10 +238,11 @@ func run(c config, log io.Writer) error {
 	if data.H != 0 {
 		return errors.New("the thermometer figure needs h = 0 data")
 	}
-	for _, T := range data.Grid {
-		if math.IsInf(T, 0) {
-			return errors.New("the temperature grid must be finite")
-		}
+	if err := pipeline.ThermometerGrid(data.Grid); err != nil {
+		return err
+	}
+	if err := pipeline.CheckSplit(data, 0); err != nil { // the 80/20 split below
+		return err
 	}
 	train, test := data.Split(0.8, rand.NewPCG(c.Seed, 2))
 	grid := data.Grid

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/rgflow/rgflow/examples/internal/datatest"
+	"github.com/rgflow/rgflow/examples/internal/flagtest"
+)
+
+// TestBadDatasets: the datasets examples/dataset can write but the
+// thermometer cannot use (one temperature, a +Inf grid, no configurations,
+// an empty test split, …) are refused with an error before any training and
+// before any file is written, and no panic (issue 10, defect 7). A grid
+// without T = 0 or without the Monte Carlo starts is fine here.
+func TestBadDatasets(t *testing.T) {
+	t.Parallel()
+	datatest.Check(t, func(args []string) error {
+		c, err := parse(args, &bytes.Buffer{})
+		if err != nil {
+			return err
+		}
+		return run(c, io.Discard)
+	}, []string{"-epochs", "2", "-batch", "5"}, datatest.NoZero, datatest.NoMC)
+}
+
+// TestSplitFlags: -n too small for the 80/20 split to leave a test
+// configuration at every temperature is a flag error, before the Monte
+// Carlo.
+func TestSplitFlags(t *testing.T) {
+	t.Parallel()
+	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, []flagtest.Case{
+		flagtest.Bad("n", "-n", "1"), flagtest.Bad("n", "-n", "2"),
+	})
+}
