@@ -3,6 +3,7 @@ package rbm
 import (
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -37,17 +38,7 @@ func (p Precision) String() string {
 	case Float64:
 		return "float64"
 	}
-	return "Precision(" + itoa(int(p)) + ")"
-}
-
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
+	return "Precision(" + strconv.Itoa(int(p)) + ")"
 }
 
 // weights32 is a float32 copy of a model's parameters with rows padded to
@@ -153,16 +144,10 @@ type chain32 struct {
 
 func (c *chain32) size(rows int, seeds []uint64) {
 	f := c.f
-	nb := blocks(rows)
 	c.rows, c.seeds = rows, seeds
 	c.hm.size(rows, f.nh)
-	if cap(c.vtmp) < rows*f.pv {
-		c.vtmp = make([]float32, rows*f.pv)
-	}
-	if cap(c.htmp) < rows*f.ph {
-		c.htmp = make([]float32, rows*f.ph)
-	}
-	_ = nb
+	c.vtmp = growF32(c.vtmp, rows*f.pv)
+	c.htmp = growF32(c.htmp, rows*f.ph)
 }
 
 // run does block b: every half-step is one simd.MaskSumRows over the
