@@ -74,16 +74,27 @@ func (g *Gemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 	if m < 0 || n < 0 || k < 0 {
 		panic(ErrNegative)
 	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
 	br, bc := k, n
 	if transB {
 		br, bc = n, k
 	}
-	checkMatrix(ar, ac, a, lda)
 	checkMatrix(br, bc, b, ldb)
+	g.drive(transA, m, n, k, alpha, a, lda, beta, c, ldc, func(pc, kb, jc, nb int) ([]float32, int, int) {
+		g.packB(transB, kb, nb, b, ldb, pc, jc)
+		return g.bp, 0, kb * nr
+	})
+}
+
+// drive checks op(A) (m×k) and C (m×n) and runs the blocked product of
+// Sgemm and SgemmPacked. panel returns the packed block of op(B) for rows
+// pc…pc+kb and columns jc…jc+nb: the buffer, the offset of its first
+// panel and the distance between panels.
+func (g *Gemm) drive(transA bool, m, n, k int, alpha float32, a []float32, lda int, beta float32, c []float32, ldc int, panel func(pc, kb, jc, nb int) ([]float32, int, int)) {
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	checkMatrix(ar, ac, a, lda)
 	checkMatrix(m, n, c, ldc)
 	if m == 0 || n == 0 {
 		return
@@ -102,10 +113,10 @@ func (g *Gemm) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float3
 			if pc > 0 {
 				bet = 1
 			}
-			g.packB(transB, kb, nb, b, ldb, pc, jc)
+			bp, off, ps := panel(pc, kb, jc, nb)
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				g.block(mb, nb, kb, alpha, a, rsA, csA, ic, pc, bet, c, ldc, jc, g.bp, 0, kb*nr)
+				g.block(mb, nb, kb, alpha, a, rsA, csA, ic, pc, bet, c, ldc, jc, bp, off, ps)
 			}
 		}
 	}

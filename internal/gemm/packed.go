@@ -60,37 +60,11 @@ func (p *PackedB) PackBlock(transB bool, b []float32, ldb int, p0, p1, j0, j1 in
 // m×k, C m×n for pb k×n. Its results are bit-identical to Sgemm's for the
 // same B. It panics as Sgemm does.
 func (g *Gemm) SgemmPacked(transA bool, m int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int) {
-	k, n := pb.k, pb.n
+	k := pb.k
 	if m < 0 {
 		panic(ErrNegative)
 	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	checkMatrix(ar, ac, a, lda)
-	checkMatrix(m, n, c, ldc)
-	if m == 0 || n == 0 {
-		return
-	}
-	if alpha == 0 || k == 0 {
-		scaleC(m, n, beta, c, ldc)
-		return
-	}
-	g.grow()
-	rsA, csA := strides(transA, lda)
-	for jc := 0; jc < n; jc += nc {
-		nb := min(nc, n-jc)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			bet := beta
-			if pc > 0 {
-				bet = 1
-			}
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				g.block(mb, nb, kb, alpha, a, rsA, csA, ic, pc, bet, c, ldc, jc, pb.data, jc*k+pc*nr, k*nr)
-			}
-		}
-	}
+	g.drive(transA, m, pb.n, k, alpha, a, lda, beta, c, ldc, func(pc, _, jc, _ int) ([]float32, int, int) {
+		return pb.data, jc*k + pc*nr, k * nr
+	})
 }
