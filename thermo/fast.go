@@ -50,14 +50,7 @@ type net32 struct {
 
 func newNet32(n *Network) *net32 {
 	f := &net32{sizes: n.sizes, act: n.act, params: make([]float32, len(n.params))}
-	off := 0
-	for l := 0; l+1 < len(n.sizes); l++ {
-		nw := n.sizes[l] * n.sizes[l+1]
-		f.w = append(f.w, f.params[off:off+nw:off+nw])
-		off += nw
-		f.b = append(f.b, f.params[off:off+n.sizes[l+1]:off+n.sizes[l+1]])
-		off += n.sizes[l+1]
-	}
+	f.w, f.b = layerViews(f.params, n.sizes)
 	f.pw = make([]gemm.PackedB, len(f.w))
 	f.pwt = make([]gemm.PackedB, len(f.w))
 	return f

@@ -171,15 +171,23 @@ func newNetwork(sizes []int, grid []float64, act Activation) *Network {
 		total += sizes[l]*sizes[l+1] + sizes[l+1]
 	}
 	n := &Network{grid: grid, sizes: sizes, act: act, params: make([]float64, total)}
+	n.w, n.b = layerViews(n.params, sizes)
+	return n
+}
+
+// layerViews splits buf, laid out like Network.params (each layer's
+// (fan-in)×(fan-out) weights, then its biases, layer by layer), into
+// per-layer views whose capacities end at their lengths.
+func layerViews[T float32 | float64](buf []T, sizes []int) (w, b [][]T) {
 	off := 0
 	for l := 0; l+1 < len(sizes); l++ {
-		nw := sizes[l] * sizes[l+1]
-		n.w = append(n.w, n.params[off:off+nw:off+nw])
+		nw, nb := sizes[l]*sizes[l+1], sizes[l+1]
+		w = append(w, buf[off:off+nw:off+nw])
 		off += nw
-		n.b = append(n.b, n.params[off:off+sizes[l+1]:off+sizes[l+1]])
-		off += sizes[l+1]
+		b = append(b, buf[off:off+nb:off+nb])
+		off += nb
 	}
-	return n
+	return w, b
 }
 
 // Temperatures returns the ascending class grid. The caller must not modify it.

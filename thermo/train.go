@@ -393,17 +393,7 @@ func split(labels []int, K int, frac float64, rng *rand.Rand) (train, val []int)
 
 // viewsLike returns per-layer weight and bias views of buf laid out like
 // net.params.
-func viewsLike(net *Network, buf []float64) (w, b [][]float64) {
-	off := 0
-	for l := range net.w {
-		nw, nb := len(net.w[l]), len(net.b[l])
-		w = append(w, buf[off:off+nw])
-		off += nw
-		b = append(b, buf[off:off+nb])
-		off += nb
-	}
-	return w, b
-}
+func viewsLike(net *Network, buf []float64) (w, b [][]float64) { return layerViews(buf, net.sizes) }
 
 // stepper is one precision's training step.
 type stepper interface {

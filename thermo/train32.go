@@ -156,17 +156,7 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 }
 
 // views32 returns per-layer weight and bias views of buf laid out like f.params.
-func views32(f *net32, buf []float32) (w, b [][]float32) {
-	off := 0
-	for l := range f.w {
-		nw, nb := len(f.w[l]), len(f.b[l])
-		w = append(w, buf[off:off+nw])
-		off += nw
-		b = append(b, buf[off:off+nb])
-		off += nb
-	}
-	return w, b
-}
+func views32(f *net32, buf []float32) (w, b [][]float32) { return layerViews(buf, f.sizes) }
 
 // work is a helper goroutine's loop: take chunks, then wait for the next
 // generation (polling briefly, then asleep until run wakes it).
