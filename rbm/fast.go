@@ -320,7 +320,6 @@ func (op *apply32) run(b int) {
 type fast struct {
 	m      *Model
 	f      weights32
-	k      int
 	pcd    bool
 	data   *masks // all training rows
 	v0, vk masks
@@ -340,7 +339,7 @@ type fast struct {
 // newFast prepares the float32 engine for CD-k on the rows of data, or PCD
 // if chains (0/1, checked by the caller) is not nil.
 func newFast(m *Model, data *masks, k int, chains *mat.Dense) *fast {
-	ft := &fast{m: m, k: k, pcd: chains != nil, data: data}
+	ft := &fast{m: m, pcd: chains != nil, data: data}
 	ft.f.load(m)
 	if chains != nil {
 		ft.nchain, _ = chains.Dims()
