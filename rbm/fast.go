@@ -135,6 +135,7 @@ type chain32 struct {
 	hm     masks     // hidden samples, rows
 	h0p    []float32 // if not nil: p(h|v₀), rows×ph
 	hkp    []float32 // if not nil: p(h|v_k), rows×ph
+	diff   []float32 // if not nil: h0p − hkp, rows×ph (CD's paired gradient)
 	vtmp   []float32 // rows×pv
 	htmp   []float32 // rows×ph
 	seeds  []uint64
@@ -178,6 +179,9 @@ func (c *chain32) run(b int) {
 		h := c.hkp[lo*f.ph : hi*f.ph]
 		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
 		simd.Sigmoid(h)
+		if c.diff != nil {
+			simd.Sub(c.diff[lo*f.ph:hi*f.ph], c.h0p[lo*f.ph:hi*f.ph], h)
+		}
 	}
 }
 
@@ -251,6 +255,12 @@ type grad32 struct {
 	w, vel   []float64 // the model's weights (stride ldw) and velocities (nv×nh)
 	ldw      int
 	ok       []bool // per block
+	// If paired (CD: chain row r starts from data row r), the sums come
+	// from pm over the rows of pa and qm over those of qa instead; see
+	// fast.pairMasks.
+	paired bool
+	pm, qm *masks
+	pa, qa []float32
 }
 
 func (op *grad32) run(b int) {
@@ -259,9 +269,15 @@ func (op *grad32) run(b int) {
 	n := hi - lo
 	p := op.tmp[2*lo*f.ph : (lo+hi)*f.ph]
 	q := op.tmp[(lo+hi)*f.ph : 2*hi*f.ph]
-	w0, wk := op.c0.words, op.ck.words
-	simd.MaskSumRows(p, f.ph, nil, op.h0p, f.ph, op.c0.bits[lo*w0:hi*w0], w0, n, f.ph)
-	simd.MaskSumRows(q, f.ph, nil, op.hkp, f.ph, op.ck.bits[lo*wk:hi*wk], wk, n, f.ph)
+	if op.paired {
+		wp, wq := op.pm.words, op.qm.words
+		simd.MaskSumRows(p, f.ph, nil, op.pa, f.ph, op.pm.bits[lo*wp:hi*wp], wp, n, f.ph)
+		simd.MaskSumRows(q, f.ph, nil, op.qa, f.ph, op.qm.bits[lo*wq:hi*wq], wq, n, f.ph)
+	} else {
+		w0, wk := op.c0.words, op.ck.words
+		simd.MaskSumRows(p, f.ph, nil, op.h0p, f.ph, op.c0.bits[lo*w0:hi*w0], w0, n, f.ph)
+		simd.MaskSumRows(q, f.ph, nil, op.hkp, f.ph, op.ck.bits[lo*wk:hi*wk], wk, n, f.ph)
+	}
 	ok := true
 	for i := lo; i < hi; i++ {
 		pr, qr := p[(i-lo)*f.ph:(i-lo+1)*f.ph], q[(i-lo)*f.ph:(i-lo+1)*f.ph]
@@ -326,6 +342,8 @@ type fast struct {
 	c0, ck masks
 	h0p    []float32
 	hkp    []float32
+	pair   []float32 // CD: [h0p − hkp | h0p | hkp], R rows each (pairMasks)
+	pm, qm masks
 	chain  chain32
 	probs  probs32
 	grad   grad32
@@ -374,16 +392,19 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 	for r, i := range idx {
 		copy(ft.v0.row(r), ft.data.row(i))
 	}
-	ft.h0p = growF32(ft.h0p, rows*f.ph)
 	nn := rows
+	seg := 64 * simd.Words(rows) * f.ph // one segment of ft.pair
 	if ft.pcd {
 		nn = ft.nchain
+		ft.h0p = growF32(ft.h0p, rows*f.ph)
+		ft.hkp = growF32(ft.hkp, nn*f.ph)
 		ft.probs = probs32{f: f, v: &ft.v0, h: ft.h0p, rows: rows}
 		ft.par.do(&ft.probs, blocks(rows))
 	} else {
 		ft.vk.size(rows, f.nv)
+		ft.pair = growF32(ft.pair, 3*seg)
+		ft.h0p, ft.hkp = ft.pair[seg:seg+rows*f.ph], ft.pair[2*seg:2*seg+rows*f.ph]
 	}
-	ft.hkp = growF32(ft.hkp, nn*f.ph)
 	nb := blocks(nn)
 	if cap(ft.seeds) < nb {
 		ft.seeds = make([]uint64, nb)
@@ -396,9 +417,9 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 	c.size(nn, ft.seeds)
 	c.out, c.hkp = &ft.vk, ft.hkp
 	if ft.pcd {
-		c.in, c.h0p = &ft.vk, nil
+		c.in, c.h0p, c.diff = &ft.vk, nil, nil
 	} else {
-		c.in, c.h0p = &ft.v0, ft.h0p
+		c.in, c.h0p, c.diff = &ft.v0, ft.h0p, ft.pair[:rows*f.ph]
 	}
 	ft.par.do(c, nb)
 
@@ -407,6 +428,12 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 	inv0, invn := 1/float64(rows), 1/float64(nn)
 	nbv := blocks(f.nv)
 	ft.grad.c0, ft.grad.ck, ft.grad.h0p, ft.grad.hkp = &ft.c0, &ft.ck, ft.h0p, ft.hkp
+	ft.grad.paired = !ft.pcd
+	if !ft.pcd {
+		ft.pairMasks()
+		ft.grad.pm, ft.grad.qm = &ft.pm, &ft.qm
+		ft.grad.pa, ft.grad.qa = ft.pair[:2*seg], ft.pair[2*seg:]
+	}
 	ft.grad.st = simd.Step{Inv0: inv0, InvN: invn}
 	ft.grad.step = st != nil
 	if st != nil {
@@ -446,6 +473,34 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 		}
 	}
 	return ok
+}
+
+// pairMasks prepares CD's paired gradient. Row r of the chain starts from
+// data row r, so for visible unit i the difference of the two sums,
+// Σ_{v₀ᵢ=1} p(h|v₀) − Σ_{v_kᵢ=1} p(h|v_k), can take rows where both bits
+// are set once, from their difference: it is
+//
+//	Σ_{both} (p(h|v₀) − p(h|v_k)) + Σ_{v₀ only} p(h|v₀) − Σ_{v_k only} p(h|v_k).
+//
+// The rows of the three sums are the three segments of ft.pair, each
+// 64·Words(rows) rows long (the tail rows are never selected), so that pm,
+// the masks of the first two segments side by side, selects the positive
+// sum from pair[:2 segments] and qm the negative one from the third. A
+// trained model reconstructs most bits (v_k ≈ v₀), so this adds about
+// (1 + r)/2 of the rows the two plain sums add, r the fraction of bits that
+// differ.
+func (ft *fast) pairMasks() {
+	w := ft.c0.words
+	nv := ft.f.nv
+	ft.pm.size(nv, 128*w)
+	ft.qm.size(nv, 64*w)
+	for i := 0; i < nv; i++ {
+		a, b := ft.c0.row(i), ft.ck.row(i)
+		p, q := ft.pm.row(i), ft.qm.row(i)
+		for k := 0; k < w; k++ {
+			p[k], p[w+k], q[k] = a[k]&b[k], a[k]&^b[k], b[k]&^a[k]
+		}
+	}
 }
 
 // apply finishes a step begun by batch: it adds the steps in g.W to the

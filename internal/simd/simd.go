@@ -114,6 +114,30 @@ func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint
 	}
 }
 
+// Sub sets dst[i] = a[i] − b[i] for i < len(dst). len(dst) must be a
+// multiple of Width; it panics if a or b is shorter than dst. Exact (one
+// rounding per value), so both kernels give the same bits.
+func Sub(dst, a, b []float32) {
+	n := len(dst)
+	if n%Width != 0 {
+		panic(errWidth)
+	}
+	if len(a) < n || len(b) < n {
+		panic(errShort)
+	}
+	if n == 0 {
+		return
+	}
+	if useAsm {
+		subAVX2(&dst[0], &a[0], &b[0], n)
+		return
+	}
+	a, b = a[:n], b[:n]
+	for i := range dst {
+		dst[i] = a[i] - b[i]
+	}
+}
+
 // Sigmoid replaces each x[i] by σ(x[i]) = 1/(1 + e^{−x[i]}). len(x) must be
 // a multiple of Width. The absolute error is below 2e-7 everywhere (σ is
 // computed from a float32 exponential with a relative error near 1e-7).

@@ -35,3 +35,8 @@ func rowMaskAVX2(dst *uint64, row *float64, quads int) bool
 //
 //go:noescape
 func maskRowAVX2(row *float64, mask *uint64, quads int)
+
+// subAVX2 sets dst[i] = a[i] − b[i] for n values, n a multiple of Width.
+//
+//go:noescape
+func subAVX2(dst, a, b *float32, n int)

@@ -638,3 +638,46 @@ mloop:
 mdone:
 	VZEROUPPER
 	RET
+
+// func subAVX2(dst, a, b *float32, n int)
+// dst[i] = a[i] − b[i] for n values, n a multiple of 8.
+TEXT ·subAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+sloop4:
+	CMPQ CX, $4
+	JLT  sloop1
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VSUBPS  (DX), Y0, Y0
+	VSUBPS  32(DX), Y1, Y1
+	VSUBPS  64(DX), Y2, Y2
+	VSUBPS  96(DX), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, DI
+	SUBQ $4, CX
+	JMP  sloop4
+sloop1:
+	TESTQ CX, CX
+	JZ    sdone
+	VMOVUPS (SI), Y0
+	VSUBPS  (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JMP  sloop1
+sdone:
+	VZEROUPPER
+	RET

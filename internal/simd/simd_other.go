@@ -27,3 +27,7 @@ func rowMaskAVX2(dst *uint64, row *float64, quads int) bool {
 func maskRowAVX2(row *float64, mask *uint64, quads int) {
 	panic("simd: no assembly kernels in this build")
 }
+
+func subAVX2(dst, a, b *float32, n int) {
+	panic("simd: no assembly kernels in this build")
+}

@@ -565,3 +565,41 @@ func TestSigmoidSampleRows(t *testing.T) {
 		}
 	})
 }
+
+// TestSub checks Sub against float32 subtraction (exact per value) for
+// lengths that exercise both loops of the assembly, and that it writes
+// nothing past dst.
+func TestSub(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(10, 10))
+		for _, n := range []int{0, 8, 16, 24, 32, 40, 64, 400, 408} {
+			a, b := make([]float32, n+8), make([]float32, n+8)
+			for i := range a {
+				a[i], b[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			}
+			dst := make([]float32, n+8)
+			dst[n] = 7
+			Sub(dst[:n], a, b)
+			for i := 0; i < n; i++ {
+				if want := a[i] - b[i]; dst[i] != want {
+					t.Fatalf("n=%d: dst[%d] = %v, want %v", n, i, dst[i], want)
+				}
+			}
+			if dst[n] != 7 {
+				t.Fatalf("n=%d: wrote past dst", n)
+			}
+		}
+		if !panics(func() { Sub(make([]float32, 4), make([]float32, 4), make([]float32, 4)) }) {
+			t.Error("Sub of 4 values did not panic")
+		}
+		if !panics(func() { Sub(make([]float32, 8), make([]float32, 4), make([]float32, 8)) }) {
+			t.Error("Sub with a short a did not panic")
+		}
+	})
+}
+
+func panics(f func()) (p bool) {
+	defer func() { p = recover() != nil }()
+	f()
+	return false
+}
