@@ -194,6 +194,12 @@ func run(c config, log io.Writer) error {
 	}
 	d.Seed = c.Seed
 	elapsed := time.Since(start).Seconds()
+	st, err := pipeline.OpenOut(c.Out, false)
+	if err != nil {
+		return err
+	}
+	final := c.Out
+	c.Out = st.Dir
 	if err := d.Save(c.Out); err != nil {
 		return err
 	}
@@ -205,7 +211,10 @@ func run(c config, log io.Writer) error {
 	if err := plotObservables(filepath.Join(c.Out, "observables.png"), sum); err != nil {
 		return err
 	}
-	logf("wrote summary.json and observables.png in %s", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	logf("wrote summary.json and observables.png in %s", final)
 	for _, t := range sum.Temps {
 		if math.Abs(float64(t.T)-ising.Tc) < 0.2 {
 			logf("T = %.2f: %v, τ_int = %.2f updates (%.2f sweeps), e = %.4f ± %.4f (exact %s)",

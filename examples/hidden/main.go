@@ -97,6 +97,10 @@ func run(c config, p *pipeline.Progress) error {
 	if err := validate(c); err != nil {
 		return err
 	}
+	st, err := c.Common.Stage()
+	if err != nil {
+		return err
+	}
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {
 		return err
@@ -106,6 +110,7 @@ func run(c config, p *pipeline.Progress) error {
 	for _, nh := range c.Sizes {
 		rc := c.RBM
 		rc.Nh = nh
+		rc.Checkpoint = st.Checkpoint(fmt.Sprintf("rbm_%d.ckpt", nh))
 		p.Printf("N_h = %d", nh)
 		m, _, err := pipeline.TrainRBM(pr.Train.Configs, pr.Test.Configs, rc, p)
 		if err != nil {
@@ -131,7 +136,10 @@ func run(c config, p *pipeline.Progress) error {
 	}{c, res}); err != nil {
 		return err
 	}
-	p.Printf("wrote %s: hidden.png, summary.json, rbm_*.npz", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: hidden.png, summary.json, rbm_*.npz", st.Final)
 	return nil
 }
 

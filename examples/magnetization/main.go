@@ -123,6 +123,10 @@ func run(c config, p *pipeline.Progress) error {
 	if err := c.Resolve(); err != nil {
 		return err
 	}
+	st, err := c.Common.Stage()
+	if err != nil {
+		return err
+	}
 	all, train, test, err := pipeline.Data(c.Data, p)
 	if err != nil {
 		return err
@@ -196,7 +200,10 @@ func run(c config, p *pipeline.Progress) error {
 	}{c, mc, outs}); err != nil {
 		return err
 	}
-	p.Printf("wrote %s: magnetization.png, summary.json, rbm.npz", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: magnetization.png, summary.json, rbm.npz", st.Final)
 	return nil
 }
 

@@ -17,6 +17,10 @@
 //	rbm.npz              the trained RBM (W, vbias, hbias, metadata)
 //	thermometer.npz      the trained neural thermometer
 //	flows.npz            configurations at the first and last step of each flow
+//
+// It writes them into <out>.partial and moves that onto -out at the end, so
+// a killed run leaves the previous outputs intact; the same command with
+// -resume continues it from its checkpoints, to the same bits.
 package main
 
 import (
@@ -86,6 +90,10 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	start := time.Now()
+	st, err := c.Common.Stage()
+	if err != nil {
+		return err
+	}
 	pr, err := pipeline.Prepare(&c.Common, p)
 	if err != nil {
 		return err
@@ -95,7 +103,7 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	t0 := time.Now()
-	model, mon, err := pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p)
+	model, _, err := pipeline.TrainRBM(train.Configs, test.Configs, c.RBM, p)
 	if err != nil {
 		return err
 	}
@@ -111,12 +119,9 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	p.Done("flows", t0)
-	recon := rbmSummary{
-		ReconTrain:     pipeline.FlowReconError(model, train.Configs, c.Seed),
-		ReconTest:      pipeline.FlowReconError(model, test.Configs, c.Seed),
-		ReconProbTrain: mon.Train.Recon,
-		ReconProbTest:  mon.Valid.Recon,
-	}
+	var recon rbmSummary
+	recon.ReconProbTrain, recon.ReconTrain = pipeline.ReconErrors(model, train.Configs, c.Seed)
+	recon.ReconProbTest, recon.ReconTest = pipeline.ReconErrors(model, test.Configs, c.Seed)
 	res := summarize(c, all, test, cal, recon, flows)
 	p.Done("total before writing", start)
 	res.Wall = wallTimes{GOMAXPROCS: runtime.GOMAXPROCS(0), Stages: p.Stages}
@@ -131,7 +136,14 @@ func run(c config, p *pipeline.Progress) error {
 		}
 		res.Compared = other
 	}
-	return write(c.Out, res, flows, p)
+	if err := write(c.Out, res, flows, p); err != nil {
+		return err
+	}
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	p.Printf("moved the outputs into %s", st.Final)
+	return nil
 }
 
 // readSummary reads a summary.json written by this program.

@@ -196,6 +196,11 @@ func run(c config, log io.Writer) error {
 		return err
 	}
 	pr := &pipeline.Progress{W: log}
+	st, err := pipeline.OpenOut(c.Out, false)
+	if err != nil {
+		return err
+	}
+	c.Out = st.Dir
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
@@ -224,7 +229,6 @@ func run(c config, log io.Writer) error {
 
 	// Data.
 	var data *ising.Dataset
-	var err error
 	if c.Data != "" {
 		pr.Printf("loading %s", c.Data)
 		data, err = ising.Load(c.Data)
@@ -324,7 +328,10 @@ func run(c config, log io.Writer) error {
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), sum); err != nil {
 		return err
 	}
-	pr.Printf("wrote %s", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	pr.Printf("wrote %s", st.Final)
 	return nil
 }
 

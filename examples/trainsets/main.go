@@ -140,6 +140,10 @@ func run(c config, p *pipeline.Progress) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	st, err := c.Common.Stage()
+	if err != nil {
+		return err
+	}
 	pr, err := pipeline.PrepareWith(&c.Common, checkData, p)
 	if err != nil {
 		return err
@@ -156,6 +160,7 @@ func run(c config, p *pipeline.Progress) error {
 		rc := c.RBM
 		// Equal numbers of updates: epochs × rows ≈ the all-T run's.
 		rc.Epochs = int(math.Ceil(float64(c.RBM.Epochs) * float64(allRows) / float64(rows)))
+		rc.Checkpoint = st.Checkpoint("rbm_" + s.Key + ".ckpt")
 		p.Printf("training set %s: %d configurations, %d epochs", s.Name, rows, rc.Epochs)
 		m, _, err := pipeline.TrainRBM(s.data, nil, rc, p)
 		if err != nil {
@@ -182,7 +187,10 @@ func run(c config, p *pipeline.Progress) error {
 	}{c, res}); err != nil {
 		return err
 	}
-	p.Printf("wrote %s: trainsets.png, magnetization.png, summary.json, rbm_*.npz", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: trainsets.png, magnetization.png, summary.json, rbm_*.npz", st.Final)
 	return nil
 }
 

@@ -144,6 +144,11 @@ func run(c config, p *pipeline.Progress) error {
 			return fmt.Errorf("%s: %w (%s)", c.Model, err, c.Data.Dir)
 		}
 	}
+	st, err := pipeline.OpenOut(c.Out, false)
+	if err != nil {
+		return err
+	}
+	c.Out = st.Dir
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
@@ -211,7 +216,10 @@ func run(c config, p *pipeline.Progress) error {
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), s); err != nil {
 		return err
 	}
-	p.Printf("wrote %s: wwt.png, spectrum.png, receptive_fields.png, histogram.png, couplings.png, summary.json", c.Out)
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	p.Printf("wrote %s: wwt.png, spectrum.png, receptive_fields.png, histogram.png, couplings.png, summary.json", st.Final)
 	return nil
 }
 

@@ -24,6 +24,9 @@ type Common struct {
 	Steps      int          `json:"steps"`
 	MeanField  bool         `json:"mean_field"`
 	Seed       uint64       `json:"seed"`
+	// Resume continues the run that an earlier invocation with the same
+	// flags left in Out's staging directory (see Staged).
+	Resume bool `json:"-"`
 }
 
 // Flags registers the shared flags on fs with the example's defaults in c.
@@ -45,6 +48,23 @@ func (c *Common) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Steps, "steps", c.Steps, "flow: number of steps")
 	fs.BoolVar(&c.MeanField, "meanfield", c.MeanField, "flow: feed probabilities forward instead of samples")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	fs.IntVar(&c.RBM.CheckpointEvery, "checkpoint", c.RBM.CheckpointEvery, "write an RBM checkpoint every this many epochs (0: every 5 % of the epochs)")
+	fs.BoolVar(&c.Resume, "resume", false, "continue a run that was stopped (killed or failed) with the same flags, from its staging directory <out>.partial and its checkpoints; the result is the same bits as an uninterrupted run")
+}
+
+// Stage opens c.Out's staging directory (OpenOut) and points the run at
+// it: c.Out becomes the staging directory, the RBM keeps its checkpoint
+// there and the thermometer its trained network. The example writes as
+// before and calls Commit on the result at the end.
+func (c *Common) Stage() (*Staged, error) {
+	st, err := OpenOut(c.Out, c.Resume)
+	if err != nil {
+		return nil, err
+	}
+	c.Out = st.Dir
+	c.RBM.Checkpoint, c.RBM.Resume = st.Checkpoint("rbm.ckpt"), c.Resume
+	c.Thermo.Save, c.Thermo.Resume = st.Checkpoint("thermometer.npz"), c.Resume
+	return st, nil
 }
 
 // Defaults returns the shared defaults: L = 10, 2000 configurations per

@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -161,11 +165,26 @@ type ThermoConfig struct {
 	Arch   thermo.Architecture
 	Epochs int
 	Seed   uint64
+	// Save, if not empty, is where the trained network is kept; with
+	// Resume, a network found there is loaded instead of trained again
+	// (training is deterministic, so it is the same network).
+	Save   string
+	Resume bool
 }
 
 // Thermometer trains the neural thermometer on train and calibrates it on
 // test.
 func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*thermo.Network, *thermo.Calibration, error) {
+	if c.Save != "" && c.Resume {
+		net, err := thermo.Load(c.Save)
+		switch {
+		case err == nil:
+			p.Printf("thermometer: loaded the network trained by the interrupted run")
+			return calibrate(net, test, p)
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, nil, fmt.Errorf("resuming the thermometer: %w", err)
+		}
+	}
 	_, n := train.Configs.Dims()
 	net := thermo.NewNetwork(n, train.Grid, c.Arch, Src(c.Seed, "thermometer"))
 	s := &thermo.TrainSettings{
@@ -186,6 +205,19 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 	if _, err := thermo.Train(net, train.Configs, train.Labels, s); err != nil {
 		return nil, nil, err
 	}
+	if c.Save != "" {
+		if err := os.MkdirAll(filepath.Dir(c.Save), 0o755); err != nil {
+			return nil, nil, err
+		}
+		if err := net.Save(c.Save); err != nil {
+			return nil, nil, err
+		}
+	}
+	return calibrate(net, test, p)
+}
+
+// calibrate calibrates net on test and reports it.
+func calibrate(net *thermo.Network, test *ising.Dataset, p *Progress) (*thermo.Network, *thermo.Calibration, error) {
 	cal, err := thermo.Calibrate(net, test.Configs, test.Labels)
 	if err != nil {
 		return nil, nil, err
@@ -204,6 +236,14 @@ type RBMConfig struct {
 	// PCDChains > 0 trains with persistent chains instead of CD-1.
 	PCDChains int
 	Seed      uint64
+	// Checkpoint, if not empty, is the file TrainRBM keeps an rbm.Checkpoint
+	// in, every CheckpointEvery epochs (0: every 5 % of the epochs, at least
+	// one) and after the last. With Resume, training continues from the
+	// checkpoint if the file exists: the result is bit-identical to an
+	// uninterrupted run.
+	Checkpoint      string `json:"-"`
+	CheckpointEvery int    `json:"-"`
+	Resume          bool   `json:"-"`
 }
 
 // DefaultRBM is the fast schedule the examples use by default: CD-1 with
@@ -263,6 +303,25 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 	if c.PCDChains > 0 {
 		tr = rbm.PCD{Chains: c.PCDChains}
 	}
+	if c.Checkpoint != "" {
+		if err := os.MkdirAll(filepath.Dir(c.Checkpoint), 0o755); err != nil {
+			return nil, last, err
+		}
+		s.CheckpointPath, s.CheckpointEvery = c.Checkpoint, c.CheckpointEvery
+		if s.CheckpointEvery == 0 {
+			s.CheckpointEvery = max(1, c.Epochs/20)
+		}
+		if c.Resume {
+			ck, err := rbm.LoadCheckpoint(c.Checkpoint)
+			switch {
+			case err == nil:
+				s.Resume = ck
+				p.Printf("RBM: resuming from the checkpoint of epoch %d/%d", ck.Epoch, c.Epochs)
+			case !errors.Is(err, fs.ErrNotExist):
+				return nil, last, fmt.Errorf("resuming the RBM: %w", err)
+			}
+		}
+	}
 	if err := rbm.Train(m, data, s, tr); err != nil {
 		return nil, last, err
 	}
@@ -275,8 +334,16 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 // (0.2326 train, 0.2348 test) correspond to; rbm's Recon monitor uses the
 // probabilities p(v=1|h) for v₁ instead and reads lower.
 func FlowReconError(m *rbm.Model, data *mat.Dense, seed uint64) float64 {
-	_, sampled := m.ReconstructionErrors(data, Src(seed, "recon"))
+	_, sampled := ReconErrors(m, data, seed)
 	return sampled
+}
+
+// ReconErrors returns both of rbm's reconstruction errors on all rows of
+// data from one draw (the stream "recon" of seed): mean((v₀ − p(v=1|h))²)
+// and FlowReconError's mean((v₀ − v₁)²). Unlike the training monitors,
+// they depend only on the final model, so a resumed run reports the same.
+func ReconErrors(m *rbm.Model, data *mat.Dense, seed uint64) (prob, sampled float64) {
+	return m.ReconstructionErrors(data, Src(seed, "recon"))
 }
 
 // Start is a named starting ensemble of a flow.
