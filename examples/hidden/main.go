@@ -97,7 +97,7 @@ func run(c config, p *pipeline.Progress) error {
 	if err := validate(c); err != nil {
 		return err
 	}
-	st, err := c.Common.Stage()
+	st, err := c.Common.Stage(c)
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func run(c config, p *pipeline.Progress) error {
 	if err := c.Resolve(); err != nil {
 		return err
 	}
-	st, err := c.Common.Stage()
+	st, err := c.Common.Stage(c)
 	if err != nil {
 		return err
 	}
@@ -135,6 +135,9 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
+		return err
+	}
+	if err := st.Begin(); err != nil {
 		return err
 	}
 	obs, err := pipeline.Observer(nil, train)

@@ -90,7 +90,7 @@ func run(c config, p *pipeline.Progress) error {
 		return err
 	}
 	start := time.Now()
-	st, err := c.Common.Stage()
+	st, err := c.Common.Stage(c)
 	if err != nil {
 		return err
 	}

@@ -140,7 +140,7 @@ func run(c config, p *pipeline.Progress) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	st, err := c.Common.Stage()
+	st, err := c.Common.Stage(c)
 	if err != nil {
 		return err
 	}

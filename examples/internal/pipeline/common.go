@@ -26,7 +26,8 @@ type Common struct {
 	Seed       uint64       `json:"seed"`
 	// Resume continues the run that an earlier invocation with the same
 	// flags left in Out's staging directory (see Staged).
-	Resume bool `json:"-"`
+	Resume bool    `json:"-"`
+	stage  *Staged // set by Stage; PrepareWith calls its Begin
 }
 
 // Flags registers the shared flags on fs with the example's defaults in c.
@@ -54,13 +55,20 @@ func (c *Common) Flags(fs *flag.FlagSet) {
 
 // Stage opens c.Out's staging directory (OpenOut) and points the run at
 // it: c.Out becomes the staging directory, the RBM keeps its checkpoint
-// there and the thermometer its trained network. The example writes as
-// before and calls Commit on the result at the end.
-func (c *Common) Stage() (*Staged, error) {
+// there and the thermometer its trained network. cfg is the example's
+// whole configuration: -resume refuses to continue a run made with other
+// settings (Staged.Expect). PrepareWith creates the directory (Begin) once
+// the data are checked; an example that does not call it calls Begin
+// itself. The example writes as before and calls Commit at the end.
+func (c *Common) Stage(cfg any) (*Staged, error) {
 	st, err := OpenOut(c.Out, c.Resume)
 	if err != nil {
 		return nil, err
 	}
+	if err := st.Expect(cfg); err != nil {
+		return nil, err
+	}
+	c.stage = st
 	c.Out = st.Dir
 	c.RBM.Checkpoint, c.RBM.Resume = st.Checkpoint("rbm.ckpt"), c.Resume
 	c.Thermo.Save, c.Thermo.Resume = st.Checkpoint("thermometer.npz"), c.Resume
@@ -147,6 +155,11 @@ func PrepareWith(c *Common, check func(all, train, test *ising.Dataset) error, p
 	}
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return nil, err
+	}
+	if c.stage != nil {
+		if err := c.stage.Begin(); err != nil {
+			return nil, err
+		}
 	}
 	p.Done("data", t0)
 	t0 = time.Now()

@@ -1,12 +1,17 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rgflow/rgflow/internal/fileio"
+	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
 // Staged is an example's output directory while the run is in progress.
@@ -26,6 +31,51 @@ type Staged struct {
 	// Resumed reports whether Dir held an earlier run's files that this
 	// run continues.
 	Resumed bool
+	config  []byte // the run's settings (Expect), written by Begin
+}
+
+// ConfigFile, in the checkpoint directory, records the settings of the run
+// that the checkpoints belong to.
+const ConfigFile = "config.json"
+
+// Expect records the run's settings cfg (JSON-encoded). When resuming it
+// returns an error if the interrupted run had other settings: its
+// checkpoints would continue a different run.
+func (s *Staged) Expect(cfg any) error {
+	b, err := jsonf.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	s.config = b
+	if !s.Resumed {
+		return nil
+	}
+	old, err := os.ReadFile(s.Checkpoint(ConfigFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(old, b) {
+		return fmt.Errorf("-resume: the interrupted run in %s had other settings (%s), this one has %s; rerun with those, or without -resume to start afresh", s.Dir, old, b)
+	}
+	return nil
+}
+
+// Begin creates the staging and checkpoint directories and records the
+// settings given to Expect; call it once the run's inputs are checked.
+func (s *Staged) Begin() error {
+	if err := os.MkdirAll(filepath.Join(s.Dir, CheckpointDir), 0o755); err != nil {
+		return err
+	}
+	if s.config == nil {
+		return nil
+	}
+	return fileio.WriteAtomic(s.Checkpoint(ConfigFile), func(w io.Writer) error {
+		_, err := w.Write(s.config)
+		return err
+	})
 }
 
 // CompleteFile marks a staging directory whose run finished writing.

@@ -120,3 +120,32 @@ func TestStagedInterruptedSwap(t *testing.T) {
 		t.Errorf("out/a = %q", got)
 	}
 }
+
+// TestStagedExpect: -resume refuses to continue a run made with other
+// settings, and accepts the same ones.
+func TestStagedExpect(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	type cfg struct{ Epochs int }
+	st, err := OpenOut(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Expect(cfg{10}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Begin(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = OpenOut(out, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Expect(cfg{20}); err == nil {
+		t.Error("resuming with other settings accepted")
+	} else {
+		t.Log(err)
+	}
+	if err := st.Expect(cfg{10}); err != nil {
+		t.Errorf("resuming with the same settings: %v", err)
+	}
+}
