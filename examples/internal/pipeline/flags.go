@@ -125,7 +125,7 @@ func (c DataConfig) Validate() error {
 }
 
 // Validate checks the RBM schedule's flags (-nh, -epochs, -batch, -lr,
-// -lr-end, -momentum, -pcd).
+// -lr-end, -momentum, -checkpoint, -pcd).
 func (c RBMConfig) Validate() error {
 	for _, f := range []struct {
 		name   string
@@ -142,6 +142,9 @@ func (c RBMConfig) Validate() error {
 		return err
 	}
 	if err := Fraction("momentum", c.Momentum); err != nil {
+		return err
+	}
+	if err := IntIn("checkpoint", c.CheckpointEvery, 0, MaxEpochs); err != nil {
 		return err
 	}
 	return IntIn("pcd", c.PCDChains, 0, MaxPCDChain)
@@ -189,9 +192,34 @@ func Parse(fs *flag.FlagSet, args []string, validate func() error) error {
 		usage(fs, err)
 		return err
 	}
+	if err := dataConflicts(fs); err != nil {
+		usage(fs, err)
+		return err
+	}
 	if err := validate(); err != nil {
 		usage(fs, err)
 		return err
+	}
+	return nil
+}
+
+// dataFlags are the flags that describe data to generate; a dataset loaded
+// with -data has its own, so giving both is refused rather than one being
+// ignored.
+var dataFlags = []string{"L", "n", "temps", "field", "algo"}
+
+// dataConflicts returns a *FlagError if -data was given together with a
+// flag of the data it replaces.
+func dataConflicts(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["data"] {
+		return nil
+	}
+	for _, name := range dataFlags {
+		if set[name] {
+			return BadFlag(name, "given with -data: the dataset loaded from %s fixes it; drop -%s (or -data to generate the data)", fs.Lookup("data").Value, name)
+		}
 	}
 	return nil
 }
