@@ -74,17 +74,24 @@ func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint
 	if mw > 0 {
 		mp = &mask[0]
 	}
-	// Strips of 13 or 12 vectors while such a strip of all the rows of a
-	// fits in about 40 KB (near the first-level cache), else strips of 8
-	// if those fit; if not even those fit, the wide strips again, as the
-	// fewest passes over the masks. Then 4 and 1. The choice depends on
-	// the shapes only, so a row's sum does not depend on the other rows.
+	// The widest strip (at most 13 vectors, the registers left) whose rows
+	// of a all fit in about 40 KB (near the first-level cache) sets the
+	// number of passes over the masks; if not even 5 vectors fit, the
+	// widest, as the fewest passes. The columns are then shared out evenly
+	// among those passes (14 vectors as 7 + 7, not 12 + 1 + 1: a narrow
+	// strip pays the walk over the mask bits for few adds). The choice
+	// depends on the shapes only, so a row's sum does not depend on the
+	// other rows.
 	regs := n / Width
 	aRows := (len(a) + lda - 1) / lda
-	fits := func(vectors int) bool { return aRows*vectors*Width*4 <= 40<<10 }
-	wide := fits(12) || !fits(8)
+	widest := stripWidth(aRows)
+	passes := (regs + widest - 1) / widest
 	col := 0
-	strip := func(w int) {
+	for p := 0; p < passes; p++ {
+		w := regs / passes
+		if p < regs%passes {
+			w++
+		}
 		var ip *float32
 		if init != nil {
 			ip = &init[col]
@@ -95,23 +102,22 @@ func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint
 		}
 		maskStripAVX2(&dst[col], ldd, ip, aq, lda, mp, mw, rows, w)
 		col += w * Width
-		regs -= w
 	}
-	if regs == 13 && wide {
-		strip(13)
+}
+
+// maxStrip is the widest strip of maskStripAVX2, in vectors.
+const maxStrip = 13
+
+// stripWidth returns the widest strip for a matrix of aRows rows: the most
+// vectors whose column strip of all rows fits in about 40 KB, or maxStrip
+// if fewer than 5 would.
+func stripWidth(aRows int) int {
+	for w := maxStrip; w >= 5; w-- {
+		if aRows*w*Width*4 <= 40<<10 {
+			return w
+		}
 	}
-	for regs >= 12 && wide {
-		strip(12)
-	}
-	for regs >= 8 {
-		strip(8)
-	}
-	if regs >= 4 {
-		strip(4)
-	}
-	for regs > 0 {
-		strip(1)
-	}
+	return maxStrip
 }
 
 // Sub sets dst[i] = a[i] − b[i] for i < len(dst). len(dst) must be a

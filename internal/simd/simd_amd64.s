@@ -31,10 +31,11 @@ CONST8(bias127, 0x0000007f)
 //   DI dst row, SI init (0: zeros), DX a, CX lda in bytes, R8 mask row,
 //   R9 words per mask row, R10 rows left, R11 ldd in bytes, R12 word index,
 //   R13 current word, R14 (and AX) row address, BX w·64.
-// One call sums one strip of columns, of 13, 12, 8, 4 or 1 vectors, for
-// every row of masks, in registers. Strips of 4 and 1 vectors take two
-// selected rows at a time into two sets of accumulators, so that the adds
-// of consecutive rows do not wait on each other.
+// One call sums one strip of columns, of 1 to 13 vectors, for every row of
+// masks, in registers. Strips of up to 7 vectors take two selected rows at
+// a time into two sets of accumulators (Y0… and Y(width)…), so that the adds
+// of consecutive rows do not wait on each other; the sets are added at the
+// end of the row.
 
 // ITERBITS runs BODY for every set bit of the mask row, with R14 pointing
 // at the selected row of a.
@@ -96,7 +97,117 @@ wnext: \
 	JMP  wloop; \
 wdone:
 
-#define ADD13 \
+#define ADD1A \
+	VADDPS 0(R14), Y0, Y0
+#define ADD1B \
+	VADDPS 0(AX), Y1, Y1
+
+#define ADD2A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1
+#define ADD2B \
+	VADDPS 0(AX), Y2, Y2; \
+	VADDPS 32(AX), Y3, Y3
+
+#define ADD3A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2
+#define ADD3B \
+	VADDPS 0(AX), Y3, Y3; \
+	VADDPS 32(AX), Y4, Y4; \
+	VADDPS 64(AX), Y5, Y5
+
+#define ADD4A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3
+#define ADD4B \
+	VADDPS 0(AX), Y4, Y4; \
+	VADDPS 32(AX), Y5, Y5; \
+	VADDPS 64(AX), Y6, Y6; \
+	VADDPS 96(AX), Y7, Y7
+
+#define ADD5A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4
+#define ADD5B \
+	VADDPS 0(AX), Y5, Y5; \
+	VADDPS 32(AX), Y6, Y6; \
+	VADDPS 64(AX), Y7, Y7; \
+	VADDPS 96(AX), Y8, Y8; \
+	VADDPS 128(AX), Y9, Y9
+
+#define ADD6A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5
+#define ADD6B \
+	VADDPS 0(AX), Y6, Y6; \
+	VADDPS 32(AX), Y7, Y7; \
+	VADDPS 64(AX), Y8, Y8; \
+	VADDPS 96(AX), Y9, Y9; \
+	VADDPS 128(AX), Y10, Y10; \
+	VADDPS 160(AX), Y11, Y11
+
+#define ADD7A \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6
+#define ADD7B \
+	VADDPS 0(AX), Y7, Y7; \
+	VADDPS 32(AX), Y8, Y8; \
+	VADDPS 64(AX), Y9, Y9; \
+	VADDPS 96(AX), Y10, Y10; \
+	VADDPS 128(AX), Y11, Y11; \
+	VADDPS 160(AX), Y12, Y12; \
+	VADDPS 192(AX), Y13, Y13
+
+#define ADD8 \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7
+
+#define ADD9 \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7; \
+	VADDPS 256(R14), Y8, Y8
+
+#define ADD10 \
+	VADDPS 0(R14), Y0, Y0; \
+	VADDPS 32(R14), Y1, Y1; \
+	VADDPS 64(R14), Y2, Y2; \
+	VADDPS 96(R14), Y3, Y3; \
+	VADDPS 128(R14), Y4, Y4; \
+	VADDPS 160(R14), Y5, Y5; \
+	VADDPS 192(R14), Y6, Y6; \
+	VADDPS 224(R14), Y7, Y7; \
+	VADDPS 256(R14), Y8, Y8; \
+	VADDPS 288(R14), Y9, Y9
+
+#define ADD11 \
 	VADDPS 0(R14), Y0, Y0; \
 	VADDPS 32(R14), Y1, Y1; \
 	VADDPS 64(R14), Y2, Y2; \
@@ -107,9 +218,7 @@ wdone:
 	VADDPS 224(R14), Y7, Y7; \
 	VADDPS 256(R14), Y8, Y8; \
 	VADDPS 288(R14), Y9, Y9; \
-	VADDPS 320(R14), Y10, Y10; \
-	VADDPS 352(R14), Y11, Y11; \
-	VADDPS 384(R14), Y12, Y12
+	VADDPS 320(R14), Y10, Y10
 
 #define ADD12 \
 	VADDPS 0(R14), Y0, Y0; \
@@ -125,7 +234,7 @@ wdone:
 	VADDPS 320(R14), Y10, Y10; \
 	VADDPS 352(R14), Y11, Y11
 
-#define ADD8 \
+#define ADD13 \
 	VADDPS 0(R14), Y0, Y0; \
 	VADDPS 32(R14), Y1, Y1; \
 	VADDPS 64(R14), Y2, Y2; \
@@ -133,25 +242,12 @@ wdone:
 	VADDPS 128(R14), Y4, Y4; \
 	VADDPS 160(R14), Y5, Y5; \
 	VADDPS 192(R14), Y6, Y6; \
-	VADDPS 224(R14), Y7, Y7
-
-#define ADD4A \
-	VADDPS 0(R14), Y0, Y0; \
-	VADDPS 32(R14), Y1, Y1; \
-	VADDPS 64(R14), Y2, Y2; \
-	VADDPS 96(R14), Y3, Y3
-
-#define ADD4B \
-	VADDPS 0(AX), Y4, Y4; \
-	VADDPS 32(AX), Y5, Y5; \
-	VADDPS 64(AX), Y6, Y6; \
-	VADDPS 96(AX), Y7, Y7
-
-#define ADD1A \
-	VADDPS 0(R14), Y0, Y0
-
-#define ADD1B \
-	VADDPS 0(AX), Y1, Y1
+	VADDPS 224(R14), Y7, Y7; \
+	VADDPS 256(R14), Y8, Y8; \
+	VADDPS 288(R14), Y9, Y9; \
+	VADDPS 320(R14), Y10, Y10; \
+	VADDPS 352(R14), Y11, Y11; \
+	VADDPS 384(R14), Y12, Y12
 
 // func maskStripAVX2(dst *float32, ldd int, init, a *float32, lda int, mask *uint64, mw, rows, width int)
 TEXT ·maskStripAVX2(SB), NOSPLIT, $0-72
@@ -172,10 +268,26 @@ TEXT ·maskStripAVX2(SB), NOSPLIT, $0-72
 	JEQ  s13
 	CMPQ AX, $12
 	JEQ  s12
+	CMPQ AX, $11
+	JEQ  s11
+	CMPQ AX, $10
+	JEQ  s10
+	CMPQ AX, $9
+	JEQ  s9
 	CMPQ AX, $8
 	JEQ  s8
+	CMPQ AX, $7
+	JEQ  s7
+	CMPQ AX, $6
+	JEQ  s6
+	CMPQ AX, $5
+	JEQ  s5
 	CMPQ AX, $4
 	JEQ  s4
+	CMPQ AX, $3
+	JEQ  s3
+	CMPQ AX, $2
+	JEQ  s2
 	JMP  s1
 
 s13:
@@ -279,6 +391,135 @@ s12s:
 	JNZ  s12
 	JMP  done
 
+s11:
+	TESTQ SI, SI
+	JZ    s11z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	VMOVUPS 288(SI), Y9
+	VMOVUPS 320(SI), Y10
+	JMP  s11s
+s11z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+s11s:
+	ITERBITS(ADD11, w11, b11, n11, d11)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	VMOVUPS Y10, 320(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s11
+	JMP  done
+
+s10:
+	TESTQ SI, SI
+	JZ    s10z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	VMOVUPS 288(SI), Y9
+	JMP  s10s
+s10z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+s10s:
+	ITERBITS(ADD10, w10, b10, n10, d10)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	VMOVUPS Y9, 288(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s10
+	JMP  done
+
+s9:
+	TESTQ SI, SI
+	JZ    s9z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	VMOVUPS 224(SI), Y7
+	VMOVUPS 256(SI), Y8
+	JMP  s9s
+s9z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+s9s:
+	ITERBITS(ADD9, w9, b9, n9, d9)
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VMOVUPS Y8, 256(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s9
+	JMP  done
+
 s8:
 	TESTQ SI, SI
 	JZ    s8z
@@ -316,6 +557,135 @@ s8s:
 	JNZ  s8
 	JMP  done
 
+s7:
+	TESTQ SI, SI
+	JZ    s7z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	VMOVUPS 192(SI), Y6
+	JMP  s7s
+s7z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+s7s:
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	ITERBITS2(ADD7A, ADD7B, w7, b7, x7, n7, d7)
+	VADDPS Y7, Y0, Y0
+	VADDPS Y8, Y1, Y1
+	VADDPS Y9, Y2, Y2
+	VADDPS Y10, Y3, Y3
+	VADDPS Y11, Y4, Y4
+	VADDPS Y12, Y5, Y5
+	VADDPS Y13, Y6, Y6
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s7
+	JMP  done
+
+s6:
+	TESTQ SI, SI
+	JZ    s6z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	VMOVUPS 160(SI), Y5
+	JMP  s6s
+s6z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+s6s:
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	ITERBITS2(ADD6A, ADD6B, w6, b6, x6, n6, d6)
+	VADDPS Y6, Y0, Y0
+	VADDPS Y7, Y1, Y1
+	VADDPS Y8, Y2, Y2
+	VADDPS Y9, Y3, Y3
+	VADDPS Y10, Y4, Y4
+	VADDPS Y11, Y5, Y5
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s6
+	JMP  done
+
+s5:
+	TESTQ SI, SI
+	JZ    s5z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS 128(SI), Y4
+	JMP  s5s
+s5z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+s5s:
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	ITERBITS2(ADD5A, ADD5B, w5, b5, x5, n5, d5)
+	VADDPS Y5, Y0, Y0
+	VADDPS Y6, Y1, Y1
+	VADDPS Y7, Y2, Y2
+	VADDPS Y8, Y3, Y3
+	VADDPS Y9, Y4, Y4
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s5
+	JMP  done
+
 s4:
 	TESTQ SI, SI
 	JZ    s4z
@@ -347,6 +717,57 @@ s4s:
 	ADDQ R11, DI
 	DECQ R10
 	JNZ  s4
+	JMP  done
+
+s3:
+	TESTQ SI, SI
+	JZ    s3z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	JMP  s3s
+s3z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+s3s:
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	ITERBITS2(ADD3A, ADD3B, w3, b3, x3, n3, d3)
+	VADDPS Y3, Y0, Y0
+	VADDPS Y4, Y1, Y1
+	VADDPS Y5, Y2, Y2
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s3
+	JMP  done
+
+s2:
+	TESTQ SI, SI
+	JZ    s2z
+	VMOVUPS 0(SI), Y0
+	VMOVUPS 32(SI), Y1
+	JMP  s2s
+s2z:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+s2s:
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	ITERBITS2(ADD2A, ADD2B, w2, b2, x2, n2, d2)
+	VADDPS Y2, Y0, Y0
+	VADDPS Y3, Y1, Y1
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	LEAQ (R8)(R9*8), R8
+	ADDQ R11, DI
+	DECQ R10
+	JNZ  s2
 	JMP  done
 
 s1:

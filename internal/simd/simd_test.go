@@ -34,7 +34,7 @@ func randMask(rng *rand.Rand, n int, density float64) []uint64 {
 func TestMaskSum(t *testing.T) {
 	paths(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))
-		for _, n := range []int{8, 16, 24, 32, 40, 56, 64, 72, 96, 104, 128, 200, 264, 400} {
+		for _, n := range []int{8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 128, 200, 264, 400} {
 			for _, rows := range []int{1, 7, 64, 65, 100, 130} {
 				for _, withInit := range []bool{false, true} {
 					lda := n + 8*rng.IntN(3)
