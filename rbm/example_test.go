@@ -38,7 +38,7 @@ func ExampleTrain() {
 		Epochs: 50, BatchSize: 20, LearningRate: 0.05, Momentum: 0.5,
 		Src:      rand.NewPCG(3, 3),
 		Monitors: rbm.MonitorRecon,
-		Callback: func(mon rbm.Monitors) error {
+		Progress: func(mon rbm.Monitors) error {
 			if mon.Epoch%25 == 0 {
 				fmt.Printf("epoch %d: reconstruction error %.2f\n", mon.Epoch, mon.Train.Recon)
 			}

@@ -39,7 +39,7 @@ const (
 	MonitorNone
 )
 
-// Monitors are the values passed to Settings.Callback after each epoch.
+// Monitors are the values passed to Settings.Progress after each epoch.
 // Values that were not computed are NaN.
 type Monitors struct {
 	Epoch        int

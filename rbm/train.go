@@ -248,7 +248,7 @@ type Settings struct {
 	// Validation, if not nil, is held-out binary data for the monitors.
 	Validation *mat.Dense
 	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
-	// Monitors are computed only when Callback is set, from a random
+	// Monitors are computed only when Progress is set, from a random
 	// stream of their own, so they never change the training trajectory.
 	Monitors Monitor
 	// MonitorRows limits the training-data monitors to the first
@@ -256,12 +256,12 @@ type Settings struct {
 	MonitorRows int
 	// AIS configures the MonitorAIS estimate (nil: defaults).
 	AIS *AISSettings
-	// Callback, if not nil, is called after every CallbackEvery epochs
+	// Progress, if not nil, is called after every ProgressEvery epochs
 	// (default 1) and after the last epoch, with the monitors, which are
 	// computed only for those epochs. An error from it stops training and
 	// is returned unchanged.
-	Callback      func(Monitors) error
-	CallbackEvery int
+	Progress      func(Monitors) error
+	ProgressEvery int
 	// CheckpointPath, if not empty, is where a Checkpoint is written
 	// (atomically) every CheckpointEvery epochs (default 1) and after the
 	// last epoch.
@@ -296,7 +296,7 @@ func (s *Settings) check() error {
 		name string
 		v    int
 	}{{"Epochs", s.Epochs}, {"BatchSize", s.BatchSize}, {"MonitorRows", s.MonitorRows},
-		{"CallbackEvery", s.CallbackEvery}, {"CheckpointEvery", s.CheckpointEvery}} {
+		{"ProgressEvery", s.ProgressEvery}, {"CheckpointEvery", s.CheckpointEvery}} {
 		if f.v < 0 {
 			return bad(f.name, f.v, "≥ 0")
 		}
@@ -607,12 +607,12 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 // the log-likelihood, with the negative phase from t. It panics with
 // mat.ErrShape if data does not have Nv columns. It returns an error
 // wrapping ErrSettings, naming the field and its value, for a negative
-// Epochs, BatchSize, MonitorRows, CallbackEvery or CheckpointEvery, a
+// Epochs, BatchSize, MonitorRows, ProgressEvery or CheckpointEvery, a
 // LearningRate, L2 or L1 that is negative or not finite, a Momentum outside
 // [0, 1), or a Schedule value that is negative or not finite (found at its
 // epoch, before that epoch's updates); an error wrapping ErrNotBinary for
 // non-binary data or validation data; ErrDiverged (wrapped) if training
-// diverges; the Callback's error unchanged; or an I/O error from
+// diverges; the Progress callback's error unchanged; or an I/O error from
 // checkpointing.
 //
 // Divergence rule: let r be the root mean square of the trainable
@@ -644,8 +644,8 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if set.Monitors == 0 {
 		set.Monitors = MonitorRecon
 	}
-	if set.CallbackEvery == 0 {
-		set.CallbackEvery = 1
+	if set.ProgressEvery == 0 {
+		set.ProgressEvery = 1
 	}
 	if err := set.check(); err != nil {
 		return err
@@ -759,9 +759,9 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 				return err
 			}
 		}
-		if set.Callback != nil && (epoch%set.CallbackEvery == 0 || epoch == set.Epochs) {
+		if set.Progress != nil && (epoch%set.ProgressEvery == 0 || epoch == set.Epochs) {
 			mons := mon.compute(epoch, lr, monSeed)
-			if err := set.Callback(mons); err != nil {
+			if err := set.Progress(mons); err != nil {
 				return err
 			}
 		}

@@ -159,7 +159,7 @@ func TestTrainErrors(t *testing.T) {
 	// A callback error stops training and comes back unchanged.
 	stop := errors.New("stop here")
 	calls := 0
-	err := Train(m, data, &Settings{Epochs: 10, Callback: func(Monitors) error {
+	err := Train(m, data, &Settings{Epochs: 10, Progress: func(Monitors) error {
 		calls++
 		if calls == 3 {
 			return stop
@@ -187,7 +187,7 @@ func TestDivergence(t *testing.T) {
 				}
 				return 0.05
 			},
-			Callback: func(mon Monitors) error { good = m.Clone(); return nil },
+			Progress: func(mon Monitors) error { good = m.Clone(); return nil },
 		}, tr)
 		if !errors.Is(err, ErrDiverged) {
 			t.Fatalf("%T: err %v, want ErrDiverged", tr, err)
@@ -213,7 +213,7 @@ func TestTrainSettings(t *testing.T) {
 		{"Epochs", "Epochs = -1", Settings{Epochs: -1}},
 		{"BatchSize", "BatchSize = -1", Settings{BatchSize: -1}},
 		{"MonitorRows", "MonitorRows = -2", Settings{MonitorRows: -2}},
-		{"CallbackEvery", "CallbackEvery = -1", Settings{CallbackEvery: -1}},
+		{"ProgressEvery", "ProgressEvery = -1", Settings{ProgressEvery: -1}},
 		{"CheckpointEvery", "CheckpointEvery = -1", Settings{CheckpointEvery: -1}},
 		{"LearningRate negative", "LearningRate = -1", Settings{LearningRate: -1}},
 		{"LearningRate NaN", "LearningRate = NaN", Settings{LearningRate: math.NaN()}},
@@ -300,7 +300,7 @@ func TestDivergenceRule(t *testing.T) {
 		m := init.Clone()
 		var good *Model
 		tc.s.Src = rand.NewPCG(2, 2)
-		tc.s.Callback = func(Monitors) error { good = m.Clone(); return nil }
+		tc.s.Progress = func(Monitors) error { good = m.Clone(); return nil }
 		err := Train(m, data, &tc.s, tc.tr)
 		if !errors.Is(err, ErrDiverged) {
 			t.Errorf("%s: err %v, want ErrDiverged", tc.name, err)
@@ -351,7 +351,7 @@ func TestMonitors(t *testing.T) {
 	set := &Settings{Epochs: 30, BatchSize: 20, LearningRate: 0.05, Src: rand.NewPCG(2, 2), Validation: valid,
 		Monitors:    MonitorRecon | MonitorPLL | MonitorPLLAll | MonitorFreeEnergy | MonitorExact,
 		MonitorRows: 300,
-		Callback:    func(mon Monitors) error { last = mon; return nil }}
+		Progress:    func(mon Monitors) error { last = mon; return nil }}
 	if err := Train(m, data, set, CD{}); err != nil {
 		t.Fatal(err)
 	}
@@ -549,7 +549,7 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	var rates []float64
 	m := New(8, 2, nil, rand.NewPCG(1, 1))
 	err := Train(m, data, &Settings{Epochs: 4, Schedule: func(e int) float64 { epochs = append(epochs, e); return 0.1 / float64(e) },
-		Monitors: MonitorNone, Callback: func(mon Monitors) error {
+		Monitors: MonitorNone, Progress: func(mon Monitors) error {
 			rates = append(rates, mon.LearningRate)
 			if !math.IsNaN(mon.Train.Recon) {
 				t.Error("MonitorNone computed the reconstruction error")
@@ -570,11 +570,11 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	}
 }
 
-func TestCallbackEvery(t *testing.T) {
+func TestProgressEvery(t *testing.T) {
 	m := New(6, 3, nil, rand.NewPCG(1, 1))
 	data := gibbsInput(50, 6)
 	var got []int
-	set := &Settings{Epochs: 10, CallbackEvery: 4, Callback: func(mo Monitors) error { got = append(got, mo.Epoch); return nil }}
+	set := &Settings{Epochs: 10, ProgressEvery: 4, Progress: func(mo Monitors) error { got = append(got, mo.Epoch); return nil }}
 	if err := Train(m, data, set, CD{}); err != nil {
 		t.Fatal(err)
 	}
