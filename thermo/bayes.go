@@ -41,8 +41,8 @@ type EnergyBayes struct {
 // temperature is needed. It panics with mat.ErrShape if len(labels) differs
 // from the number of rows; it returns an error for a grid that is not at
 // least two finite, non-negative, strictly ascending temperatures (a data
-// set's grid is run-time data), a label out of range or a number of columns
-// that is not an L×L lattice.
+// set's grid is run-time data), a label out of range, a NaN or infinite
+// cell of x or a number of columns that is not an L×L lattice.
 func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, error) {
 	r, c := x.Dims()
 	if len(labels) != r {
@@ -54,6 +54,9 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 	L, ok := lattice.Side(c)
 	if !ok {
 		return nil, fmt.Errorf("thermo: %d sites is not an L×L lattice", c)
+	}
+	if err := finiteCells(x); err != nil {
+		return nil, err
 	}
 	K := len(grid)
 	// Histogram of the energies per class (T > 0 only).

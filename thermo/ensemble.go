@@ -97,8 +97,8 @@ const fineSteps = 4000
 // without data are left out of the table). It panics with mat.ErrShape if
 // len(labels) differs from the number of rows; it returns an error for a
 // grid that is not at least two finite, non-negative, strictly ascending
-// temperatures (a data set's grid is run-time data), a label out of range or
-// an unknown observable.
+// temperatures (a data set's grid is run-time data), a label out of range,
+// a NaN or infinite cell of x, or an unknown observable.
 func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*Ensemble, error) {
 	r, _ := x.Dims()
 	if len(labels) != r {
@@ -109,6 +109,9 @@ func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*E
 	}
 	if obs != Energy && obs != AbsMagnetization {
 		return nil, errors.New("thermo: unknown observable")
+	}
+	if err := finiteCells(x); err != nil {
+		return nil, err
 	}
 	K := len(grid)
 	v := obs.Measure(nil, x)
@@ -230,7 +233,8 @@ func (e *Ensemble) Curve(t float64) float64 {
 // equals the mean observable of the rows of x, and its uncertainty; see
 // EstimateMean. A single row has no spread to estimate the error of its
 // mean from: t is then the temperature the table gives for that row's
-// observable, and err is +Inf. An empty x (no rows) gives NaN, NaN. It panics
+// observable, and err is +Inf. An empty x (no rows), or one with a NaN
+// cell, gives NaN, NaN. It panics
 // with mat.ErrShape if the columns of x are not an L×L lattice.
 func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 	r, _ := x.Dims()

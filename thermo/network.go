@@ -201,6 +201,14 @@ func (n *Network) Architecture() Architecture {
 	return Architecture{Hidden: slices.Clone(n.sizes[1 : len(n.sizes)-1]), Activation: n.act}
 }
 
+// Clone returns a deep copy of n (with its own work buffers).
+func (n *Network) Clone() *Network {
+	c := newNetwork(slices.Clone(n.sizes), slices.Clone(n.grid), n.act)
+	copy(c.params, n.params)
+	c.prec = n.prec
+	return c
+}
+
 // NumParams returns the number of weights and biases.
 func (n *Network) NumParams() int { return len(n.params) }
 
@@ -321,7 +329,9 @@ const inferenceRows = 256
 // Probabilities fills dst with the class probabilities of the rows of x
 // (N×Inputs(), cells in [0, 1]). If dst is empty it is resized to N×K; if it
 // is not empty and not N×K, Probabilities panics with mat.ErrShape, as it does
-// if x does not have Inputs() columns.
+// if x does not have Inputs() columns. A row with a NaN cell gets NaN
+// probabilities (Calibrate and the Fit functions refuse such data with an
+// error).
 //
 // The arithmetic is that of n.Precision(). In Float32 the layers run in
 // float32 and the softmax in float64, so each row of dst sums to 1 within
