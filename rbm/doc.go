@@ -72,6 +72,16 @@
 //
 //	f = numpy.load("model.npz"); W = f["W"]; meta = json.loads(bytes(f["meta"]))
 //
+// A user's own configurations enter through ReadRows and LoadRows: a plain
+// NumPy .npy array of shape (n, N) of any bool, integer or float type,
+// holding 0/1 values or ±1 spins, becomes the row encoding (cells 0/1);
+// anything else (other values, NaN, another rank, a malformed file) is an
+// error saying what and where. WriteRows and SaveRows write the row
+// encoding back as a uint8 array (SaveRows atomically):
+//
+//	numpy.save("configs.npy", configs)   # Python
+//	data, err := rbm.LoadRows("configs.npy")   // Go
+//
 // # JSON
 //
 // The result types (Monitors, Stats, Histogram) marshal with encoding/json and
