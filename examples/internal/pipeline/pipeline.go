@@ -300,7 +300,7 @@ func Starts(n, nv int, seed uint64) []Start {
 func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) {
 	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L)}
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
-		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid)
+		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid, train.H)
 		if err != nil {
 			return nil, err
 		}
