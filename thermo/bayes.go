@@ -30,7 +30,7 @@ import (
 type EnergyBayes struct {
 	grid   []float64
 	side   int
-	h      float64 // the field
+	h      float64   // the field
 	levels []float64 // observed energies −Σ s_i s_j − h Σ s_i, ascending
 	lnG    []float64 // ln g at the levels, up to a constant
 	lnZ    []float64 // ln Σ_levels g e^{−E/T_k} (unused for T = 0)
