@@ -42,6 +42,9 @@
 // symmetry of the zero-field model (translation, rotation or reflection,
 // global spin flip): at L = 10 it brings the small network from ≈ 0.39 to
 // ≈ 0.43 within-one-class accuracy, against the Bayes thermometer's 0.44.
+// Network.SetSymmetric makes the readout itself Z₂-invariant: the mean of
+// the network's probabilities for a configuration and its global flip, so
+// that all-up and all-down ground states read alike.
 //
 // At a fixed field h a configuration's energy E = −Σ sᵢsⱼ − hΣsᵢ is a
 // sufficient statistic for T: P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior

@@ -179,3 +179,64 @@ func TestEnergyThermometersInField(t *testing.T) {
 		t.Error("FitEnergyBayes accepts h = +Inf")
 	}
 }
+
+// TestSymmetricReadout (issue 11, item 6): with SetSymmetric a network reads
+// a configuration and its global flip bit for bit alike (all up and all
+// down included), its rows still sum to 1, the readout is the mean of the
+// two plain readouts, and the setting survives Save and Load.
+func TestSymmetricReadout(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	grid := []float64{1, 2, 3, 4}
+	x, _ := blocks(len(grid), 300, rng) // 1200 rows: the float32 path runs in parallel chunks
+	for _, prec := range []Precision{Float32, Float64} {
+		net := NewNetwork(16, grid, Small, rand.NewPCG(3, 4))
+		net.SetPrecision(prec)
+		r, c := x.Dims()
+		flipped := mat.NewDense(r+2, c, nil)
+		orig := mat.NewDense(r+2, c, nil)
+		for i := 0; i < r; i++ {
+			for j, v := range x.RawRowView(i) {
+				flipped.Set(i, j, 1-v)
+				orig.Set(i, j, v)
+			}
+		}
+		for j := 0; j < c; j++ { // all up and all down
+			orig.Set(r, j, 1)
+			flipped.Set(r+1, j, 1)
+		}
+		var plain, plainF, a, b mat.Dense
+		net.Probabilities(&plain, orig)
+		net.Probabilities(&plainF, flipped)
+		if mat.Equal(&plain, &plainF) {
+			t.Fatalf("%v: the plain readout is already symmetric: the test cannot fail", prec)
+		}
+		net.SetSymmetric(true)
+		net.Probabilities(&a, orig)
+		net.Probabilities(&b, flipped)
+		for i := 0; i < r+2; i++ {
+			ra, rb := a.RawRowView(i), b.RawRowView(i)
+			var sum float64
+			for k := range ra {
+				if ra[k] != rb[k] {
+					t.Fatalf("%v: row %d reads %v, its flip %v", prec, i, ra, rb)
+				}
+				if want := 0.5 * (plain.At(i, k) + plainF.At(i, k)); math.Abs(ra[k]-want) > 1e-15 {
+					t.Fatalf("%v: row %d class %d: %v, want the mean of the plain readouts %v", prec, i, k, ra[k], want)
+				}
+				sum += ra[k]
+			}
+			if math.Abs(sum-1) > 1e-12 {
+				t.Fatalf("%v: row %d sums to %v", prec, i, sum)
+			}
+		}
+		p := t.TempDir() + "/net.npz"
+		if err := net.Save(p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Load(p)
+		if err != nil || !got.Symmetric() {
+			t.Errorf("%v: Load lost the symmetric readout: %v", prec, err)
+		}
+	}
+}

@@ -25,6 +25,7 @@ type networkMeta struct {
 	Version    int    `json:"version"`
 	Sizes      []int  `json:"sizes"`
 	Activation string `json:"activation"`
+	Symmetric  bool   `json:"symmetric,omitempty"`
 }
 
 // Save writes the network to path as a NumPy .npz archive with
@@ -40,7 +41,7 @@ func (n *Network) Save(path string) error {
 			return fmt.Errorf("%w: %s: not saved: non-finite parameter", ErrFormat, path)
 		}
 	}
-	meta := networkMeta{Format: Format, Version: FormatVersion, Sizes: n.sizes, Activation: n.act.String()}
+	meta := networkMeta{Format: Format, Version: FormatVersion, Sizes: n.sizes, Activation: n.act.String(), Symmetric: n.sym}
 	return fileio.WriteNPZ(path, meta, n.entries()...)
 }
 
@@ -67,7 +68,11 @@ func Load(path string) (*Network, error) {
 		return nil, fmt.Errorf("%w: format %q, want %q", ErrFormat, meta.Format, Format)
 	}
 	n, _, err := readNetwork(a, &meta, nil)
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	n.sym = meta.Symmetric
+	return n, nil
 }
 
 // readNetwork checks meta's version, activation and sizes, then the

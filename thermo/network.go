@@ -81,7 +81,23 @@ type Network struct {
 	prec   Precision   // of Probabilities
 	f32    *net32      // float32 copy of params for inference (refreshed every call)
 	inf32  []*infer32  // float32 inference buffers, one per goroutine
+	sym    bool        // Probabilities averages over the global spin flip
+	flip   mat.Dense   // the flipped rows (symmetric readout)
+	pflip  mat.Dense   // their probabilities
 }
+
+// SetSymmetric sets whether Probabilities is the symmetric readout: the
+// average of the network's probabilities for each configuration v and for
+// its global spin flip 1 − v. At zero field the flip is a symmetry of the
+// ensemble at every temperature, so the readout loses nothing, and it
+// reads a configuration and its mirror image alike (a network trained on
+// randomly flipped data need not: its two readings differ by its
+// training noise). Training is not affected. The setting is saved in the
+// network's file.
+func (n *Network) SetSymmetric(on bool) { n.sym = on }
+
+// Symmetric reports whether Probabilities is the symmetric readout.
+func (n *Network) Symmetric() bool { return n.sym }
 
 // SetPrecision sets the arithmetic of Probabilities: Float32 (the default)
 // or Float64. It panics for an unknown precision.
@@ -205,7 +221,7 @@ func (n *Network) Architecture() Architecture {
 func (n *Network) Clone() *Network {
 	c := newNetwork(slices.Clone(n.sizes), slices.Clone(n.grid), n.act)
 	copy(c.params, n.params)
-	c.prec = n.prec
+	c.prec, c.sym = n.prec, n.sym
 	return c
 }
 
@@ -346,6 +362,37 @@ func (n *Network) Probabilities(dst, x *mat.Dense) {
 	}
 	k := len(n.grid)
 	sizeDst(dst, r, k)
+	if !n.sym || r == 0 {
+		n.probabilities(dst, x)
+		return
+	}
+	if fr, _ := n.flip.Dims(); fr != r {
+		n.flip.Reset()
+		n.flip.ReuseAs(r, c)
+		n.pflip.Reset()
+		n.pflip.ReuseAs(r, k)
+	}
+	for i := 0; i < r; i++ {
+		out := n.flip.RawRowView(i)
+		for j, v := range x.RawRowView(i) {
+			out[j] = 1 - v
+		}
+	}
+	n.probabilities(dst, x)
+	n.probabilities(&n.pflip, &n.flip)
+	for i := 0; i < r; i++ {
+		a, b := dst.RawRowView(i), n.pflip.RawRowView(i)
+		for j := range a {
+			a[j] = 0.5 * (a[j] + b[j])
+		}
+	}
+}
+
+// probabilities is Probabilities without the symmetric readout; dst has
+// the right shape.
+func (n *Network) probabilities(dst, x *mat.Dense) {
+	r, c := x.Dims()
+	k := len(n.grid)
 	if n.prec == Float32 {
 		if r > 0 {
 			n.probabilities32(dst, x)
