@@ -249,12 +249,28 @@ func (m *Model) VisibleProbs(dst, h *mat.Dense) { m.layer(dst, h, false, nil) }
 
 // SampleHidden sets dst to a sample of h ~ p(h|v) for each row of v, with the
 // shape rules of HiddenProbs. Randomness comes from src; the result does not
-// depend on GOMAXPROCS.
-func (m *Model) SampleHidden(dst, v *mat.Dense, src rand.Source) { m.layer(dst, v, true, src) }
+// depend on GOMAXPROCS. It panics if src is nil (as do SampleVisible,
+// Reconstruct and the reconstruction errors).
+func (m *Model) SampleHidden(dst, v *mat.Dense, src rand.Source) {
+	m.layer(dst, v, true, needSource(src))
+}
 
 // SampleVisible sets dst to a sample of v ~ p(v|h) for each row of h, with
 // the shape rules of VisibleProbs.
-func (m *Model) SampleVisible(dst, h *mat.Dense, src rand.Source) { m.layer(dst, h, false, src) }
+func (m *Model) SampleVisible(dst, h *mat.Dense, src rand.Source) {
+	m.layer(dst, h, false, needSource(src))
+}
+
+// errNilSource is the panic value of the sampling methods for a nil source.
+const errNilSource = panicString("rbm: nil rand.Source for a random operation")
+
+// needSource returns src, panicking with errNilSource if it is nil.
+func needSource(src rand.Source) rand.Source {
+	if src == nil {
+		panic(errNilSource)
+	}
+	return src
+}
 
 // Reconstruct sets dst to the smooth reconstruction of v: h is sampled from
 // p(h|v), and dst = p(v=1|h) (probabilities). Shapes are as for

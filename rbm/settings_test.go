@@ -200,3 +200,26 @@ func TestNewSettings(t *testing.T) {
 		t.Error("New with a nil source is not New with rand.NewPCG(1, 2)")
 	}
 }
+
+// TestNilSource: the sampling methods panic with a message for a nil
+// source (documented) instead of silently returning probabilities.
+func TestNilSource(t *testing.T) {
+	t.Parallel()
+	m := New(4, 2, nil, nil)
+	v := mat.NewDense(3, 4, nil)
+	for name, f := range map[string]func(){
+		"SampleHidden":         func() { var h mat.Dense; m.SampleHidden(&h, v, nil) },
+		"SampleVisible":        func() { var d mat.Dense; m.SampleVisible(&d, mat.NewDense(3, 2, nil), nil) },
+		"Reconstruct":          func() { var d mat.Dense; m.Reconstruct(&d, v, nil) },
+		"ReconstructionErrors": func() { m.ReconstructionErrors(v, nil) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != errNilSource {
+					t.Errorf("%s with a nil source: panic %v, want %v", name, r, errNilSource)
+				}
+			}()
+			f()
+		}()
+	}
+}

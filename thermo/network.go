@@ -113,7 +113,8 @@ func (n *Network) Precision() Precision { return n.prec }
 
 // NewNetwork returns a network from nIn inputs to the temperature classes of
 // grid (ascending, copied) through the hidden layers of arch. Weights are
-// drawn from src: Glorot-uniform for tanh, He-normal for ReLU; biases are 0.
+// drawn from src (rand.NewPCG(1, 2) if src is nil): Glorot-uniform for
+// tanh, He-normal for ReLU; biases are 0.
 // It panics if nIn < 1, a hidden width is < 1, the grid has fewer than two
 // temperatures or is not strictly ascending, finite and non-negative (so a
 // grid holding +Inf or NaN panics), or the activation is unknown: a grid
@@ -136,6 +137,9 @@ func NewNetwork(nIn int, grid []float64, arch Architecture, src rand.Source) *Ne
 	}
 	sizes = append(sizes, len(grid))
 	n := newNetwork(sizes, slices.Clone(grid), arch.Activation)
+	if src == nil {
+		src = rand.NewPCG(1, 2)
+	}
 	rng := rand.New(src)
 	for l := range n.w {
 		in, out := sizes[l], sizes[l+1]
