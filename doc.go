@@ -31,6 +31,29 @@
 // and parallel work derives one stream per unit from it, so the same seed gives
 // the same bits for any GOMAXPROCS.
 //
+// # Bad settings, bad data, mistakes
+//
+// Every package answers a problem in one of two ways, by who can know it:
+//
+//   - What is only known at run time is an error: a settings field out of
+//     range (a negative size, a NaN or negative rate, a momentum outside
+//     [0, 1), a checkpoint that does not fit the model or the trainer),
+//     data that are not what the call needs (non-binary cells, NaN, a label
+//     out of range), corrupt files, divergence, an error returned by a
+//     callback. A settings error names the field and the value and says
+//     what is wanted ("rbm: invalid settings: Momentum = 1.5 (want a value
+//     in [0, 1))"); it wraps the package's ErrSettings where the package
+//     has one, and it comes before any work, so that nothing is changed.
+//     A value found bad only during the work (a Schedule's rate at an
+//     epoch) stops it at the end of the last good step.
+//   - A programmer's mistake, which no input at run time can cause, is a
+//     documented panic: a shape mismatch between arguments (mat.ErrShape),
+//     a negative size passed as a constant of the program.
+//
+// Zero values mean the documented defaults and a nil settings pointer
+// means all defaults, so a zero is never an error; nil as a method (a
+// Trainer) means the default method, as in gonum's optimize.Minimize.
+//
 // # The examples
 //
 // Each figure of the paper is an example program under examples/, run as

@@ -1,8 +1,12 @@
 // Package rbm is a Bernoulli–Bernoulli restricted Boltzmann machine: the
 // model, batch inference and block Gibbs sampling, training with pluggable
-// negative phases (CD-k, PCD, or a Trainer of your own), monitors (the
+// negative phases (CD-k, PCD, or a Trainer of your own; nil means CD-1)
+// with a learning-rate schedule, momentum, weight decay, early stopping on
+// a validation score and bit-identical checkpoint/resume, monitors (the
 // reconstruction error, pseudo-log-likelihood, free-energy gap, exact
-// log-likelihood for small models, annealed importance sampling of log Z),
+// log-likelihood for small models, annealed importance sampling of log Z,
+// and the lattice monitor comparing the model's samples with the data in
+// ⟨m⟩, ⟨|m|⟩ and ⟨e⟩),
 // the weight analysis of Iso, Shiba and Yokoo (W Wᵀ, its spectrum, singular
 // values, receptive fields, the weight histogram, couplings versus lattice
 // displacement), and model and checkpoint files.
@@ -49,8 +53,17 @@
 //
 // Train derives a *rand.PCG from Settings.Src and uses it for everything
 // (shuffling and the trainer's chains); a Checkpoint stores its state, the
-// optimiser's velocities and any persistent chains, so a resumed run is
-// bit-identical to an uninterrupted one.
+// optimiser's velocities, any persistent chains and the early-stopping
+// state, so a resumed run is bit-identical to an uninterrupted one.
+//
+// # Settings
+//
+// Invalid settings are errors that name the field and its value, wrapping
+// ErrSettings ("rbm: invalid settings: Momentum = 1.5 (want a value in
+// [0, 1))"), returned before anything changes; shape mismatches are
+// panics (mat.ErrShape), as in gonum. A Resume checkpoint that does not
+// fit the model or the trainer is a settings error too, not ErrFormat:
+// the file is fine.
 //
 // # Files
 //
@@ -58,6 +71,16 @@
 // JSON metadata record "meta" (format, version, sizes, hyper-parameters):
 //
 //	f = numpy.load("model.npz"); W = f["W"]; meta = json.loads(bytes(f["meta"]))
+//
+// A user's own configurations enter through ReadRows and LoadRows: a plain
+// NumPy .npy array of shape (n, N) of any bool, integer or float type,
+// holding 0/1 values or ±1 spins, becomes the row encoding (cells 0/1);
+// anything else (other values, NaN, another rank, a malformed file) is an
+// error saying what and where. WriteRows and SaveRows write the row
+// encoding back as a uint8 array (SaveRows atomically):
+//
+//	numpy.save("configs.npy", configs)   # Python
+//	data, err := rbm.LoadRows("configs.npy")   // Go
 //
 // # JSON
 //

@@ -38,7 +38,7 @@ func ExampleTrain() {
 		Epochs: 50, BatchSize: 20, LearningRate: 0.05, Momentum: 0.5,
 		Src:      rand.NewPCG(3, 3),
 		Monitors: rbm.MonitorRecon,
-		Callback: func(mon rbm.Monitors) error {
+		Progress: func(mon rbm.Monitors) error {
 			if mon.Epoch%25 == 0 {
 				fmt.Printf("epoch %d: reconstruction error %.2f\n", mon.Epoch, mon.Train.Recon)
 			}
@@ -218,4 +218,43 @@ func ExampleLoadCheckpoint() {
 	fmt.Println("resumed from epoch", ck.Epoch, "- identical weights:", mat.Equal(m.W, full.W))
 	// Output:
 	// resumed from epoch 2 - identical weights: true
+}
+
+// ExampleLoadRows reads a user's own NumPy array into the row encoding.
+// In Python the file would come from numpy.save("configs.npy", configs)
+// with configs of shape (n, N), dtype uint8, bool, int or float, holding
+// 0/1 values or ±1 spins.
+func ExampleLoadRows() {
+	dir, err := os.MkdirTemp("", "rbm-rows")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "configs.npy")
+	// Stand-in for the user's file: 500 configurations of 8 sites.
+	if err := rbm.SaveRows(path, twoPrototypes(500, rand.NewPCG(1, 1))); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	data, err := rbm.LoadRows(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, nv := data.Dims()
+	fmt.Printf("%d configurations of %d sites\n", n, nv)
+	m := rbm.New(nv, 4, nil, rand.NewPCG(2, 2))
+	err = rbm.Train(m, data, &rbm.Settings{Epochs: 5, BatchSize: 50, Src: rand.NewPCG(3, 3)}, nil)
+	fmt.Println("trained:", err == nil)
+
+	// A value that is neither 0/1 nor ±1 is an error naming the cell.
+	bad := mat.DenseCopyOf(data)
+	bad.Set(3, 2, 2)
+	fmt.Println(rbm.SaveRows(path, bad))
+	// Output:
+	// 500 configurations of 8 sites
+	// trained: true
+	// rbm: data is not binary (0/1): rows[3,2] = 2
 }

@@ -3,6 +3,7 @@ package rbm
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -31,8 +32,19 @@ type fileMeta struct {
 	NoHBias bool   `json:"no_hbias"`
 	Hyper   Hyper  `json:"hyper"`
 	// checkpoint only
-	Epoch  int `json:"epoch,omitempty"`
-	Chains int `json:"chains,omitempty"`
+	Epoch  int        `json:"epoch,omitempty"`
+	Chains int        `json:"chains,omitempty"`
+	Early  *earlyMeta `json:"early_stopping,omitempty"`
+}
+
+// earlyMeta is a checkpoint's early-stopping state; the best model's
+// arrays are best_W, best_vbias and best_hbias (if BestEpoch > 0).
+type earlyMeta struct {
+	BestEpoch int     `json:"best_epoch"`
+	BestScore float64 `json:"best_score"`
+	BestHyper Hyper   `json:"best_hyper"`
+	Since     int     `json:"since"`
+	Stopped   bool    `json:"stopped"`
 }
 
 func modelEntries(m *Model) []fileio.Entry {
@@ -193,9 +205,19 @@ type Checkpoint struct {
 	Chains *mat.Dense
 	// RNG is the marshalled *rand.PCG state of the run's random stream.
 	RNG []byte
+
+	// The early-stopping state (Settings.Patience): Best is a copy of the
+	// best-scored model so far (nil if none), BestEpoch its epoch and
+	// BestScore its score; Since counts the scored epochs after it, and
+	// Stopped reports that early stopping ended the run at Epoch.
+	Best      *Model
+	BestEpoch int
+	BestScore float64
+	Since     int
+	Stopped   bool
 }
 
-func newCheckpoint(m *Model, t *trainer, pcg *rand.PCG, s Sampler, epoch int) *Checkpoint {
+func newCheckpoint(m *Model, t *trainer, pcg *rand.PCG, s Sampler, epoch int, es *earlyStop) *Checkpoint {
 	rng, err := pcg.MarshalBinary()
 	if err != nil {
 		panic(err) // PCG.MarshalBinary never fails
@@ -205,19 +227,21 @@ func newCheckpoint(m *Model, t *trainer, pcg *rand.PCG, s Sampler, epoch int) *C
 	if p, ok := s.(Persistent); ok {
 		ck.Chains = mat.DenseCopyOf(p.Chains())
 	}
+	if es != nil {
+		if es.best != nil {
+			ck.Best, ck.BestEpoch, ck.BestScore = es.best.Clone(), es.bestEpoch, es.bestScore
+		}
+		ck.Since, ck.Stopped = es.since, es.stopped
+	}
 	return ck
 }
 
-// restore copies the checkpoint into m, the trainer's optimiser state and
-// the random stream.
-func (ck *Checkpoint) restore(m *Model, t *trainer, pcg *rand.PCG) error {
-	nv, nh := m.Dims()
-	cv, ch := ck.Model.Dims()
-	if cv != nv || ch != nh {
-		return fmt.Errorf("%w: checkpoint model is %d×%d, training model %d×%d", ErrFormat, cv, ch, nv, nh)
-	}
+// restore copies the checkpoint into m, the trainer's optimiser state,
+// the random stream and the early-stopping state; checkResume has checked
+// it.
+func (ck *Checkpoint) restore(m *Model, t *trainer, pcg *rand.PCG, es *earlyStop) {
 	if err := pcg.UnmarshalBinary(ck.RNG); err != nil {
-		return fmt.Errorf("%w: random state: %v", ErrFormat, err)
+		panic(err) // checked by valid
 	}
 	m.W.Copy(ck.Model.W)
 	copy(m.VBias, ck.Model.VBias)
@@ -226,7 +250,10 @@ func (ck *Checkpoint) restore(m *Model, t *trainer, pcg *rand.PCG) error {
 	t.vel.W.Copy(ck.Velocity.W)
 	copy(t.vel.VBias, ck.Velocity.VBias)
 	copy(t.vel.HBias, ck.Velocity.HBias)
-	return nil
+	if ck.Best != nil {
+		es.best, es.bestEpoch, es.bestScore = ck.Best.Clone(), ck.BestEpoch, ck.BestScore
+	}
+	es.since, es.stopped = ck.Since, ck.Stopped
 }
 
 // Save writes the checkpoint atomically to path as an .npz archive (the
@@ -265,6 +292,19 @@ func (ck *Checkpoint) valid() error {
 	if err := new(rand.PCG).UnmarshalBinary(ck.RNG); err != nil {
 		return fmt.Errorf("random state: %v", err)
 	}
+	if ck.Since < 0 {
+		return fmt.Errorf("negative Since %d", ck.Since)
+	}
+	if ck.Best != nil {
+		if err := validModel(ck.Best); err != nil {
+			return fmt.Errorf("best model: %v", err)
+		}
+		if ck.BestEpoch < 1 || ck.BestEpoch > ck.Epoch || math.IsNaN(ck.BestScore) || math.IsInf(ck.BestScore, 0) {
+			return fmt.Errorf("best epoch %d of %d with score %v", ck.BestEpoch, ck.Epoch, ck.BestScore)
+		}
+	} else if ck.BestEpoch != 0 {
+		return fmt.Errorf("best epoch %d without a best model", ck.BestEpoch)
+	}
 	return nil
 }
 
@@ -290,6 +330,19 @@ func (ck *Checkpoint) archive() (fileMeta, []fileio.Entry) {
 		r, _ := ck.Chains.Dims()
 		meta.Chains = r
 		entries = append(entries, fileio.Entry{Name: "chains", Value: ck.Chains})
+	}
+	if ck.Best != nil || ck.Since != 0 || ck.Stopped {
+		meta.Early = &earlyMeta{BestEpoch: ck.BestEpoch, BestScore: ck.BestScore, Since: ck.Since, Stopped: ck.Stopped}
+	}
+	if b := ck.Best; b != nil {
+		if r, c := b.W.Dims(); r != nv || c != nh || len(b.VBias) != nv || len(b.HBias) != nh {
+			panic(mat.ErrShape)
+		}
+		meta.Early.BestHyper = b.Hyper
+		entries = append(entries,
+			fileio.Entry{Name: "best_W", Value: b.W},
+			fileio.Entry{Name: "best_vbias", Value: b.VBias},
+			fileio.Entry{Name: "best_hbias", Value: b.HBias})
 	}
 	return meta, entries
 }
@@ -339,6 +392,26 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		ck.Chains = &c
 	} else if a.Has("chains") {
 		return nil, bad("unexpected chains")
+	}
+	if e := meta.Early; e != nil {
+		ck.BestEpoch, ck.BestScore, ck.Since, ck.Stopped = e.BestEpoch, e.BestScore, e.Since, e.Stopped
+		if e.BestEpoch > 0 {
+			var w mat.Dense
+			b := &Model{W: &w, NoVBias: meta.NoVBias, NoHBias: meta.NoHBias, Hyper: e.BestHyper}
+			if err := readArray(a, path, "best_W", &w, meta.Nv, meta.Nh); err != nil {
+				return nil, err
+			}
+			if err := readArray(a, path, "best_vbias", &b.VBias, meta.Nv); err != nil {
+				return nil, err
+			}
+			if err := readArray(a, path, "best_hbias", &b.HBias, meta.Nh); err != nil {
+				return nil, err
+			}
+			ck.Best = b
+		}
+	}
+	if ck.Best == nil && (a.Has("best_W") || a.Has("best_vbias") || a.Has("best_hbias")) {
+		return nil, bad("unexpected best model")
 	}
 	if err := ck.valid(); err != nil {
 		return nil, bad("%v", err)

@@ -24,8 +24,8 @@ const (
 )
 
 // seedCheckpoint is the small checkpoint of testdata/checkpoint.npz: a
-// 16×4 model with biases, a velocity, 6 persistent chains and a random
-// state.
+// 16×4 model with biases, a velocity, 6 persistent chains, a random state
+// and an early-stopping state with a best model.
 func seedCheckpoint() *Checkpoint {
 	m := randomModel(16, 4, 0.3, 5)
 	m.Hyper = Hyper{InitSigma: 0.3, Trainer: "rbm.PCD{Chains:6}", Epochs: 3, BatchSize: 10, LearningRate: 0.05, Momentum: 0.5}
@@ -38,7 +38,11 @@ func seedCheckpoint() *Checkpoint {
 		}
 	}
 	rng, _ := rand.NewPCG(8, 8).MarshalBinary()
-	return &Checkpoint{Model: m, Epoch: 3, Velocity: Gradient{W: v.W, VBias: v.VBias, HBias: v.HBias}, Chains: chains, RNG: rng}
+	best := randomModel(16, 4, 0.3, 9)
+	best.Hyper = m.Hyper
+	best.Hyper.Epochs = 2
+	return &Checkpoint{Model: m, Epoch: 3, Velocity: Gradient{W: v.W, VBias: v.VBias, HBias: v.HBias}, Chains: chains, RNG: rng,
+		Best: best, BestEpoch: 2, BestScore: 0.25, Since: 1}
 }
 
 // TestTestdata: the fuzz seeds in testdata/ (written by this package, with
@@ -62,7 +66,8 @@ func TestTestdata(t *testing.T) {
 	}
 	gck, err := LoadCheckpoint(ckptSeed)
 	if err != nil || !sameModel(gck.Model, ck.Model) || !mat.Equal(gck.Chains, ck.Chains) || !mat.Equal(gck.Velocity.W, ck.Velocity.W) ||
-		!slices.Equal(gck.RNG, ck.RNG) || gck.Epoch != 3 {
+		!slices.Equal(gck.RNG, ck.RNG) || gck.Epoch != 3 || gck.Best == nil || !sameModel(gck.Best, ck.Best) || gck.Best.Hyper != ck.Best.Hyper ||
+		gck.BestEpoch != 2 || gck.BestScore != 0.25 || gck.Since != 1 || gck.Stopped {
 		t.Errorf("%s: %v", ckptSeed, err)
 	}
 }

@@ -1,6 +1,8 @@
 package rbm
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -30,17 +32,22 @@ type Model struct {
 }
 
 // Hyper records the hyper-parameters of a model's initialisation and of its
-// most recent training run.
+// most recent training run. Epochs is the number of epochs behind the
+// model's parameters (the best-scored epoch under early stopping, with
+// StoppedAt the epoch where training stopped); LearningRate is the rate of
+// the last epoch trained, which a Schedule (Schedule = true) sets.
 type Hyper struct {
 	InitSigma    float64 `json:"init_sigma"`
 	InitMean     float64 `json:"init_mean"`
 	Trainer      string  `json:"trainer,omitempty"`
 	Epochs       int     `json:"epochs,omitempty"`
 	BatchSize    int     `json:"batch_size,omitempty"`
-	LearningRate float64 `json:"learning_rate,omitempty"`
-	Momentum     float64 `json:"momentum,omitempty"`
-	L2           float64 `json:"l2,omitempty"`
-	L1           float64 `json:"l1,omitempty"`
+	LearningRate float64 `json:"learning_rate"`
+	Schedule     bool    `json:"schedule,omitempty"`
+	Momentum     float64 `json:"momentum"`
+	L2           float64 `json:"l2"`
+	L1           float64 `json:"l1"`
+	StoppedAt    int     `json:"stopped_at,omitempty"`
 }
 
 // InitSettings configures New. A nil *InitSettings means all defaults.
@@ -60,8 +67,10 @@ type InitSettings struct {
 const DefaultSigma = 0.1
 
 // New returns an RBM with nv visible and nh hidden units, weights drawn
-// from N(Mean, Sigma²) using src, and zero biases. It panics if nv or nh is
-// not positive.
+// from N(Mean, Sigma²) using src (rand.NewPCG(1, 2) if src is nil), and
+// zero biases. It panics if nv or nh is not positive, or if Sigma or Mean
+// is NaN or infinite (programmer mistakes: the settings of New are
+// constants of the program).
 func New(nv, nh int, s *InitSettings, src rand.Source) *Model {
 	if nv <= 0 || nh <= 0 {
 		panic(errNonPositive)
@@ -69,6 +78,17 @@ func New(nv, nh int, s *InitSettings, src rand.Source) *Model {
 	var set InitSettings
 	if s != nil {
 		set = *s
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"Sigma", set.Sigma}, {"Mean", set.Mean}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			panic(panicString(fmt.Sprintf("rbm: InitSettings.%s = %v (want a finite value)", f.name, f.v)))
+		}
+	}
+	if src == nil {
+		src = rand.NewPCG(1, 2)
 	}
 	sigma := set.Sigma
 	switch {
@@ -229,12 +249,28 @@ func (m *Model) VisibleProbs(dst, h *mat.Dense) { m.layer(dst, h, false, nil) }
 
 // SampleHidden sets dst to a sample of h ~ p(h|v) for each row of v, with the
 // shape rules of HiddenProbs. Randomness comes from src; the result does not
-// depend on GOMAXPROCS.
-func (m *Model) SampleHidden(dst, v *mat.Dense, src rand.Source) { m.layer(dst, v, true, src) }
+// depend on GOMAXPROCS. It panics if src is nil (as do SampleVisible,
+// Reconstruct and the reconstruction errors).
+func (m *Model) SampleHidden(dst, v *mat.Dense, src rand.Source) {
+	m.layer(dst, v, true, needSource(src))
+}
 
 // SampleVisible sets dst to a sample of v ~ p(v|h) for each row of h, with
 // the shape rules of VisibleProbs.
-func (m *Model) SampleVisible(dst, h *mat.Dense, src rand.Source) { m.layer(dst, h, false, src) }
+func (m *Model) SampleVisible(dst, h *mat.Dense, src rand.Source) {
+	m.layer(dst, h, false, needSource(src))
+}
+
+// errNilSource is the panic value of the sampling methods for a nil source.
+const errNilSource = panicString("rbm: nil rand.Source for a random operation")
+
+// needSource returns src, panicking with errNilSource if it is nil.
+func needSource(src rand.Source) rand.Source {
+	if src == nil {
+		panic(errNilSource)
+	}
+	return src
+}
 
 // Reconstruct sets dst to the smooth reconstruction of v: h is sampled from
 // p(h|v), and dst = p(v=1|h) (probabilities). Shapes are as for

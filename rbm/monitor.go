@@ -37,9 +37,22 @@ const (
 	// MonitorNone computes nothing; it is a non-zero value that overrides
 	// the default.
 	MonitorNone
+	// MonitorLattice compares the model with the data on the lattice
+	// (Settings.L): the magnetisation per spin m = Σ sᵢ/N, its absolute
+	// value and the zero-field energy per spin e = −Σ_⟨ij⟩ sᵢsⱼ/N over the
+	// 2N nearest-neighbour bonds of the periodic L×L lattice (s = 2v − 1),
+	// averaged over the training and validation rows (Stats.M, AbsM, E)
+	// and over the model's samples (Monitors.Model): the persistent
+	// chains of a trainer that keeps them (PCD), else Settings.MonitorChains
+	// free chains started at random and run Settings.MonitorSteps block
+	// Gibbs steps. A model whose samples drift away from the data's ⟨|m|⟩
+	// and ⟨e⟩ is failing, whatever its reconstruction error says.
+	MonitorLattice
+
+	monitorLast = MonitorLattice
 )
 
-// Monitors are the values passed to Settings.Callback after each epoch.
+// Monitors are the values passed to Settings.Progress after each epoch.
 // Values that were not computed are NaN.
 type Monitors struct {
 	Epoch        int
@@ -47,6 +60,13 @@ type Monitors struct {
 	// Train is measured on the first Settings.MonitorRows rows of the
 	// training data, Valid on Settings.Validation.
 	Train, Valid Stats
+	// Model holds the lattice monitors (M, AbsM, E) of the model's own
+	// samples (MonitorLattice); its other fields are NaN.
+	Model Stats
+	// Score is the early-stopping score of this epoch (NaN on epochs that
+	// are not scored), BestEpoch the best-scored epoch so far (0: none).
+	Score     float64
+	BestEpoch int
 	// FreeEnergyGap is Valid.FreeEnergy − Train.FreeEnergy; it grows when
 	// the model overfits.
 	FreeEnergyGap float64
@@ -63,14 +83,47 @@ type Stats struct {
 	PLLAll       float64 // all-sites pseudo-log-likelihood per sample
 	FreeEnergy   float64 // mean F(v)
 	LogLik       float64 // mean log p(v) = −F(v) − log Z
+	M            float64 // mean magnetisation per spin Σ sᵢ/N (MonitorLattice)
+	AbsM         float64 // mean |Σ sᵢ|/N
+	E            float64 // mean zero-field energy per spin −Σ_⟨ij⟩ sᵢsⱼ/N
 }
 
-func nanStats() Stats { n := math.NaN(); return Stats{n, n, n, n, n, n} }
+func nanStats() Stats { n := math.NaN(); return Stats{n, n, n, n, n, n, n, n, n} }
+
+// latticeStats returns the means over the rows of v, each an L×L periodic
+// lattice in site order i*L+j with spins s = 2v − 1, of the magnetisation
+// per spin, its absolute value and the zero-field energy per spin
+// −Σ_⟨ij⟩ sᵢsⱼ/N (each site's bonds to its right and lower neighbours, so
+// every one of the 2N bonds once).
+func latticeStats(v *mat.Dense, L int) (m, absM, e float64) {
+	rows, _ := v.Dims()
+	n := float64(L * L)
+	for r := 0; r < rows; r++ {
+		row := v.RawRowView(r)
+		var sum, bonds float64
+		for i := 0; i < L; i++ {
+			for j := 0; j < L; j++ {
+				s := 2*row[i*L+j] - 1
+				right := 2*row[i*L+(j+1)%L] - 1
+				down := 2*row[((i+1)%L)*L+j] - 1
+				sum += s
+				bonds += s * (right + down)
+			}
+		}
+		m += sum / n
+		absM += math.Abs(sum) / n
+		e -= bonds / n
+	}
+	k := float64(rows)
+	return m / k, absM / k, e / k
+}
 
 type monitorState struct {
 	m     *Model
 	set   *Settings
 	train *mat.Dense
+	// chains are the trainer's persistent chains, if it keeps them.
+	chains Persistent
 	// With the float32 engine, the reconstruction monitors run on its
 	// kernels too, from the masks of the training and validation rows.
 	fast         bool
@@ -96,7 +149,8 @@ func newMonitorState(m *Model, data *mat.Dense, dm *masks, set *Settings) *monit
 
 func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 	nan := math.NaN()
-	out := Monitors{Epoch: epoch, LearningRate: lr, Train: nanStats(), Valid: nanStats(), FreeEnergyGap: nan, LogZ: nan, LogZErr: nan}
+	out := Monitors{Epoch: epoch, LearningRate: lr, Train: nanStats(), Valid: nanStats(), Model: nanStats(),
+		FreeEnergyGap: nan, LogZ: nan, LogZErr: nan, Score: nan}
 	src := rand.NewPCG(seed, uint64(epoch))
 	flags := ms.set.Monitors
 	m := ms.m
@@ -137,6 +191,9 @@ func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 				st.FreeEnergy = nan
 			}
 		}
+		if flags&MonitorLattice != 0 {
+			st.M, st.AbsM, st.E = latticeStats(d, ms.set.L)
+		}
 	}
 	if ms.validPending {
 		// Validation data were checked binary by Train.
@@ -152,7 +209,33 @@ func (ms *monitorState) compute(epoch int, lr float64, seed uint64) Monitors {
 		stats(&out.Valid, ms.set.Validation, ms.validMasks)
 		out.FreeEnergyGap = out.Valid.FreeEnergy - out.Train.FreeEnergy
 	}
+	if flags&MonitorLattice != 0 {
+		out.Model.M, out.Model.AbsM, out.Model.E = latticeStats(ms.modelSamples(src), ms.set.L)
+	}
 	return out
+}
+
+// modelSamples returns the model's samples for MonitorLattice: the
+// persistent chains, or free chains from uniformly random states after
+// MonitorSteps block Gibbs steps, drawn from src.
+func (ms *monitorState) modelSamples(src rand.Source) *mat.Dense {
+	if ms.chains != nil {
+		return ms.chains.Chains()
+	}
+	nv, _ := ms.m.Dims()
+	n := ms.set.MonitorChains
+	r := fastRand{s: src.Uint64()}
+	v := mat.NewDense(n, nv, nil)
+	raw := v.RawMatrix().Data
+	for i := range raw {
+		raw[i] = float64(r.next() >> 63)
+	}
+	var h mat.Dense
+	for range ms.set.MonitorSteps {
+		ms.m.SampleHidden(&h, v, src)
+		ms.m.SampleVisible(v, &h, src)
+	}
+	return v
 }
 
 // pllOp computes pseudo-log-likelihoods block-parallel.

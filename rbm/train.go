@@ -107,10 +107,10 @@ type cdSampler struct {
 // Sampler implements Trainer.
 func (t CD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
 	if t.K < 0 {
-		return nil, fmt.Errorf("rbm: CD with negative K=%d", t.K)
+		return nil, badSetting("CD.K", t.K, "≥ 0")
 	}
 	if t.Precision != Float32 && t.Precision != Float64 {
-		return nil, fmt.Errorf("rbm: CD with unknown precision %v", t.Precision)
+		return nil, badSetting("CD.Precision", t.Precision, "Float32 or Float64")
 	}
 	return &cdSampler{prec: t.Precision, c: chain{m: m, k: max(t.K, 1)}, src: c.Src}, nil
 }
@@ -159,18 +159,21 @@ type pcdSampler struct {
 
 // Sampler implements Trainer.
 func (t PCD) Sampler(m *Model, c SamplerConfig) (Sampler, error) {
-	if t.K < 0 || t.Chains < 0 {
-		return nil, fmt.Errorf("rbm: PCD with negative K=%d or Chains=%d", t.K, t.Chains)
+	if t.K < 0 {
+		return nil, badSetting("PCD.K", t.K, "≥ 0")
+	}
+	if t.Chains < 0 {
+		return nil, badSetting("PCD.Chains", t.Chains, "≥ 0")
 	}
 	if t.Precision != Float32 && t.Precision != Float64 {
-		return nil, fmt.Errorf("rbm: PCD with unknown precision %v", t.Precision)
+		return nil, badSetting("PCD.Precision", t.Precision, "Float32 or Float64")
 	}
 	nv, _ := m.check()
 	s := &pcdSampler{prec: t.Precision, c: chain{m: m, k: max(t.K, 1)}, src: c.Src}
 	if c.Chains != nil {
 		r, cols := c.Chains.Dims()
 		if cols != nv || (t.Chains != 0 && r != t.Chains) {
-			return nil, fmt.Errorf("rbm: PCD: restored chains are %d×%d, want %d×%d", r, cols, t.Chains, nv)
+			return nil, fmt.Errorf("%w: PCD.Chains = %d but the restored chains are %d×%d (want %d columns)", ErrSettings, t.Chains, r, cols, nv)
 		}
 		s.chains = mat.DenseCopyOf(c.Chains)
 		return s, nil
@@ -221,96 +224,6 @@ func fastEngine(m *Model, data *masks, smp Sampler) *fast {
 			s.fast = newFast(m, data, s.c.k, s.chains)
 			return s.fast
 		}
-	}
-	return nil
-}
-
-// Settings configures Train. A nil *Settings means all defaults.
-type Settings struct {
-	// Epochs is the number of passes over the data (default 1).
-	Epochs int
-	// BatchSize is the minibatch size (default 100). The last minibatch of
-	// an epoch may be smaller.
-	BatchSize int
-	// LearningRate is the step size (default 0.01, the paper's value).
-	LearningRate float64
-	// Schedule, if not nil, gives the learning rate of each epoch (counted
-	// from 1) and overrides LearningRate.
-	Schedule func(epoch int) float64
-	// Momentum is the momentum coefficient μ of the update
-	// Δ ← μΔ + η(∇ − L2·W − L1·sign W) (default 0).
-	Momentum float64
-	// L2 and L1 are the weight-decay coefficients (applied to W only).
-	L2, L1 float64
-	// Src seeds the run's random stream (shuffling and the trainer's
-	// chains). If Src is nil, rand.NewPCG(1, 2) is used.
-	Src rand.Source
-	// Validation, if not nil, is held-out binary data for the monitors.
-	Validation *mat.Dense
-	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
-	// Monitors are computed only when Callback is set, from a random
-	// stream of their own, so they never change the training trajectory.
-	Monitors Monitor
-	// MonitorRows limits the training-data monitors to the first
-	// MonitorRows rows of the data (default: all rows).
-	MonitorRows int
-	// AIS configures the MonitorAIS estimate (nil: defaults).
-	AIS *AISSettings
-	// Callback, if not nil, is called after every CallbackEvery epochs
-	// (default 1) and after the last epoch, with the monitors, which are
-	// computed only for those epochs. An error from it stops training and
-	// is returned unchanged.
-	Callback      func(Monitors) error
-	CallbackEvery int
-	// CheckpointPath, if not empty, is where a Checkpoint is written
-	// (atomically) every CheckpointEvery epochs (default 1) and after the
-	// last epoch.
-	CheckpointPath  string
-	CheckpointEvery int
-	// Resume, if not nil, continues the run saved in the checkpoint: the
-	// model's parameters, the optimiser state, the chains and the random
-	// stream are restored, Src is ignored, and training runs from epoch
-	// Resume.Epoch+1 to Epochs. With the same data, settings and trainer the
-	// result is bit-identical to the uninterrupted run.
-	Resume *Checkpoint
-}
-
-// The bounds of Train's divergence rule.
-const (
-	// DivergedGrowth bounds the growth of the parameters' RMS within one
-	// epoch, relative to max(RMS at the start of the epoch, 1).
-	DivergedGrowth = 100
-	// DivergedRMS bounds the parameters' RMS: sigmoid units whose inputs
-	// are sums of such weights are saturated, and a model there has left
-	// any useful region.
-	DivergedRMS = 1e4
-)
-
-// check returns an error wrapping ErrSettings for an invalid field of s
-// (after defaults).
-func (s *Settings) check() error {
-	bad := func(field string, v any, want string) error {
-		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"Epochs", s.Epochs}, {"BatchSize", s.BatchSize}, {"MonitorRows", s.MonitorRows},
-		{"CallbackEvery", s.CallbackEvery}, {"CheckpointEvery", s.CheckpointEvery}} {
-		if f.v < 0 {
-			return bad(f.name, f.v, "≥ 0")
-		}
-	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"LearningRate", s.LearningRate}, {"L2", s.L2}, {"L1", s.L1}} {
-		if !(f.v >= 0) || math.IsInf(f.v, 0) {
-			return bad(f.name, f.v, "a finite value ≥ 0")
-		}
-	}
-	if !(s.Momentum >= 0 && s.Momentum < 1) {
-		return bad("Momentum", s.Momentum, "a value in [0, 1)")
 	}
 	return nil
 }
@@ -567,8 +480,11 @@ func (t *trainer) updateBiases(lr, mom float64, ok bool) bool {
 
 // EstimateGradient returns the gradient estimate that trainer t would use
 // for a minibatch equal to data, with randomness from src. With an exact
-// negative phase it equals ExactGradient(m, data).
+// negative phase it equals ExactGradient(m, data). A nil t means CD{}.
 func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*Gradient, error) {
+	if t == nil {
+		t = CD{}
+	}
 	nv, _ := m.check()
 	rows, cols := data.Dims()
 	if cols != nv {
@@ -604,16 +520,26 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 }
 
 // Train fits m to the binary rows of data by stochastic gradient ascent on
-// the log-likelihood, with the negative phase from t. It panics with
-// mat.ErrShape if data does not have Nv columns. It returns an error
-// wrapping ErrSettings, naming the field and its value, for a negative
-// Epochs, BatchSize, MonitorRows, CallbackEvery or CheckpointEvery, a
-// LearningRate, L2 or L1 that is negative or not finite, a Momentum outside
-// [0, 1), or a Schedule value that is negative or not finite (found at its
-// epoch, before that epoch's updates); an error wrapping ErrNotBinary for
-// non-binary data or validation data; ErrDiverged (wrapped) if training
-// diverges; the Callback's error unchanged; or an I/O error from
-// checkpointing.
+// the log-likelihood, with the negative phase from t (if t is nil, CD{}:
+// CD-1 in float32). It panics with mat.ErrShape if data or the validation
+// data do not have Nv columns, or if m's biases do not match W.
+//
+// Everything else that is wrong is an error, returned before m changes
+// unless said otherwise: an error wrapping ErrSettings, naming the field
+// and its value, for a negative Epochs, BatchSize, MonitorRows,
+// ProgressEvery, CheckpointEvery, L, MonitorChains, MonitorSteps or
+// Patience, a LearningRate, L2 or L1 that is negative or not finite, a
+// Momentum outside [0, 1), unknown Monitors bits, an L with L² ≠ Nv, a
+// Patience without Validation or Score, invalid AIS settings, a trainer's
+// invalid fields, and a Resume checkpoint that does not fit (another
+// shape, invalid arrays, persistent chains for a trainer without them or
+// none for one with them, Epochs below its epoch); a Schedule value that
+// is negative or not finite and a NaN early-stopping score (found at their
+// epoch, which leaves m at the end of the previous one); ErrNoData for
+// empty data; an error wrapping ErrNotBinary for non-binary data or
+// validation data; ErrDiverged (wrapped) if training diverges; the
+// Progress callback's error unchanged (m at the end of that epoch); or an
+// I/O error from checkpointing.
 //
 // Divergence rule: let r be the root mean square of the trainable
 // parameters (W and the biases that are on). Training has diverged when an
@@ -625,32 +551,14 @@ func EstimateGradient(m *Model, data *mat.Dense, t Trainer, src rand.Source) (*G
 // rates up to about 0.1 with momentum 0.9 on Ising data) grows r by far less
 // than DivergedGrowth in an epoch.
 func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
-	var set Settings
-	if s != nil {
-		set = *s
+	if t == nil {
+		t = CD{}
 	}
-	if set.Epochs == 0 {
-		set.Epochs = 1
-	}
-	if set.BatchSize == 0 {
-		set.BatchSize = 100
-	}
-	if set.LearningRate == 0 {
-		set.LearningRate = 0.01
-	}
-	if set.CheckpointEvery == 0 {
-		set.CheckpointEvery = 1
-	}
-	if set.Monitors == 0 {
-		set.Monitors = MonitorRecon
-	}
-	if set.CallbackEvery == 0 {
-		set.CallbackEvery = 1
-	}
-	if err := set.check(); err != nil {
+	set := withDefaults(s)
+	nv, nh := m.check()
+	if err := set.check(nv); err != nil {
 		return err
 	}
-	nv, _ := m.check()
 	if data.IsEmpty() {
 		return ErrNoData
 	}
@@ -658,28 +566,30 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if cols != nv {
 		panic(mat.ErrShape)
 	}
+	if set.Validation != nil {
+		if _, c := set.Validation.Dims(); c != nv {
+			panic(mat.ErrShape)
+		}
+	}
+	ck := set.Resume
+	if ck != nil {
+		if err := ck.checkResume(nv, nh, set.Epochs); err != nil {
+			return err
+		}
+	}
 	dm, err := binaryMasks(data, "data")
 	if err != nil {
 		return err
 	}
 	if set.Validation != nil {
-		if _, c := set.Validation.Dims(); c != nv {
-			panic(mat.ErrShape)
-		}
 		if err := checkBinary(set.Validation, "validation"); err != nil {
 			return err
 		}
 	}
 	bs := min(set.BatchSize, n)
-	tr := newTrainer(m, bs)
 	pcg := rand.NewPCG(1, 2)
-	first := 1
 	var chains *mat.Dense
-	if ck := set.Resume; ck != nil {
-		if err := ck.restore(m, tr, pcg); err != nil {
-			return err
-		}
-		first = ck.Epoch + 1
+	if ck != nil {
 		chains = ck.Chains
 	} else if set.Src != nil {
 		pcg.Seed(set.Src.Uint64(), set.Src.Uint64())
@@ -688,22 +598,42 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 	if err != nil {
 		return err
 	}
+	persistent, _ := smp.(Persistent)
+	if ck != nil && (ck.Chains != nil) != (persistent != nil) {
+		if persistent == nil {
+			return fmt.Errorf("%w: Resume.Chains: the checkpoint holds persistent chains but the trainer %T%+v keeps none", ErrSettings, t, t)
+		}
+		return fmt.Errorf("%w: Resume.Chains = nil but the trainer %T%+v keeps persistent chains", ErrSettings, t, t)
+	}
+	tr := newTrainer(m, bs)
+	first := 1
+	es := earlyStop{bestScore: math.Inf(1)}
+	if ck != nil {
+		ck.restore(m, tr, pcg, &es)
+		first = ck.Epoch + 1
+	}
 	ft := fastEngine(m, dm, smp)
 	rng := rand.New(pcg)
 	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
-	}
 	m.Hyper.Trainer = fmt.Sprintf("%T%+v", t, t)
 	m.Hyper.BatchSize, m.Hyper.Momentum, m.Hyper.L2, m.Hyper.L1 = bs, set.Momentum, set.L2, set.L1
-	m.Hyper.LearningRate = set.LearningRate
+	m.Hyper.Schedule = set.Schedule != nil
+	if set.Schedule == nil {
+		m.Hyper.LearningRate = set.LearningRate
+	}
 	var fm *masks
 	if ft != nil {
 		fm = dm
 	}
 	mon := newMonitorState(m, data, fm, &set)
+	mon.chains = persistent
+	score := set.Score
+	if score == nil {
+		score = func(mo Monitors) float64 { return mo.Valid.Recon }
+	}
+	last := first - 1
 	var snap snapshot
-	for epoch := first; epoch <= set.Epochs; epoch++ {
+	for epoch := first; epoch <= set.Epochs && !es.stopped; epoch++ {
 		lr := set.LearningRate
 		if set.Schedule != nil {
 			lr = set.Schedule(epoch)
@@ -721,29 +651,7 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		monSeed := pcg.Uint64()
 		for b0 := 0; b0 < n; b0 += bs {
-			idx := perm[b0:min(b0+bs, n)]
-			var ok bool
-			switch {
-			case ft != nil && set.L1 == 0:
-				st := simd.Step{LR: lr, Mom: set.Momentum, L2: set.L2}
-				ok = ft.batch(idx, &tr.g, pcg.Uint64, &st, &tr.vel)
-				ok = tr.updateBiases(lr, set.Momentum, ok)
-				if ok {
-					ft.apply(&tr.g, &tr.vel)
-					ft.reloadBiases()
-				}
-			case ft != nil:
-				ft.batch(idx, &tr.g, pcg.Uint64, nil, nil)
-				if ok = tr.update(lr, set.Momentum, set.L2, set.L1); ok {
-					ft.reload()
-				}
-			default:
-				v0, h0 := tr.positive(data, idx)
-				vn, hn := smp.Negative(v0, h0)
-				tr.gradient(len(idx), vn, hn)
-				ok = tr.update(lr, set.Momentum, set.L2, set.L1)
-			}
-			if !ok {
+			if !tr.step(ft, smp, data, perm[b0:min(b0+bs, n)], lr, &set, pcg) {
 				snap.restore(m, tr)
 				return fmt.Errorf("%w: a parameter would become NaN or Inf (epoch %d)", ErrDiverged, epoch)
 			}
@@ -752,19 +660,104 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 			snap.restore(m, tr)
 			return fmt.Errorf("%w: parameter RMS %.3g at the end of epoch %d (%.3g at its start)", ErrDiverged, r, epoch, r0)
 		}
-		m.Hyper.Epochs = epoch
-		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs) {
-			ck := newCheckpoint(m, tr, pcg, smp, epoch)
-			if err := ck.Save(set.CheckpointPath); err != nil {
+		m.Hyper.Epochs, m.Hyper.LearningRate = epoch, lr
+		last = epoch
+		// Early stopping scores every ProgressEvery-th epoch (never the
+		// last one just for being last, so that where a run was
+		// interrupted does not change what is scored).
+		progress := set.Progress != nil && (epoch%set.ProgressEvery == 0 || epoch == set.Epochs)
+		scored := set.Patience > 0 && epoch%set.ProgressEvery == 0
+		var mons Monitors
+		if progress || scored {
+			mons = mon.compute(epoch, lr, monSeed)
+		}
+		if scored {
+			sc := score(mons)
+			if math.IsNaN(sc) {
+				snap.restore(m, tr)
+				return fmt.Errorf("%w: Score = NaN at epoch %d (was its monitor computed?)", ErrSettings, epoch)
+			}
+			mons.Score = sc
+			es.add(m, epoch, sc, set.Patience)
+		}
+		mons.BestEpoch = es.bestEpoch
+		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || es.stopped) {
+			if err := newCheckpoint(m, tr, pcg, smp, epoch, &es).Save(set.CheckpointPath); err != nil {
 				return err
 			}
 		}
-		if set.Callback != nil && (epoch%set.CallbackEvery == 0 || epoch == set.Epochs) {
-			mons := mon.compute(epoch, lr, monSeed)
-			if err := set.Callback(mons); err != nil {
+		if progress {
+			if err := set.Progress(mons); err != nil {
 				return err
 			}
 		}
 	}
+	if set.Patience > 0 && es.best != nil {
+		b := es.best
+		m.W.Copy(b.W)
+		copy(m.VBias, b.VBias)
+		copy(m.HBias, b.HBias)
+		m.Hyper = b.Hyper
+		if es.stopped {
+			m.Hyper.StoppedAt = last
+		}
+	}
 	return nil
+}
+
+// earlyStop is the state of early stopping: the best-scored model so far
+// (a copy), its epoch and score, the scored epochs since, and whether the
+// run has stopped.
+type earlyStop struct {
+	best      *Model
+	bestEpoch int
+	bestScore float64
+	since     int
+	stopped   bool
+}
+
+// add records the score sc of m after epoch.
+func (es *earlyStop) add(m *Model, epoch int, sc float64, patience int) {
+	if sc < es.bestScore {
+		if es.best == nil {
+			es.best = m.Clone()
+		} else {
+			es.best.W.Copy(m.W)
+			copy(es.best.VBias, m.VBias)
+			copy(es.best.HBias, m.HBias)
+			es.best.Hyper = m.Hyper
+		}
+		es.bestEpoch, es.bestScore, es.since = epoch, sc, 0
+	} else {
+		es.since++
+	}
+	es.stopped = es.since >= patience
+}
+
+// step trains on the minibatch idx with learning rate lr; it returns false,
+// with the model and velocities unchanged, if a parameter would not be
+// finite.
+func (t *trainer) step(ft *fast, smp Sampler, data *mat.Dense, idx []int, lr float64, set *Settings, pcg *rand.PCG) bool {
+	switch {
+	case ft != nil && set.L1 == 0:
+		st := simd.Step{LR: lr, Mom: set.Momentum, L2: set.L2}
+		ok := ft.batch(idx, &t.g, pcg.Uint64, &st, &t.vel)
+		ok = t.updateBiases(lr, set.Momentum, ok)
+		if ok {
+			ft.apply(&t.g, &t.vel)
+			ft.reloadBiases()
+		}
+		return ok
+	case ft != nil:
+		ft.batch(idx, &t.g, pcg.Uint64, nil, nil)
+		ok := t.update(lr, set.Momentum, set.L2, set.L1)
+		if ok {
+			ft.reload()
+		}
+		return ok
+	}
+	v0, h0 := t.positive(data, idx)
+	vn, hn := smp.Negative(v0, h0)
+	t.gradient(len(idx), vn, hn)
+	return t.update(lr, set.Momentum, set.L2, set.L1)
 }

@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -159,7 +160,7 @@ func TestTrainErrors(t *testing.T) {
 	// A callback error stops training and comes back unchanged.
 	stop := errors.New("stop here")
 	calls := 0
-	err := Train(m, data, &Settings{Epochs: 10, Callback: func(Monitors) error {
+	err := Train(m, data, &Settings{Epochs: 10, Progress: func(Monitors) error {
 		calls++
 		if calls == 3 {
 			return stop
@@ -187,7 +188,7 @@ func TestDivergence(t *testing.T) {
 				}
 				return 0.05
 			},
-			Callback: func(mon Monitors) error { good = m.Clone(); return nil },
+			Progress: func(mon Monitors) error { good = m.Clone(); return nil },
 		}, tr)
 		if !errors.Is(err, ErrDiverged) {
 			t.Fatalf("%T: err %v, want ErrDiverged", tr, err)
@@ -197,53 +198,6 @@ func TestDivergence(t *testing.T) {
 		}
 		if !denseBits(m.W, good.W) || !sameBits(m.VBias, good.VBias) || !sameBits(m.HBias, good.HBias) {
 			t.Errorf("%T: model changed by the diverging update", tr)
-		}
-	}
-}
-
-// TestTrainSettings: every invalid Settings field is an ErrSettings error
-// naming the field and the value, returned before any update.
-func TestTrainSettings(t *testing.T) {
-	t.Parallel()
-	data := mixtureData(100, 5)
-	for _, tc := range []struct {
-		name, want string
-		s          Settings
-	}{
-		{"Epochs", "Epochs = -1", Settings{Epochs: -1}},
-		{"BatchSize", "BatchSize = -1", Settings{BatchSize: -1}},
-		{"MonitorRows", "MonitorRows = -2", Settings{MonitorRows: -2}},
-		{"CallbackEvery", "CallbackEvery = -1", Settings{CallbackEvery: -1}},
-		{"CheckpointEvery", "CheckpointEvery = -1", Settings{CheckpointEvery: -1}},
-		{"LearningRate negative", "LearningRate = -1", Settings{LearningRate: -1}},
-		{"LearningRate NaN", "LearningRate = NaN", Settings{LearningRate: math.NaN()}},
-		{"LearningRate Inf", "LearningRate = +Inf", Settings{LearningRate: math.Inf(1)}},
-		{"Momentum 1.5", "Momentum = 1.5", Settings{Momentum: 1.5}},
-		{"Momentum 1", "Momentum = 1", Settings{Momentum: 1}},
-		{"Momentum negative", "Momentum = -0.1", Settings{Momentum: -0.1}},
-		{"Momentum NaN", "Momentum = NaN", Settings{Momentum: math.NaN()}},
-		{"L2", "L2 = -0.001", Settings{L2: -0.001}},
-		{"L2 Inf", "L2 = +Inf", Settings{L2: math.Inf(1)}},
-		{"L1", "L1 = -1", Settings{L1: -1}},
-		{"L1 NaN", "L1 = NaN", Settings{L1: math.NaN()}},
-		{"Schedule negative", "Schedule(1) = -0.1", Settings{Schedule: func(int) float64 { return -0.1 }}},
-		{"Schedule NaN at epoch 2", "Schedule(2) = NaN", Settings{Epochs: 3, Schedule: func(e int) float64 {
-			if e == 2 {
-				return math.NaN()
-			}
-			return 0.01
-		}}},
-		{"Schedule Inf", "Schedule(1) = +Inf", Settings{Schedule: func(int) float64 { return math.Inf(1) }}},
-	} {
-		m := New(8, 3, nil, rand.NewPCG(1, 1))
-		before := m.Clone()
-		err := Train(m, data, &tc.s, CD{})
-		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err %v, want ErrSettings naming %q", tc.name, err, tc.want)
-			continue
-		}
-		if tc.s.Schedule == nil && !sameModel(m, before) {
-			t.Errorf("%s: the model changed before the settings were refused", tc.name)
 		}
 	}
 }
@@ -300,7 +254,7 @@ func TestDivergenceRule(t *testing.T) {
 		m := init.Clone()
 		var good *Model
 		tc.s.Src = rand.NewPCG(2, 2)
-		tc.s.Callback = func(Monitors) error { good = m.Clone(); return nil }
+		tc.s.Progress = func(Monitors) error { good = m.Clone(); return nil }
 		err := Train(m, data, &tc.s, tc.tr)
 		if !errors.Is(err, ErrDiverged) {
 			t.Errorf("%s: err %v, want ErrDiverged", tc.name, err)
@@ -351,7 +305,7 @@ func TestMonitors(t *testing.T) {
 	set := &Settings{Epochs: 30, BatchSize: 20, LearningRate: 0.05, Src: rand.NewPCG(2, 2), Validation: valid,
 		Monitors:    MonitorRecon | MonitorPLL | MonitorPLLAll | MonitorFreeEnergy | MonitorExact,
 		MonitorRows: 300,
-		Callback:    func(mon Monitors) error { last = mon; return nil }}
+		Progress:    func(mon Monitors) error { last = mon; return nil }}
 	if err := Train(m, data, set, CD{}); err != nil {
 		t.Fatal(err)
 	}
@@ -549,7 +503,7 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	var rates []float64
 	m := New(8, 2, nil, rand.NewPCG(1, 1))
 	err := Train(m, data, &Settings{Epochs: 4, Schedule: func(e int) float64 { epochs = append(epochs, e); return 0.1 / float64(e) },
-		Monitors: MonitorNone, Callback: func(mon Monitors) error {
+		Monitors: MonitorNone, Progress: func(mon Monitors) error {
 			rates = append(rates, mon.LearningRate)
 			if !math.IsNaN(mon.Train.Recon) {
 				t.Error("MonitorNone computed the reconstruction error")
@@ -570,11 +524,11 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	}
 }
 
-func TestCallbackEvery(t *testing.T) {
+func TestProgressEvery(t *testing.T) {
 	m := New(6, 3, nil, rand.NewPCG(1, 1))
 	data := gibbsInput(50, 6)
 	var got []int
-	set := &Settings{Epochs: 10, CallbackEvery: 4, Callback: func(mo Monitors) error { got = append(got, mo.Epoch); return nil }}
+	set := &Settings{Epochs: 10, ProgressEvery: 4, Progress: func(mo Monitors) error { got = append(got, mo.Epoch); return nil }}
 	if err := Train(m, data, set, CD{}); err != nil {
 		t.Fatal(err)
 	}
@@ -589,5 +543,215 @@ func TestCallbackEvery(t *testing.T) {
 	}
 	if !denseBits(m.W, m2.W) {
 		t.Error("the callback changed the training trajectory")
+	}
+}
+
+// TestHyperRecord (issue 12, item 4): under a Schedule the recorded
+// learning rate is the last epoch's, marked Schedule; Hyper's float fields
+// are written to JSON even when 0.
+func TestHyperRecord(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(100, 5)
+	m := New(8, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(m, data, &Settings{Epochs: 3, Schedule: func(e int) float64 { return 0.1 / float64(e) }}, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Hyper.LearningRate != 0.1/3 || !m.Hyper.Schedule {
+		t.Errorf("under a schedule Hyper records learning rate %v, schedule %v; want %v, true", m.Hyper.LearningRate, m.Hyper.Schedule, 0.1/3)
+	}
+	if err := Train(m, data, &Settings{Epochs: 1, LearningRate: 0.02}, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if m.Hyper.LearningRate != 0.02 || m.Hyper.Schedule {
+		t.Errorf("without a schedule Hyper records %v, %v", m.Hyper.LearningRate, m.Hyper.Schedule)
+	}
+	b, err := json.Marshal(Hyper{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"init_sigma":0`, `"init_mean":0`, `"learning_rate":0`, `"momentum":0`, `"l2":0`, `"l1":0`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("Hyper JSON %s lacks %s", b, k)
+		}
+	}
+}
+
+// TestLatticeStats: m, |m| and e of hand-counted 3×3 configurations
+// (periodic, 18 bonds).
+func TestLatticeStats(t *testing.T) {
+	t.Parallel()
+	up := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1}
+	// One spin down in the middle: 4 of its bonds are broken, so
+	// Σ sᵢsⱼ = 18 − 2·4 = 10 and e = −10/9; m = (8 − 1)/9.
+	one := []float64{1, 1, 1, 1, 0, 1, 1, 1, 1}
+	// Stripes: row 0 up, row 1 down, row 2 up. Horizontal bonds all
+	// satisfied (9); vertical: row 0–1 and 1–2 broken (6), row 2–0
+	// satisfied (3): Σ = 9 − 6 + 3 = 6, e = −6/9; m = (6 − 3)/9.
+	stripes := []float64{1, 1, 1, 0, 0, 0, 1, 1, 1}
+	down := make([]float64, 9)
+	for _, tc := range []struct {
+		name       string
+		rows       [][]float64
+		m, absM, e float64
+	}{
+		{"all up", [][]float64{up}, 1, 1, -2},
+		{"all down", [][]float64{down}, -1, 1, -2},
+		{"one flipped", [][]float64{one}, 7.0 / 9, 7.0 / 9, -10.0 / 9},
+		{"stripes", [][]float64{stripes}, 3.0 / 9, 3.0 / 9, -6.0 / 9},
+		{"up and down", [][]float64{up, down}, 0, 1, -2},
+	} {
+		d := mat.NewDense(len(tc.rows), 9, nil)
+		for i, r := range tc.rows {
+			d.SetRow(i, r)
+		}
+		m, a, e := latticeStats(d, 3)
+		const tol = 1e-15
+		if math.Abs(m-tc.m) > tol || math.Abs(a-tc.absM) > tol || math.Abs(e-tc.e) > tol {
+			t.Errorf("%s: m %v, |m| %v, e %v; want %v, %v, %v", tc.name, m, a, e, tc.m, tc.absM, tc.e)
+		}
+	}
+}
+
+// orderedLattice returns n rows of 4×4 configurations: all up or all down
+// with each spin flipped with probability p (low-temperature-like data).
+func orderedLattice(n int, p float64, seed uint64) *mat.Dense {
+	r := rand.New(rand.NewPCG(seed, 3))
+	d := mat.NewDense(n, 16, nil)
+	for i := 0; i < n; i++ {
+		up := float64(r.IntN(2))
+		for j := 0; j < 16; j++ {
+			v := up
+			if r.Float64() < p {
+				v = 1 - v
+			}
+			d.Set(i, j, v)
+		}
+	}
+	return d
+}
+
+// TestMonitorLattice: the data's lattice monitors are those of
+// latticeStats; the model's come from PCD's persistent chains or from free
+// chains. A trained model's samples match the data's ⟨|m|⟩ and ⟨e⟩; the
+// untrained model's (near-uniform) samples read |m| ≈ 0.2 and e ≈ 0.
+func TestMonitorLattice(t *testing.T) {
+	t.Parallel()
+	data := orderedLattice(1000, 0.05, 1)
+	for _, tr := range []Trainer{CD{K: 1}, PCD{Chains: 200}} {
+		m := New(16, 8, nil, rand.NewPCG(1, 1))
+		var first, last Monitors
+		// Epoch 1 has learning rate 0: its monitors are the untrained
+		// model's.
+		set := &Settings{Epochs: 30, BatchSize: 50, Momentum: 0.5, Src: rand.NewPCG(2, 2),
+			Schedule: func(e int) float64 { return 0.05 * float64(min(e-1, 1)) },
+			Monitors: MonitorLattice, L: 4, MonitorChains: 500, MonitorSteps: 50, ProgressEvery: 1,
+			Progress: func(mo Monitors) error {
+				if mo.Epoch == 1 {
+					first = mo
+				}
+				last = mo
+				return nil
+			}}
+		if err := Train(m, data, set, tr); err != nil {
+			t.Fatal(err)
+		}
+		_, wantAbs, wantE := latticeStats(data, 4)
+		t.Logf("%T: data |m| %.3f e %.3f; model after epoch 1: |m| %.3f e %.3f, after %d: %.3f %.3f", tr, wantAbs, wantE, first.Model.AbsM, first.Model.E, last.Epoch, last.Model.AbsM, last.Model.E)
+		if last.Train.AbsM != wantAbs || last.Train.E != wantE || !math.IsNaN(last.Train.Recon) {
+			t.Errorf("%T: data monitors %+v, want |m| %v, e %v", tr, last.Train, wantAbs, wantE)
+		}
+		// The data read |m| ≈ 1 − 2p = 0.9 and e ≈ −2(1 − 2p)² ≈ −1.62;
+		// uniform spins (the untrained model, 500 chains) read
+		// ⟨|m|⟩ ≈ √(2/(πN)) = 0.2 ± 0.01 and e ≈ 0 ± 0.02. A small model
+		// trained for 30 epochs does not sample the data exactly, but
+		// its samples are far closer to them than the untrained
+		// model's: within a quarter of that distance (it reaches about
+		// a seventh).
+		if g0, g := math.Abs(first.Model.AbsM-wantAbs), math.Abs(last.Model.AbsM-wantAbs); g > g0/4 {
+			t.Errorf("%T: model ⟨|m|⟩ %v, data %v (untrained %v)", tr, last.Model.AbsM, wantAbs, first.Model.AbsM)
+		}
+		if g0, g := math.Abs(first.Model.E-wantE), math.Abs(last.Model.E-wantE); g > g0/4 {
+			t.Errorf("%T: model ⟨e⟩ %v, data %v (untrained %v)", tr, last.Model.E, wantE, first.Model.E)
+		}
+		if first.Model.AbsM > 0.3 || math.Abs(first.Model.E) > 0.2 {
+			t.Errorf("%T: the untrained model's samples read |m| = %v, e = %v", tr, first.Model.AbsM, first.Model.E)
+		}
+		if !math.IsNaN(last.Model.Recon) {
+			t.Errorf("%T: the model's Stats hold more than the lattice monitors", tr)
+		}
+	}
+}
+
+// TestEarlyStopping: training stops after Patience scored epochs without a
+// lower score and keeps the best-scored epoch's model, bit for bit that of a
+// run of that many epochs; the default score is the validation
+// reconstruction error; a resumed run stops where the uninterrupted one
+// did.
+func TestEarlyStopping(t *testing.T) {
+	t.Parallel()
+	data := mixtureData(200, 5)
+	scores := []float64{5, 4, 3, 3.5, 4, 1, 2, 9, 9, 9, 9, 9}
+	var seen []int
+	set := Settings{Epochs: 12, Src: rand.NewPCG(2, 2), Patience: 2, Monitors: MonitorNone,
+		Score: func(mo Monitors) float64 { return scores[mo.Epoch-1] },
+		Progress: func(mo Monitors) error {
+			seen = append(seen, mo.BestEpoch)
+			return nil
+		}}
+	m := New(8, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(m, data, &set, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	// Best 3 at epoch 3, then 3.5 and 4: stop after epoch 5? No: 1 at
+	// epoch 6 comes too late — patience 2 ends the run at epoch 5.
+	if m.Hyper.Epochs != 3 || m.Hyper.StoppedAt != 5 {
+		t.Errorf("kept epoch %d, stopped at %d; want 3 and 5", m.Hyper.Epochs, m.Hyper.StoppedAt)
+	}
+	if fmt.Sprint(seen) != "[1 2 3 3 3]" {
+		t.Errorf("best epochs seen by Progress %v", seen)
+	}
+	ref := New(8, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(ref, data, &Settings{Epochs: 3, Src: rand.NewPCG(2, 2)}, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if !sameModel(m, ref) {
+		t.Error("the kept model is not that of 3 epochs")
+	}
+
+	// Resume: interrupted after epoch 4 (between best and stop).
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ck.npz")
+	half := set
+	half.Epochs, half.CheckpointPath, half.Src, half.Progress = 4, path, rand.NewPCG(2, 2), nil
+	h := New(8, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(h, data, &half, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.BestEpoch != 3 || ck.Since != 1 || ck.Best == nil || ck.Stopped {
+		t.Fatalf("checkpoint early-stopping state: best %d, since %d, stopped %v", ck.BestEpoch, ck.Since, ck.Stopped)
+	}
+	rest := set
+	rest.Resume, rest.Progress, rest.Src = ck, nil, nil
+	r := New(8, 3, nil, rand.NewPCG(9, 9))
+	if err := Train(r, data, &rest, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if !sameModel(r, m) || r.Hyper != m.Hyper {
+		t.Errorf("resumed run: epoch %d stopped %d; uninterrupted %d, %d", r.Hyper.Epochs, r.Hyper.StoppedAt, m.Hyper.Epochs, m.Hyper.StoppedAt)
+	}
+
+	// The default score: validation reconstruction error, computed
+	// without a Progress callback.
+	valid := mixtureData(100, 6)
+	d := New(8, 3, nil, rand.NewPCG(1, 1))
+	if err := Train(d, data, &Settings{Epochs: 200, LearningRate: 0.1, Validation: valid, Patience: 3, ProgressEvery: 2}, CD{}); err != nil {
+		t.Fatal(err)
+	}
+	if d.Hyper.StoppedAt == 0 || d.Hyper.Epochs%2 != 0 || d.Hyper.StoppedAt-d.Hyper.Epochs != 6 {
+		t.Errorf("default score: kept epoch %d, stopped at %d (want a stop 3 scored epochs of 2 after the best)", d.Hyper.Epochs, d.Hyper.StoppedAt)
 	}
 }

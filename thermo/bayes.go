@@ -15,9 +15,11 @@ import (
 
 // EnergyBayes is the Bayes classifier on the energy: the posterior
 // p(T_k | E) ∝ P(E | T_k) with a uniform prior over the classes, where
-// P(E | T) = g(E) e^{−E/T} / Z(T) for T > 0 and P(E | 0) = δ(E, −2N) (the
-// ground states). At zero field the energy is a sufficient statistic for T, so
-// no single-configuration thermometer can beat its exact-class accuracy beyond
+// E = −Σ_⟨ij⟩ sᵢsⱼ − h Σᵢ sᵢ is the energy in the data's field h,
+// P(E | T) = g(E) e^{−E/T} / Z(T) for T > 0 and P(E | 0) = δ(E, E₀) with the
+// ground energy E₀ = −(2 + |h|)N. At a fixed field the energy is a
+// sufficient statistic for T (P(σ | T) = e^{−E(σ)/T}/Z(T)), so no
+// single-configuration thermometer can beat its exact-class accuracy beyond
 // the error of the estimated density of states g.
 //
 // The density of states is estimated from labelled data of all positive
@@ -28,22 +30,26 @@ import (
 type EnergyBayes struct {
 	grid   []float64
 	side   int
-	levels []float64 // observed energies −Σ s_i s_j, ascending
+	h      float64   // the field
+	levels []float64 // observed energies −Σ s_i s_j − h Σ s_i, ascending
 	lnG    []float64 // ln g at the levels, up to a constant
 	lnZ    []float64 // ln Σ_levels g e^{−E/T_k} (unused for T = 0)
 	buf    []float64
 }
 
 // FitEnergyBayes estimates the energy posterior from configurations x (rows
-// 0/1 on an L×L periodic lattice) with class labels indexing grid (ascending,
-// finite, non-negative). Classes may lack data (their P(E | T) comes from the
-// common density of states); at least one configuration at a positive
-// temperature is needed. It panics with mat.ErrShape if len(labels) differs
-// from the number of rows; it returns an error for a grid that is not at
-// least two finite, non-negative, strictly ascending temperatures (a data
-// set's grid is run-time data), a label out of range or a number of columns
-// that is not an L×L lattice.
-func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, error) {
+// 0/1 on an L×L periodic lattice) sampled in the uniform field h, with class
+// labels indexing grid (ascending, finite, non-negative). The energies are
+// taken in that field: a thermometer fitted at h reads configurations of
+// the same h (pass 0 for zero-field data). Classes may lack data (their
+// P(E | T) comes from the common density of states); at least one
+// configuration at a positive temperature is needed. It panics with
+// mat.ErrShape if len(labels) differs from the number of rows; it returns
+// an error for a grid that is not at least two finite, non-negative,
+// strictly ascending temperatures (a data set's grid is run-time data), a
+// field that is not finite, a label out of range, a NaN or infinite cell of
+// x or a number of columns that is not an L×L lattice.
+func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64, h float64) (*EnergyBayes, error) {
 	r, c := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)
@@ -51,9 +57,15 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 	if err := gridError(grid); err != nil {
 		return nil, err
 	}
+	if math.IsNaN(h) || math.IsInf(h, 0) {
+		return nil, fmt.Errorf("thermo: field h = %v is not finite", h)
+	}
 	L, ok := lattice.Side(c)
 	if !ok {
 		return nil, fmt.Errorf("thermo: %d sites is not an L×L lattice", c)
+	}
+	if err := finiteCells(x); err != nil {
+		return nil, err
 	}
 	K := len(grid)
 	// Histogram of the energies per class (T > 0 only).
@@ -67,13 +79,13 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 		if grid[y] == 0 {
 			continue
 		}
-		e := lattice.Bonds(L, x.RawRowView(i))
-		h := hist[e]
-		if h == nil {
-			h = make([]float64, K)
-			hist[e] = h
+		e := fieldEnergy(L, h, x.RawRowView(i))
+		hk := hist[e]
+		if hk == nil {
+			hk = make([]float64, K)
+			hist[e] = hk
 		}
-		h[y]++
+		hk[y]++
 		nk[y]++
 	}
 	if len(hist) == 0 {
@@ -88,16 +100,19 @@ func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, e
 	for m, e := range levels {
 		H[m] = floats.Sum(hist[e])
 	}
-	b := &EnergyBayes{grid: slices.Clone(grid), side: L, levels: levels,
+	b := &EnergyBayes{grid: slices.Clone(grid), side: L, h: h, levels: levels,
 		lnG: make([]float64, len(levels)), lnZ: make([]float64, K), buf: make([]float64, K)}
 	b.solve(H, nk)
 	return b, nil
 }
 
-// EnergyBayesFromDOS returns the energy posterior on an L×L lattice from a
-// known density of states: ln g at the energy levels (−Σ s_i s_j, strictly
-// ascending; an additive constant in lnG does not matter), for example the
-// exact one from enumeration or from the finite-lattice partition function.
+// EnergyBayesFromDOS returns the zero-field energy posterior on an L×L
+// lattice from a known density of states: ln g at the energy levels
+// (−Σ s_i s_j, strictly ascending; an additive constant in lnG does not
+// matter), for example the exact one from enumeration or from the
+// finite-lattice partition function. (In a field the posterior needs the
+// density of states of the field energy, which the bond energies alone do
+// not give: fit it from data with FitEnergyBayes.)
 // Levels with g = 0 must be left out. It returns an error for a grid that is
 // not at least two finite, non-negative, strictly ascending temperatures, for
 // L < 2 and for invalid levels.
@@ -177,8 +192,21 @@ func (b *EnergyBayes) updateZ(terms []float64) {
 // Temperatures returns the ascending class grid. The caller must not modify it.
 func (b *EnergyBayes) Temperatures() []float64 { return b.grid }
 
+// Field returns the field h of the energies.
+func (b *EnergyBayes) Field() float64 { return b.h }
+
+// fieldEnergy returns −Σ_⟨ij⟩ sᵢsⱼ − h Σᵢ sᵢ of an L×L row (the bond sum
+// alone at h = 0, bit for bit).
+func fieldEnergy(L int, h float64, row []float64) float64 {
+	e := lattice.Bonds(L, row)
+	if h != 0 {
+		e -= h * lattice.Spin(row)
+	}
+	return e
+}
+
 // DensityOfStates returns the energy levels seen in the training data
-// (−Σ s_i s_j, ascending) and the estimated ln g there, up to an additive
+// (−Σ s_i s_j − h Σ s_i, ascending) and the estimated ln g there, up to an additive
 // constant (ln g = 0 at the lowest level).
 func (b *EnergyBayes) DensityOfStates() (levels, lnG []float64) {
 	return slices.Clone(b.levels), slices.Clone(b.lnG)
@@ -209,17 +237,19 @@ func (b *EnergyBayes) logG(e float64) float64 {
 }
 
 // LogLikelihood writes ln P(E | T_k) for each class into dst (len K) for an
-// energy e = −Σ s_i s_j, and returns dst. For T = 0 it is 0 at the ground
-// energy −2N and −Inf elsewhere. It panics if len(dst) != K.
+// energy e = −Σ s_i s_j − h Σ s_i (h the field of the fit), and returns dst.
+// For T = 0 it is 0 at the ground energy −(2 + |h|)N and −Inf elsewhere. It
+// panics if len(dst) != K.
 func (b *EnergyBayes) LogLikelihood(dst []float64, e float64) []float64 {
 	if len(dst) != len(b.grid) {
 		panic(mat.ErrShape)
 	}
 	lg := b.logG(e)
-	ground := -2 * float64(b.side*b.side)
+	n := float64(b.side * b.side)
+	ground := -(2 + math.Abs(b.h)) * n
 	for k, T := range b.grid {
 		if T == 0 {
-			if math.Abs(e-ground) < 1e-9 {
+			if math.Abs(e-ground) < 1e-9*n {
 				dst[k] = 0
 			} else {
 				dst[k] = math.Inf(-1)
@@ -242,7 +272,7 @@ func (b *EnergyBayes) Probabilities(dst, x *mat.Dense) {
 	sizeDst(dst, r, len(b.grid))
 	for i := 0; i < r; i++ {
 		row := dst.RawRowView(i)
-		b.LogLikelihood(row, lattice.Bonds(b.side, x.RawRowView(i)))
+		b.LogLikelihood(row, fieldEnergy(b.side, b.h, x.RawRowView(i)))
 		lse := floats.LogSumExp(row)
 		for k, v := range row {
 			row[k] = math.Exp(v - lse)

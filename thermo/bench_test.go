@@ -102,7 +102,7 @@ func BenchmarkProbabilities(b *testing.B) {
 	}
 	b.Run(fmt.Sprintf("bayes/N=%d", rows), func(b *testing.B) {
 		d := L10()
-		bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid)
+		bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -23,9 +23,15 @@
 // [NewNetwork] builds a fully connected network ([Reference]: N → 512 → 256
 // → 64 → K, tanh, as in the reference code; [Small]: N → 64 → K) and [Train]
 // fits it by mini-batch Adam or SGD with momentum on the categorical (or the
-// reference code's binary) cross-entropy, with L2, seeded shuffling, early
-// stopping on a stratified validation split, a per-epoch callback, and
-// ErrDiverged on NaN/Inf. Forward and backward passes are batched matrix
+// reference code's binary) cross-entropy, with L2, a learning-rate
+// schedule, seeded shuffling, early stopping on a stratified validation
+// split, a per-epoch Progress callback, checkpoints that resume
+// bit-identically (the weights, the optimizer's moments, the random
+// stream, the split and the early-stopping state: [Checkpoint],
+// [LoadCheckpoint], TrainSettings.Resume), and ErrDiverged on divergence.
+// Invalid settings, and a checkpoint that does not fit the run, are errors
+// that name the field and the value (wrapping ErrSettings), returned
+// before any training. Forward and backward passes are batched matrix
 // products, by default in float32 (TrainSettings.Precision, Network.SetPrecision):
 // a 6×16 AVX2/FMA kernel in Go assembly (internal/gemm) where the CPU has it,
 // plain Go elsewhere and under the purego build tag, with bias and tanh
@@ -36,10 +42,15 @@
 // symmetry of the zero-field model (translation, rotation or reflection,
 // global spin flip): at L = 10 it brings the small network from ≈ 0.39 to
 // ≈ 0.43 within-one-class accuracy, against the Bayes thermometer's 0.44.
+// Network.SetSymmetric makes the readout itself Z₂-invariant: the mean of
+// the network's probabilities for a configuration and its global flip, so
+// that all-up and all-down ground states read alike.
 //
-// At zero field a configuration's energy is a sufficient statistic for T:
-// P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior over the classes depends on σ
-// only through E. [EnergyBayes] is that posterior with the density of states
+// At a fixed field h a configuration's energy E = −Σ sᵢsⱼ − hΣsᵢ is a
+// sufficient statistic for T: P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior
+// over the classes depends on σ only through E. The energy thermometers take
+// the data's field (FitEnergyBayes, FitEnsemble: pass 0 at zero field); one
+// fitted at the wrong field reads wrong temperatures. [EnergyBayes] is that posterior with the density of states
 // estimated from labelled data by multi-histogram reweighting (Ferrenberg and
 // Swendsen 1989; Shirts and Chodera 2008), and so is the best any
 // single-configuration thermometer can do: it is the yardstick for the
@@ -69,7 +80,9 @@
 // [Network.Save] writes a NumPy .npz archive (weights W0, W1, …, biases b0,
 // b1, …, the temperature grid, and a JSON metadata record with the format
 // version), atomically; [Load] verifies it and rejects corrupt or inconsistent
-// files.
+// files. [Checkpoint.Save] and [LoadCheckpoint] do the same for a training
+// run's state (the network's arrays plus opt_m, opt_v, rng, train_idx,
+// val_idx and best).
 //
 // # JSON
 //

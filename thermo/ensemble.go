@@ -26,7 +26,9 @@ var _ EnsembleThermometer = (*Ensemble)(nil)
 type Observable int
 
 const (
-	// Energy is the energy per spin −Σ_<ij> s_i s_j / N (zero field).
+	// Energy is the energy per spin −Σ_<ij> s_i s_j / N at zero field
+	// (Measure); an Ensemble fitted in a field h measures
+	// (−Σ_<ij> s_i s_j − h Σ s_i) / N.
 	Energy Observable = iota
 	// AbsMagnetization is |Σ s_i| / N.
 	AbsMagnetization
@@ -48,6 +50,11 @@ func (o Observable) String() string {
 // dst of any other length than N makes Measure panic with mat.ErrShape, as
 // does a number of columns that is not a perfect square.
 func (o Observable) Measure(dst []float64, x *mat.Dense) []float64 {
+	return o.measure(dst, x, 0)
+}
+
+// measure is Measure with the energy in the field h.
+func (o Observable) measure(dst []float64, x *mat.Dense, h float64) []float64 {
 	r, c := x.Dims()
 	L, ok := lattice.Side(c)
 	if !ok {
@@ -59,7 +66,7 @@ func (o Observable) Measure(dst []float64, x *mat.Dense) []float64 {
 		row := x.RawRowView(i)
 		switch o {
 		case Energy:
-			dst[i] = lattice.Bonds(L, row) / n
+			dst[i] = fieldEnergy(L, h, row) / n
 		case AbsMagnetization:
 			dst[i] = math.Abs(lattice.Spin(row)) / n
 		default:
@@ -76,6 +83,7 @@ func (o Observable) Measure(dst []float64, x *mat.Dense) []float64 {
 // temperature is where the curve meets the ensemble's mean.
 type Ensemble struct {
 	obs             Observable
+	h               float64 // the field of the energies
 	temps, mean, se []float64
 	sd              []float64
 	curve, lin      func(float64) float64
@@ -90,16 +98,19 @@ type Ensemble struct {
 // calibration curve.
 const fineSteps = 4000
 
-// FitEnsemble builds the calibration table of obs from configurations x with
-// labels indexing grid (ascending, finite, non-negative): per class the mean,
-// its standard error and the standard deviation. Classes need at least two
-// configurations each, and at least two classes must have data (classes
-// without data are left out of the table). It panics with mat.ErrShape if
-// len(labels) differs from the number of rows; it returns an error for a
-// grid that is not at least two finite, non-negative, strictly ascending
-// temperatures (a data set's grid is run-time data), a label out of range or
-// an unknown observable.
-func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*Ensemble, error) {
+// FitEnsemble builds the calibration table of obs from configurations x
+// sampled in the uniform field h, with labels indexing grid (ascending,
+// finite, non-negative): per class the mean, its standard error and the
+// standard deviation. The Energy observable includes the field's term
+// −h Σ s_i / N (pass 0 for zero-field data), and EstimateEnsemble measures
+// it in the same field. Classes need at least two configurations each, and
+// at least two classes must have data (classes without data are left out of
+// the table). It panics with mat.ErrShape if len(labels) differs from the
+// number of rows; it returns an error for a grid that is not at least two
+// finite, non-negative, strictly ascending temperatures (a data set's grid
+// is run-time data), a field that is not finite, a label out of range, a
+// NaN or infinite cell of x, or an unknown observable.
+func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64, h float64) (*Ensemble, error) {
 	r, _ := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)
@@ -110,8 +121,14 @@ func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*E
 	if obs != Energy && obs != AbsMagnetization {
 		return nil, errors.New("thermo: unknown observable")
 	}
+	if math.IsNaN(h) || math.IsInf(h, 0) {
+		return nil, fmt.Errorf("thermo: field h = %v is not finite", h)
+	}
+	if err := finiteCells(x); err != nil {
+		return nil, err
+	}
 	K := len(grid)
-	v := obs.Measure(nil, x)
+	v := obs.measure(nil, x, h)
 	s := make([][3]float64, K)
 	for i, y := range labels {
 		if y < 0 || y >= K {
@@ -121,7 +138,7 @@ func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64) (*E
 		s[y][1] += v[i]
 		s[y][2] += v[i] * v[i]
 	}
-	e := &Ensemble{obs: obs, sign: 1}
+	e := &Ensemble{obs: obs, h: h, sign: 1}
 	if obs == AbsMagnetization {
 		e.sign = -1
 	}
@@ -212,6 +229,9 @@ func isotonic(y, w []float64) []float64 {
 // Observable returns the thermometer's observable.
 func (e *Ensemble) Observable() Observable { return e.obs }
 
+// Field returns the field h of the energies.
+func (e *Ensemble) Field() float64 { return e.h }
+
 // Table returns copies of the calibration table: the temperatures with data,
 // the mean observable, its standard error and its standard deviation over
 // configurations.
@@ -230,7 +250,8 @@ func (e *Ensemble) Curve(t float64) float64 {
 // equals the mean observable of the rows of x, and its uncertainty; see
 // EstimateMean. A single row has no spread to estimate the error of its
 // mean from: t is then the temperature the table gives for that row's
-// observable, and err is +Inf. An empty x (no rows) gives NaN, NaN. It panics
+// observable, and err is +Inf. An empty x (no rows), or one with a NaN
+// cell, gives NaN, NaN. It panics
 // with mat.ErrShape if the columns of x are not an L×L lattice.
 func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 	r, _ := x.Dims()
@@ -242,7 +263,7 @@ func (e *Ensemble) EstimateEnsemble(x *mat.Dense) (t, err float64) {
 	} else {
 		e.buf = nil
 	}
-	e.buf = e.obs.Measure(e.buf, x)
+	e.buf = e.obs.measure(e.buf, x, e.h)
 	if r == 1 {
 		t, _ = e.EstimateMean(e.buf[0], 0)
 		return t, math.Inf(1)

@@ -25,6 +25,7 @@ type networkMeta struct {
 	Version    int    `json:"version"`
 	Sizes      []int  `json:"sizes"`
 	Activation string `json:"activation"`
+	Symmetric  bool   `json:"symmetric,omitempty"`
 }
 
 // Save writes the network to path as a NumPy .npz archive with
@@ -40,15 +41,8 @@ func (n *Network) Save(path string) error {
 			return fmt.Errorf("%w: %s: not saved: non-finite parameter", ErrFormat, path)
 		}
 	}
-	meta := networkMeta{Format: Format, Version: FormatVersion, Sizes: n.sizes, Activation: n.act.String()}
-	entries := []fileio.Entry{{Name: "grid", Value: n.grid}}
-	for l := range n.w {
-		w, b := n.Weights(l)
-		entries = append(entries,
-			fileio.Entry{Name: "W" + strconv.Itoa(l), Value: w},
-			fileio.Entry{Name: "b" + strconv.Itoa(l), Value: b})
-	}
-	return fileio.WriteNPZ(path, meta, entries...)
+	meta := networkMeta{Format: Format, Version: FormatVersion, Sizes: n.sizes, Activation: n.act.String(), Symmetric: n.sym}
+	return fileio.WriteNPZ(path, meta, n.entries()...)
 }
 
 // maxLayers bounds the number of layer sizes in a file's metadata.
@@ -73,8 +67,23 @@ func Load(path string) (*Network, error) {
 	if meta.Format != Format {
 		return nil, fmt.Errorf("%w: format %q, want %q", ErrFormat, meta.Format, Format)
 	}
+	n, _, err := readNetwork(a, &meta, nil)
+	if err != nil {
+		return nil, err
+	}
+	n.sym = meta.Symmetric
+	return n, nil
+}
+
+// readNetwork checks meta's version, activation and sizes, then the
+// headers of the network's arrays and of the extra ones (name → shape;
+// every other array but the metadata is an error) before decoding
+// anything, decodes them all (finite values only) and builds the network.
+// It returns the network and the extra arrays. The arrays named in other
+// may be present too; the caller reads them.
+func readNetwork(a *fileio.NPZ, meta *networkMeta, extra map[string][]int, other ...string) (*Network, map[string][]float64, error) {
 	if meta.Version != FormatVersion {
-		return nil, fmt.Errorf("%w: version %d, this package reads %d", ErrFormat, meta.Version, FormatVersion)
+		return nil, nil, fmt.Errorf("%w: version %d, this package reads %d", ErrFormat, meta.Version, FormatVersion)
 	}
 	var act Activation
 	switch meta.Activation {
@@ -83,14 +92,14 @@ func Load(path string) (*Network, error) {
 	case "relu":
 		act = ReLU
 	default:
-		return nil, fmt.Errorf("%w: activation %q", ErrFormat, meta.Activation)
+		return nil, nil, fmt.Errorf("%w: activation %q", ErrFormat, meta.Activation)
 	}
 	if len(meta.Sizes) < 2 || len(meta.Sizes) > maxLayers {
-		return nil, fmt.Errorf("%w: %d layer sizes", ErrFormat, len(meta.Sizes))
+		return nil, nil, fmt.Errorf("%w: %d layer sizes", ErrFormat, len(meta.Sizes))
 	}
 	for _, s := range meta.Sizes {
 		if s < 1 || s > 1<<24 {
-			return nil, fmt.Errorf("%w: layer size %d", ErrFormat, s)
+			return nil, nil, fmt.Errorf("%w: layer size %d", ErrFormat, s)
 		}
 	}
 	K := meta.Sizes[len(meta.Sizes)-1]
@@ -104,19 +113,26 @@ func Load(path string) (*Network, error) {
 		want[w] = []int{meta.Sizes[l], meta.Sizes[l+1]}
 		want[b] = []int{meta.Sizes[l+1]}
 	}
+	var extras []string
+	for name, shape := range extra {
+		want[name] = shape
+		extras = append(extras, name)
+	}
+	slices.Sort(extras)
+	names = append(names, extras...)
 	for _, name := range a.Names() {
-		if name != fileio.MetaKey && want[name] == nil {
-			return nil, fmt.Errorf("%w: unexpected array %q (more layers than the metadata lists?)", ErrFormat, name)
+		if name != fileio.MetaKey && want[name] == nil && !slices.Contains(other, name) {
+			return nil, nil, fmt.Errorf("%w: unexpected array %q (more layers than the metadata lists?)", ErrFormat, name)
 		}
 	}
 	for _, name := range names {
 		shape := want[name]
 		h, err := a.Header(name)
 		if err != nil {
-			return nil, formatErr(err)
+			return nil, nil, formatErr(err)
 		}
 		if !slices.Equal(h.Shape, shape) {
-			return nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, h.Shape, shape)
+			return nil, nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, h.Shape, shape)
 		}
 	}
 	arrays := make(map[string][]float64, len(want))
@@ -125,31 +141,47 @@ func Load(path string) (*Network, error) {
 		var x []float64
 		got, err := a.Read(name, &x)
 		if err != nil {
-			return nil, formatErr(err)
+			return nil, nil, formatErr(err)
 		}
 		if !slices.Equal(got, shape) {
-			return nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, got, shape)
+			return nil, nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, got, shape)
 		}
 		for _, v := range x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				if name == "grid" {
-					return nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
+					return nil, nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
 				}
-				return nil, fmt.Errorf("%w: non-finite parameter in %s", ErrFormat, name)
+				return nil, nil, fmt.Errorf("%w: non-finite value in %s", ErrFormat, name)
 			}
 		}
 		arrays[name] = x
 	}
 	grid := arrays["grid"]
 	if !validGrid(grid) {
-		return nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
+		return nil, nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
 	}
 	n := newNetwork(slices.Clone(meta.Sizes), grid, act)
 	for l := range n.w {
 		copy(n.w[l], arrays["W"+strconv.Itoa(l)])
 		copy(n.b[l], arrays["b"+strconv.Itoa(l)])
 	}
-	return n, nil
+	out := make(map[string][]float64, len(extras))
+	for _, name := range extras {
+		out[name] = arrays[name]
+	}
+	return n, out, nil
+}
+
+// entries returns the network's arrays for an archive.
+func (n *Network) entries() []fileio.Entry {
+	entries := []fileio.Entry{{Name: "grid", Value: n.grid}}
+	for l := range n.w {
+		w, b := n.Weights(l)
+		entries = append(entries,
+			fileio.Entry{Name: "W" + strconv.Itoa(l), Value: w},
+			fileio.Entry{Name: "b" + strconv.Itoa(l), Value: b})
+	}
+	return entries
 }
 
 // formatErr wraps the errors of fileio for malformed files with ErrFormat.

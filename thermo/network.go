@@ -81,7 +81,23 @@ type Network struct {
 	prec   Precision   // of Probabilities
 	f32    *net32      // float32 copy of params for inference (refreshed every call)
 	inf32  []*infer32  // float32 inference buffers, one per goroutine
+	sym    bool        // Probabilities averages over the global spin flip
+	flip   mat.Dense   // the flipped rows (symmetric readout)
+	pflip  mat.Dense   // their probabilities
 }
+
+// SetSymmetric sets whether Probabilities is the symmetric readout: the
+// average of the network's probabilities for each configuration v and for
+// its global spin flip 1 − v. At zero field the flip is a symmetry of the
+// ensemble at every temperature, so the readout loses nothing, and it
+// reads a configuration and its mirror image alike (a network trained on
+// randomly flipped data need not: its two readings differ by its
+// training noise). Training is not affected. The setting is saved in the
+// network's file.
+func (n *Network) SetSymmetric(on bool) { n.sym = on }
+
+// Symmetric reports whether Probabilities is the symmetric readout.
+func (n *Network) Symmetric() bool { return n.sym }
 
 // SetPrecision sets the arithmetic of Probabilities: Float32 (the default)
 // or Float64. It panics for an unknown precision.
@@ -97,7 +113,8 @@ func (n *Network) Precision() Precision { return n.prec }
 
 // NewNetwork returns a network from nIn inputs to the temperature classes of
 // grid (ascending, copied) through the hidden layers of arch. Weights are
-// drawn from src: Glorot-uniform for tanh, He-normal for ReLU; biases are 0.
+// drawn from src (rand.NewPCG(1, 2) if src is nil): Glorot-uniform for
+// tanh, He-normal for ReLU; biases are 0.
 // It panics if nIn < 1, a hidden width is < 1, the grid has fewer than two
 // temperatures or is not strictly ascending, finite and non-negative (so a
 // grid holding +Inf or NaN panics), or the activation is unknown: a grid
@@ -120,6 +137,9 @@ func NewNetwork(nIn int, grid []float64, arch Architecture, src rand.Source) *Ne
 	}
 	sizes = append(sizes, len(grid))
 	n := newNetwork(sizes, slices.Clone(grid), arch.Activation)
+	if src == nil {
+		src = rand.NewPCG(1, 2)
+	}
 	rng := rand.New(src)
 	for l := range n.w {
 		in, out := sizes[l], sizes[l+1]
@@ -199,6 +219,14 @@ func (n *Network) Inputs() int { return n.sizes[0] }
 // Architecture returns the hidden widths and the activation.
 func (n *Network) Architecture() Architecture {
 	return Architecture{Hidden: slices.Clone(n.sizes[1 : len(n.sizes)-1]), Activation: n.act}
+}
+
+// Clone returns a deep copy of n (with its own work buffers).
+func (n *Network) Clone() *Network {
+	c := newNetwork(slices.Clone(n.sizes), slices.Clone(n.grid), n.act)
+	copy(c.params, n.params)
+	c.prec, c.sym = n.prec, n.sym
+	return c
 }
 
 // NumParams returns the number of weights and biases.
@@ -321,7 +349,9 @@ const inferenceRows = 256
 // Probabilities fills dst with the class probabilities of the rows of x
 // (N×Inputs(), cells in [0, 1]). If dst is empty it is resized to N×K; if it
 // is not empty and not N×K, Probabilities panics with mat.ErrShape, as it does
-// if x does not have Inputs() columns.
+// if x does not have Inputs() columns. A row with a NaN cell gets NaN
+// probabilities (Calibrate and the Fit functions refuse such data with an
+// error).
 //
 // The arithmetic is that of n.Precision(). In Float32 the layers run in
 // float32 and the softmax in float64, so each row of dst sums to 1 within
@@ -336,6 +366,37 @@ func (n *Network) Probabilities(dst, x *mat.Dense) {
 	}
 	k := len(n.grid)
 	sizeDst(dst, r, k)
+	if !n.sym || r == 0 {
+		n.probabilities(dst, x)
+		return
+	}
+	if fr, _ := n.flip.Dims(); fr != r {
+		n.flip.Reset()
+		n.flip.ReuseAs(r, c)
+		n.pflip.Reset()
+		n.pflip.ReuseAs(r, k)
+	}
+	for i := 0; i < r; i++ {
+		out := n.flip.RawRowView(i)
+		for j, v := range x.RawRowView(i) {
+			out[j] = 1 - v
+		}
+	}
+	n.probabilities(dst, x)
+	n.probabilities(&n.pflip, &n.flip)
+	for i := 0; i < r; i++ {
+		a, b := dst.RawRowView(i), n.pflip.RawRowView(i)
+		for j := range a {
+			a[j] = 0.5 * (a[j] + b[j])
+		}
+	}
+}
+
+// probabilities is Probabilities without the symmetric readout; dst has
+// the right shape.
+func (n *Network) probabilities(dst, x *mat.Dense) {
+	r, c := x.Dims()
+	k := len(n.grid)
 	if n.prec == Float32 {
 		if r > 0 {
 			n.probabilities32(dst, x)

@@ -154,8 +154,10 @@ func (c *Calibration) SoftmaxMatrix() *mat.Dense {
 // (indices into th.Temperatures()) with th and summarises the readouts per
 // true temperature. Classes without configurations have N = 0 and NaN
 // readouts. It panics with mat.ErrShape if len(labels) differs from the
-// number of rows, and returns an error for an empty set or a label out of
-// range.
+// number of rows, and returns an error for an empty set, a label out of
+// range, a NaN or infinite cell of x, and probabilities from th that are
+// not finite (a thermometer with NaN weights), so that no NaN enters the
+// tables.
 func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error) {
 	r, _ := x.Dims()
 	if len(labels) != r {
@@ -171,8 +173,18 @@ func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error)
 			return nil, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
 		}
 	}
+	if err := finiteCells(x); err != nil {
+		return nil, err
+	}
 	p := mat.NewDense(r, K, nil)
 	th.Probabilities(p, x)
+	for i := 0; i < r; i++ {
+		for k, v := range p.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("thermo: the thermometer's probability of class %d for row %d is %v", k, i, v)
+			}
+		}
+	}
 	am := Argmax(nil, p, grid)
 	ex := Expectation(nil, p, grid)
 	c := &Calibration{Temps: append([]float64(nil), grid...), N: r,
@@ -225,6 +237,19 @@ func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error)
 		cl.Expectation, cl.ExpectationStd = meanStd(sum[k][2], sum[k][3], m)
 	}
 	return c, nil
+}
+
+// finiteCells returns an error naming the first NaN or infinite cell of x.
+func finiteCells(x *mat.Dense) error {
+	r, _ := x.Dims()
+	for i := 0; i < r; i++ {
+		for j, v := range x.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("thermo: cell (%d, %d) of the configurations is %v", i, j, v)
+			}
+		}
+	}
+	return nil
 }
 
 // meanStd returns the mean and the sample standard deviation (n − 1; 0 for

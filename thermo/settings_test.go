@@ -4,47 +4,129 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
-// TestTrainSettings: every invalid TrainSettings field is an ErrSettings
-// error naming the field and the value, returned before any update.
+// opaqueSource is a rand.Source whose state cannot be saved.
+type opaqueSource struct{ s rand.Source }
+
+func (o opaqueSource) Uint64() uint64 { return o.s.Uint64() }
+
+// trainCheckpoint trains a fresh network 2 epochs on x, y with set and
+// returns the checkpoint written after epoch 2.
+func trainCheckpoint(t *testing.T, x *mat.Dense, y []int, set TrainSettings) *Checkpoint {
+	t.Helper()
+	set.Epochs, set.CheckpointPath = 2, filepath.Join(t.TempDir(), "ck.npz")
+	net := NewNetwork(16, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
+	if _, err := Train(net, x, y, &set); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := LoadCheckpoint(set.CheckpointPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ck
+}
+
+// TestTrainSettings (issue 12, item 4; issue 10, defect 11): every
+// TrainSettings field set to a bad value is an ErrSettings error naming the
+// field and the value, returned before any update (a Schedule value found
+// bad at its epoch leaves the network at the end of the previous one).
 func TestTrainSettings(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	x, y := blocks(4, 20, rng)
+	adamCk := trainCheckpoint(t, x, y, TrainSettings{ValidationFraction: 0.2})
+	sgdCk := trainCheckpoint(t, x, y, TrainSettings{Optimizer: SGD, Momentum: 0.5})
+	spoilt := func(f func(c *Checkpoint)) *Checkpoint {
+		c := *adamCk
+		c.Network = adamCk.Network.Clone()
+		c.M, c.V, c.Best = slices.Clone(adamCk.M), slices.Clone(adamCk.V), slices.Clone(adamCk.Best)
+		c.Train, c.Val = slices.Clone(adamCk.Train), slices.Clone(adamCk.Val)
+		f(&c)
+		return &c
+	}
+	nanAt2 := func(e int) float64 {
+		if e == 2 {
+			return math.NaN()
+		}
+		return 1e-3
+	}
 	for _, tc := range []struct {
 		name, want string
 		s          TrainSettings
+		epochs     int // epochs trained before the error
 	}{
-		{"Epochs", "Epochs = -1", TrainSettings{Epochs: -1}},
-		{"BatchSize", "BatchSize = -5", TrainSettings{BatchSize: -5}},
-		{"LearningRate negative", "LearningRate = -1", TrainSettings{LearningRate: -1}},
-		{"LearningRate NaN", "LearningRate = NaN", TrainSettings{LearningRate: math.NaN()}},
-		{"LearningRate Inf", "LearningRate = +Inf", TrainSettings{LearningRate: math.Inf(1)}},
-		{"L2 negative", "L2 = -0.1", TrainSettings{L2: -0.1}},
-		{"L2 NaN", "L2 = NaN", TrainSettings{L2: math.NaN()}},
-		{"Momentum 1.5", "Momentum = 1.5", TrainSettings{Optimizer: SGD, Momentum: 1.5}},
-		{"Momentum 1", "Momentum = 1", TrainSettings{Optimizer: SGD, Momentum: 1}},
-		{"Momentum negative", "Momentum = -0.5", TrainSettings{Momentum: -0.5}},
-		{"Momentum NaN", "Momentum = NaN", TrainSettings{Momentum: math.NaN()}},
-		{"ValidationFraction 1", "ValidationFraction = 1", TrainSettings{ValidationFraction: 1}},
-		{"ValidationFraction NaN", "ValidationFraction = NaN", TrainSettings{ValidationFraction: math.NaN()}},
-		{"Patience", "Patience = -1", TrainSettings{Patience: -1}},
-		{"Optimizer", "unknown Optimizer 7", TrainSettings{Optimizer: 7}},
-		{"Loss", "unknown Loss 3", TrainSettings{Loss: 3}},
-		{"Precision", "precision", TrainSettings{Precision: 9}},
+		{name: "Epochs", want: "Epochs = -1", s: TrainSettings{Epochs: -1}},
+		{name: "BatchSize", want: "BatchSize = -5", s: TrainSettings{BatchSize: -5}},
+		{name: "Optimizer", want: "Optimizer = 7", s: TrainSettings{Optimizer: 7}},
+		{name: "LearningRate negative", want: "LearningRate = -1", s: TrainSettings{LearningRate: -1}},
+		{name: "LearningRate NaN", want: "LearningRate = NaN", s: TrainSettings{LearningRate: math.NaN()}},
+		{name: "LearningRate Inf", want: "LearningRate = +Inf", s: TrainSettings{LearningRate: math.Inf(1)}},
+		{name: "Schedule negative", want: "Schedule(1) = -0.5", s: TrainSettings{Schedule: func(int) float64 { return -0.5 }}},
+		{name: "Schedule NaN at epoch 2", want: "Schedule(2) = NaN", s: TrainSettings{Epochs: 3, Schedule: nanAt2}, epochs: 1},
+		{name: "Momentum 1.5", want: "Momentum = 1.5", s: TrainSettings{Optimizer: SGD, Momentum: 1.5}},
+		{name: "Momentum 1", want: "Momentum = 1", s: TrainSettings{Optimizer: SGD, Momentum: 1}},
+		{name: "Momentum negative", want: "Momentum = -0.5", s: TrainSettings{Momentum: -0.5}},
+		{name: "Momentum NaN", want: "Momentum = NaN", s: TrainSettings{Momentum: math.NaN()}},
+		{name: "L2 negative", want: "L2 = -0.1", s: TrainSettings{L2: -0.1}},
+		{name: "L2 NaN", want: "L2 = NaN", s: TrainSettings{L2: math.NaN()}},
+		{name: "Loss", want: "Loss = 3", s: TrainSettings{Loss: 3}},
+		{name: "ValidationFraction 1", want: "ValidationFraction = 1", s: TrainSettings{ValidationFraction: 1}},
+		{name: "ValidationFraction NaN", want: "ValidationFraction = NaN", s: TrainSettings{ValidationFraction: math.NaN()}},
+		{name: "Patience", want: "Patience = -1", s: TrainSettings{Patience: -1}},
+		{name: "Symmetrize", want: "Symmetrize = true needs rows on a square lattice, not 12 sites", s: TrainSettings{Symmetrize: true}},
+		{name: "Precision", want: "Precision = 9", s: TrainSettings{Precision: 9}},
+		{name: "Src cannot checkpoint", want: "Src = thermo.opaqueSource cannot be checkpointed", s: TrainSettings{
+			Src: opaqueSource{rand.NewPCG(1, 1)}, CheckpointPath: filepath.Join(t.TempDir(), "ck.npz")}},
+		{name: "CheckpointEvery", want: "CheckpointEvery = -1", s: TrainSettings{CheckpointEvery: -1}},
+		{name: "Resume Epochs below", want: "Epochs = 1 (want ≥ Resume.Epoch = 2)", s: TrainSettings{Epochs: 1, ValidationFraction: 0.2, Resume: adamCk}},
+		{name: "Resume optimizer", want: "Resume: Optimizer = sgd, the settings' adam", s: TrainSettings{Epochs: 3, Resume: sgdCk}},
+		{name: "Resume precision", want: "Resume: Precision = float32, the settings' float64", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Precision: Float64, Resume: adamCk}},
+		{name: "Resume momentum", want: "needs it false", s: TrainSettings{Epochs: 3, Optimizer: SGD, Resume: sgdCk}},
+		{name: "Resume validation", want: "16 validation rows, but ValidationFraction = 0", s: TrainSettings{Epochs: 3, Resume: adamCk}},
+		{name: "Resume rows", want: "covers 80 rows, x has 60", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: adamCk}},
+		{name: "Resume network", want: "the checkpoint's network is [16 3 4]", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) {
+			c.Network = NewNetwork(16, []float64{1, 2, 3, 4}, Architecture{Hidden: []int{3}}, rand.NewPCG(1, 1))
+		})}},
+		{name: "Resume grid", want: "temperature grid [1 2 3 5]", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) {
+			c.Network.grid[3] = 5
+		})}},
+		{name: "Resume NaN moment", want: "a moment or the best parameters", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) { c.V[7] = math.NaN() })}},
+		{name: "Resume short moment", want: "a moment or the best parameters: 3 values", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) { c.M = c.M[:3] })}},
+		{name: "Resume NaN weight", want: "a network parameter is not finite", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) { c.Network.params[0] = math.Inf(1) })}},
+		{name: "Resume split", want: "not a permutation", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) { c.Train[0] = c.Train[1] })}},
+		{name: "Resume RNG", want: "Resume.RNG does not fit Src", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Resume: spoilt(func(c *Checkpoint) { c.RNG = []byte("junk") })}},
+		{name: "Resume nil network", want: "Resume: Network is nil", s: TrainSettings{Epochs: 3, Resume: spoilt(func(c *Checkpoint) { c.Network = nil })}},
 	} {
-		net := NewNetwork(16, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
-		before := slices.Clone(net.params)
-		_, err := Train(net, x, y, &tc.s)
+		xx, yy := x, y
+		if strings.Contains(tc.want, "x has 60") {
+			xx, yy = x.Slice(0, 60, 0, 16).(*mat.Dense), y[:60]
+		}
+		nIn := 16
+		if tc.s.Symmetrize {
+			nIn, xx = 12, x.Slice(0, 80, 0, 12).(*mat.Dense)
+		}
+		net := NewNetwork(nIn, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
+		want := slices.Clone(net.params)
+		if tc.epochs > 0 {
+			ref := NewNetwork(16, []float64{1, 2, 3, 4}, Small, rand.NewPCG(3, 4))
+			if _, err := Train(ref, x, y, &TrainSettings{Epochs: tc.epochs}); err != nil {
+				t.Fatal(err)
+			}
+			want = ref.params
+		}
+		_, err := Train(net, xx, yy, &tc.s)
 		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err %v, want ErrSettings naming %q", tc.name, err, tc.want)
 		}
-		if !slices.Equal(before, net.params) {
-			t.Errorf("%s: the network changed before the settings were refused", tc.name)
+		if !slices.Equal(want, net.params) {
+			t.Errorf("%s: the network is not that of %d epochs", tc.name, tc.epochs)
 		}
 	}
 }
@@ -106,5 +188,37 @@ func TestDivergenceRule(t *testing.T) {
 		if _, err := Train(net, x, y, &tc.s); err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 		}
+	}
+}
+
+// TestNaNCells (issue 10, defect 11): NaN cells never reach a probability
+// table or a calibration table: Calibrate, FitEnsemble and FitEnergyBayes
+// return an error naming the cell, and Calibrate refuses a thermometer whose
+// probabilities are NaN.
+func TestNaNCells(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	grid := []float64{1, 2, 3, 4}
+	x, y := blocks(len(grid), 20, rng)
+	bad := mat.DenseCopyOf(x)
+	bad.Set(5, 3, math.NaN())
+	net := NewNetwork(16, grid, Small, rand.NewPCG(3, 4))
+	if _, err := Calibrate(net, x, y); err != nil {
+		t.Fatal(err)
+	}
+	const want = "cell (5, 3) of the configurations is NaN"
+	if _, err := Calibrate(net, bad, y); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Calibrate: %v", err)
+	}
+	if _, err := FitEnsemble(Energy, bad, y, grid, 0); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("FitEnsemble: %v", err)
+	}
+	if _, err := FitEnergyBayes(bad, y, grid, 0); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("FitEnergyBayes: %v", err)
+	}
+	broken := net.Clone()
+	broken.params[0] = math.NaN()
+	if _, err := Calibrate(broken, x, y); err == nil || !strings.Contains(err.Error(), "probability of class") {
+		t.Errorf("Calibrate with NaN weights: %v", err)
 	}
 }

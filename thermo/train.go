@@ -1,6 +1,7 @@
 package thermo
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"math"
@@ -76,12 +77,14 @@ func (s *TrainSettings) check() error {
 		return bad("ValidationFraction", s.ValidationFraction, "a value in [0, 1)")
 	case s.Patience < 0:
 		return bad("Patience", s.Patience, "≥ 0")
+	case s.CheckpointEvery < 0:
+		return bad("CheckpointEvery", s.CheckpointEvery, "≥ 0")
 	case s.Optimizer != Adam && s.Optimizer != SGD:
-		return fmt.Errorf("%w: unknown Optimizer %d", ErrSettings, s.Optimizer)
+		return bad("Optimizer", int(s.Optimizer), "Adam or SGD")
 	case s.Loss != CrossEntropy && s.Loss != BinaryCrossEntropy:
-		return fmt.Errorf("%w: unknown Loss %d", ErrSettings, s.Loss)
+		return bad("Loss", int(s.Loss), "CrossEntropy or BinaryCrossEntropy")
 	case s.Precision != Float32 && s.Precision != Float64:
-		return fmt.Errorf("%w: %s", ErrSettings, errPrecision)
+		return bad("Precision", int(s.Precision), "Float32 or Float64")
 	}
 	return nil
 }
@@ -117,6 +120,9 @@ type TrainSettings struct {
 	// LearningRate is the step size. If it is 0, 1e-3 is used for Adam and
 	// 0.1 for SGD.
 	LearningRate float64
+	// Schedule, if not nil, gives the learning rate of each epoch (counted
+	// from 1) and overrides LearningRate.
+	Schedule func(epoch int) float64
 	// Momentum is SGD's momentum coefficient in [0, 1); 0 is plain SGD.
 	Momentum float64
 	// L2 adds L2/2·Σw² over the weights (not the biases) to the loss.
@@ -154,6 +160,23 @@ type TrainSettings struct {
 	// error, Train stops and returns that error unchanged (the network keeps
 	// the weights of that epoch).
 	Progress func(EpochStats) error
+	// CheckpointPath, if not empty, is where a Checkpoint is written
+	// (atomically) every CheckpointEvery epochs (default 1), after the
+	// last epoch and when early stopping ends the run. Src (or the
+	// default) must then marshal its state (encoding.BinaryMarshaler, as
+	// *rand.PCG and *rand.ChaCha8 do).
+	CheckpointPath  string
+	CheckpointEvery int
+	// Resume, if not nil, continues the run saved in the checkpoint: the
+	// network's weights, the optimizer's state, the random stream (Src, or
+	// a new default *rand.PCG, takes the checkpoint's state), the
+	// training/validation split and the early-stopping state are restored,
+	// and training runs from epoch Resume.Epoch+1 to Epochs. With the same
+	// data and settings the result is bit-identical to the uninterrupted
+	// run. The checkpoint must fit the network (sizes, activation, grid),
+	// the data (its split covers the rows of x) and the settings
+	// (Optimizer, Precision, momentum, validation).
+	Resume *Checkpoint
 }
 
 // EpochStats describes one finished epoch.
@@ -178,13 +201,21 @@ type TrainResult struct {
 // in between are accepted) with class labels (indices into
 // net.Temperatures()) by mini-batch gradient descent on the loss of s. It
 // panics with mat.ErrShape if x does not have Inputs() columns or
-// len(labels) differs from the number of rows. Before any training it
-// returns an error for a label out of range, a NaN or infinite cell of x and
-// invalid settings (wrapping ErrSettings, naming the field and its value: a
-// negative Epochs, BatchSize or Patience, a LearningRate or L2 that is
-// negative or not finite, a Momentum or ValidationFraction outside [0, 1),
-// an unknown Optimizer, Loss or Precision); during training, for divergence
-// (ErrDiverged, wrapped) and the Progress callback's error unchanged.
+// len(labels) differs from the number of rows.
+//
+// Before any training, and with net unchanged, it returns an error for a
+// label out of range, a NaN or infinite cell of x and invalid settings
+// (wrapping ErrSettings, naming the field and its value: a negative
+// Epochs, BatchSize, Patience or CheckpointEvery, a LearningRate or L2
+// that is negative or not finite, a Momentum or ValidationFraction outside
+// [0, 1), an unknown Optimizer, Loss or Precision, Symmetrize on rows that
+// are not a square lattice, a CheckpointPath with a Src whose state cannot
+// be saved, and a Resume checkpoint that does not fit: another network, an
+// invalid state, another optimizer, precision or split, Epochs below its
+// epoch). During training it returns an error wrapping ErrSettings for a
+// Schedule value that is negative or not finite (net at the end of the
+// previous epoch), ErrDiverged (wrapped) for divergence, the Progress
+// callback's error unchanged, and I/O errors of checkpointing.
 //
 // Divergence rule: training has diverged when a batch's loss, a weight or
 // the validation loss becomes NaN or ±Inf, when an epoch's mean training
@@ -196,10 +227,11 @@ type TrainResult struct {
 // training (Adam up to a learning rate of about 1e-2, SGD up to about 0.1
 // with momentum 0.9) stays far inside these bounds.
 //
-// Each call starts a fresh optimizer state (Adam moments, SGD velocity), so
-// a second call continues from the network's weights but not from the
-// optimizer's memory. Training is deterministic given s.Src, for any
-// GOMAXPROCS.
+// Each call without Resume starts a fresh optimizer state (Adam moments,
+// SGD velocity), so a second call continues from the network's weights but
+// not from the optimizer's memory; a checkpoint (CheckpointPath) holds that
+// memory, and Resume continues from it bit-identically. Training is
+// deterministic given s.Src, for any GOMAXPROCS.
 func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainResult, error) {
 	var res TrainResult
 	var set TrainSettings
@@ -226,38 +258,55 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	if err := set.check(); err != nil {
 		return res, err
 	}
-	if set.Epochs == 0 {
-		set.Epochs = 50
+	set.defaults()
+	L := 0
+	if set.Symmetrize {
+		var ok bool
+		if L, ok = lattice.Side(c); !ok {
+			return res, fmt.Errorf("%w: Symmetrize = true needs rows on a square lattice, not %d sites", ErrSettings, c)
+		}
 	}
-	if set.BatchSize == 0 {
-		set.BatchSize = 100
-	}
-	if set.LearningRate == 0 {
-		set.LearningRate = 1e-3
-		if set.Optimizer == SGD {
-			set.LearningRate = 0.1
+	ck := set.Resume
+	if ck != nil {
+		if err := ck.checkResume(net, r, &set); err != nil {
+			return res, err
 		}
 	}
 	src := set.Src
 	if src == nil {
 		src = rand.NewPCG(1, 2)
 	}
+	if set.CheckpointPath != "" {
+		if _, err := sourceState(src); err != nil {
+			return res, err
+		}
+	}
+	if ck != nil {
+		u, ok := src.(encoding.BinaryUnmarshaler)
+		if !ok {
+			return res, fmt.Errorf("%w: Src = %T cannot take the state of Resume.RNG", ErrSettings, src)
+		}
+		if err := u.UnmarshalBinary(ck.RNG); err != nil {
+			return res, fmt.Errorf("%w: Resume.RNG does not fit Src = %T: %v", ErrSettings, src, err)
+		}
+		copy(net.params, ck.Network.params)
+	}
 	rng := rand.New(src)
 
-	train, val := split(labels, K, set.ValidationFraction, rng)
+	var train, val []int
+	if ck != nil {
+		train, val = slices.Clone(ck.Train), slices.Clone(ck.Val)
+	} else {
+		train, val = split(labels, K, set.ValidationFraction, rng)
+	}
 	if len(train) == 0 {
 		return res, errors.New("thermo: no training rows")
 	}
 	useVal := len(val) > 0
 	B := min(set.BatchSize, len(train))
 
-	t := &trainer{net: net, set: &set, rng: rng}
-	if set.Symmetrize {
-		L, ok := lattice.Side(c)
-		if !ok {
-			return res, fmt.Errorf("thermo: Symmetrize needs a square lattice, not %d sites", c)
-		}
-		t.side = L
+	t := &trainer{net: net, set: &set, rng: rng, side: L}
+	if L > 0 {
 		t.scratch = make([]float64, c)
 	}
 	var stp stepper = t
@@ -266,22 +315,7 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		defer t32.close()
 		stp = t32
 	} else {
-		t.grads = make([]float64, len(net.params))
-		t.gw, t.gb = viewsLike(net, t.grads)
-		t.full = net.newWork(B, true)
-		if rem := len(train) % B; rem != 0 {
-			t.tail = net.newWork(rem, true)
-		}
-		t.ybuf = make([]int, B)
-		switch set.Optimizer {
-		case Adam:
-			t.m = make([]float64, len(net.params))
-			t.v = make([]float64, len(net.params))
-		case SGD:
-			if set.Momentum > 0 {
-				t.v = make([]float64, len(net.params))
-			}
-		}
+		t.init(len(train), B)
 	}
 	lastGood := slices.Clone(net.params)
 	var best []float64
@@ -290,51 +324,30 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	}
 	bestLoss := math.Inf(1)
 	since := 0
-	maxLoss := DivergedLoss * uniformLoss(set.Loss, K)
-	for epoch := 1; epoch <= set.Epochs; epoch++ {
-		r0 := rms(lastGood)
-		rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
-		var lossSum float64
-		correct := 0
-		nb := 0
-		for lo := 0; lo < len(train); lo += B {
-			idx := train[lo:min(lo+B, len(train))]
-			loss, ok := stp.step(x, labels, idx)
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				copy(net.params, lastGood)
-				return res, fmt.Errorf("%w: loss %v in epoch %d", ErrDiverged, loss, epoch)
-			}
-			lossSum += loss
-			correct += ok
-			nb++
-		}
-		stp.sync()
-		for _, p := range net.params {
-			if math.IsNaN(p) || math.IsInf(p, 0) {
-				copy(net.params, lastGood)
-				return res, fmt.Errorf("%w: non-finite weight after epoch %d", ErrDiverged, epoch)
-			}
-		}
-		st := EpochStats{Epoch: epoch, Loss: lossSum / float64(nb),
-			Accuracy: float64(correct) / float64(len(train)), ValLoss: math.NaN(), ValAccuracy: math.NaN()}
-		if st.Loss > maxLoss {
-			copy(net.params, lastGood)
-			return res, fmt.Errorf("%w: mean loss %.3g in epoch %d (the uniform prediction's is %.3g)", ErrDiverged, st.Loss, epoch, maxLoss/DivergedLoss)
-		}
-		if r := rms(net.params); r > DivergedGrowth*max(r0, 1) {
-			copy(net.params, lastGood)
-			return res, fmt.Errorf("%w: parameter RMS %.3g after epoch %d (%.3g before it)", ErrDiverged, r, epoch, r0)
-		}
+	first := 1
+	stopped := false
+	if ck != nil {
+		stp.setState(ck.M, ck.V, ck.Step)
 		if useVal {
-			if set.Precision == Float32 {
-				st.ValLoss, st.ValAccuracy = evaluate32(net, x, labels, val, set.Loss)
-			} else {
-				st.ValLoss, st.ValAccuracy = evaluate(net, x, labels, val, set.Loss)
+			copy(best, ck.Best)
+		}
+		res, since, stopped, first = ck.Result, ck.Since, ck.Stopped, ck.Epoch+1
+		if res.BestEpoch > 0 && useVal {
+			bestLoss = res.Best.ValLoss
+		}
+	}
+	maxLoss := DivergedLoss * uniformLoss(set.Loss, K)
+	for epoch := first; epoch <= set.Epochs && !stopped; epoch++ {
+		if set.Schedule != nil {
+			lr := set.Schedule(epoch)
+			if !(lr >= 0) || math.IsInf(lr, 0) {
+				return res, fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
 			}
-			if math.IsNaN(st.ValLoss) || math.IsInf(st.ValLoss, 0) {
-				copy(net.params, lastGood)
-				return res, fmt.Errorf("%w: validation loss %v in epoch %d", ErrDiverged, st.ValLoss, epoch)
-			}
+			set.LearningRate = lr
+		}
+		st, err := t.epoch(stp, x, labels, train, val, epoch, lastGood, maxLoss)
+		if err != nil {
+			return res, err
 		}
 		copy(lastGood, net.params)
 		res.Epochs, res.Last = epoch, st
@@ -349,20 +362,133 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 		} else {
 			res.BestEpoch, res.Best = epoch, st
 		}
+		if useVal && set.Patience > 0 && since >= set.Patience {
+			stopped = true
+			res.Stopped = true
+		}
+		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || stopped) {
+			if err := t.checkpoint(stp, src, epoch, train, val, best, since, res, stopped).Save(set.CheckpointPath); err != nil {
+				return res, err
+			}
+		}
 		if set.Progress != nil {
 			if err := set.Progress(st); err != nil {
 				return res, err
 			}
-		}
-		if useVal && set.Patience > 0 && since >= set.Patience {
-			res.Stopped = true
-			break
 		}
 	}
 	if useVal {
 		copy(net.params, best)
 	}
 	return res, nil
+}
+
+// defaults fills in the defaults of s.
+func (s *TrainSettings) defaults() {
+	if s.Epochs == 0 {
+		s.Epochs = 50
+	}
+	if s.BatchSize == 0 {
+		s.BatchSize = 100
+	}
+	if s.LearningRate == 0 {
+		s.LearningRate = 1e-3
+		if s.Optimizer == SGD {
+			s.LearningRate = 0.1
+		}
+	}
+	if s.CheckpointEvery == 0 {
+		s.CheckpointEvery = 1
+	}
+}
+
+// init allocates the float64 path's buffers for n training rows in
+// batches of B.
+func (t *trainer) init(n, B int) {
+	net := t.net
+	t.grads = make([]float64, len(net.params))
+	t.gw, t.gb = viewsLike(net, t.grads)
+	t.full = net.newWork(B, true)
+	if rem := n % B; rem != 0 {
+		t.tail = net.newWork(rem, true)
+	}
+	t.ybuf = make([]int, B)
+	switch t.set.Optimizer {
+	case Adam:
+		t.m = make([]float64, len(net.params))
+		t.v = make([]float64, len(net.params))
+	case SGD:
+		if t.set.Momentum > 0 {
+			t.v = make([]float64, len(net.params))
+		}
+	}
+}
+
+// epoch runs one epoch: it shuffles train, steps through its batches, and
+// checks the divergence rule (putting the network back to lastGood and
+// returning ErrDiverged if it fires); it returns the epoch's statistics
+// with the validation loss and accuracy.
+func (t *trainer) epoch(stp stepper, x *mat.Dense, labels, train, val []int, epoch int, lastGood []float64, maxLoss float64) (EpochStats, error) {
+	net, set := t.net, t.set
+	r0 := rms(lastGood)
+	B := min(set.BatchSize, len(train))
+	t.rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
+	var lossSum float64
+	correct := 0
+	nb := 0
+	for lo := 0; lo < len(train); lo += B {
+		idx := train[lo:min(lo+B, len(train))]
+		loss, ok := stp.step(x, labels, idx)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			copy(net.params, lastGood)
+			return EpochStats{}, fmt.Errorf("%w: loss %v in epoch %d", ErrDiverged, loss, epoch)
+		}
+		lossSum += loss
+		correct += ok
+		nb++
+	}
+	stp.sync()
+	for _, p := range net.params {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			copy(net.params, lastGood)
+			return EpochStats{}, fmt.Errorf("%w: non-finite weight after epoch %d", ErrDiverged, epoch)
+		}
+	}
+	st := EpochStats{Epoch: epoch, Loss: lossSum / float64(nb),
+		Accuracy: float64(correct) / float64(len(train)), ValLoss: math.NaN(), ValAccuracy: math.NaN()}
+	if st.Loss > maxLoss {
+		copy(net.params, lastGood)
+		return st, fmt.Errorf("%w: mean loss %.3g in epoch %d (the uniform prediction's is %.3g)", ErrDiverged, st.Loss, epoch, maxLoss/DivergedLoss)
+	}
+	if r := rms(net.params); r > DivergedGrowth*max(r0, 1) {
+		copy(net.params, lastGood)
+		return st, fmt.Errorf("%w: parameter RMS %.3g after epoch %d (%.3g before it)", ErrDiverged, r, epoch, r0)
+	}
+	if len(val) > 0 {
+		if set.Precision == Float32 {
+			st.ValLoss, st.ValAccuracy = evaluate32(net, x, labels, val, set.Loss)
+		} else {
+			st.ValLoss, st.ValAccuracy = evaluate(net, x, labels, val, set.Loss)
+		}
+		if math.IsNaN(st.ValLoss) || math.IsInf(st.ValLoss, 0) {
+			copy(net.params, lastGood)
+			return st, fmt.Errorf("%w: validation loss %v in epoch %d", ErrDiverged, st.ValLoss, epoch)
+		}
+	}
+	return st, nil
+}
+
+// checkpoint returns the state of the run after epoch (src was checked to
+// marshal).
+func (t *trainer) checkpoint(stp stepper, src rand.Source, epoch int, train, val []int, best []float64, since int, res TrainResult, stopped bool) *Checkpoint {
+	m, v, step := stp.state()
+	rng, err := sourceState(src)
+	if err != nil {
+		panic(err) // checked before training
+	}
+	return &Checkpoint{Network: t.net.Clone(), Epoch: epoch, Optimizer: t.set.Optimizer, Precision: t.set.Precision,
+		M: m, V: v, Step: step, RNG: rng, Train: slices.Clone(train), Val: slices.Clone(val),
+		Best: slices.Clone(best), Since: since, Result: res, Stopped: stopped}
 }
 
 // split returns the training and validation row indices: a fraction frac of
@@ -402,6 +528,10 @@ type stepper interface {
 	step(x *mat.Dense, labels, idx []int) (float64, int)
 	// sync writes the working weights into the network's params.
 	sync()
+	// state returns the optimizer's moments as Checkpoint.M and V and
+	// Adam's step count; setState restores them.
+	state() (m, v []float64, step int)
+	setState(m, v []float64, step int)
 }
 
 var (
@@ -422,6 +552,19 @@ func (t *trainer) step(x *mat.Dense, labels, idx []int) (float64, int) {
 
 // sync does nothing: the float64 trainer works on the params themselves.
 func (t *trainer) sync() {}
+
+// state returns copies of the optimizer's moments (nil where there are
+// none) and Adam's step count.
+func (t *trainer) state() (m, v []float64, step int) {
+	return slices.Clone(t.m), slices.Clone(t.v), t.t
+}
+
+// setState restores what state returned.
+func (t *trainer) setState(m, v []float64, step int) {
+	copy(t.m, m)
+	copy(t.v, v)
+	t.t = step
+}
 
 // trainer is the float64 training path (and holds the settings, the random
 // stream and the symmetrization that the float32 path shares).

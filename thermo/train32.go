@@ -38,6 +38,8 @@ type trainer32 struct {
 	gw, gb  [][]float32    // gradients (only gb for plain SGD)
 	mw, mb  [][]float32    // Adam's first moments
 	vw, vb  [][]float32    // Adam's second moments or the momentum velocity
+	mbuf    []float32      // the storage of mw, mb (nil without)
+	vbuf    []float32      // the storage of vw, vb (nil without)
 	pd      []gemm.PackedB // pd[l]: the deltas d[l] packed for the weight gradients
 	wch     []wChunk       // the chunks of the weight phase, fixed
 	rows    atomic.Int32
@@ -128,10 +130,12 @@ func newTrainer32(net *Network, set *TrainSettings, B int, base *trainer) *train
 	}
 	switch {
 	case set.Optimizer == Adam:
-		t.mw, t.mb = views32(t.f, make([]float32, len(net.params)))
-		t.vw, t.vb = views32(t.f, make([]float32, len(net.params)))
+		t.mbuf = make([]float32, len(net.params))
+		t.mw, t.mb = views32(t.f, t.mbuf)
+		fallthrough
 	case !plain:
-		t.vw, t.vb = views32(t.f, make([]float32, len(net.params)))
+		t.vbuf = make([]float32, len(net.params))
+		t.vw, t.vb = views32(t.f, t.vbuf)
 	}
 	t.pd = make([]gemm.PackedB, len(net.sizes))
 	for l := range t.f.w {
@@ -402,4 +406,32 @@ func (t *trainer32) update(p, g []float32, ms, vs [][]float32, l, s, e int) {
 	case SGD:
 		gemm.MomentumStep(p, g, vs[l][s:e], float32(t.set.Momentum), lr)
 	}
+}
+
+// state returns the optimizer's moments (float32 values) and Adam's step
+// count.
+func (t *trainer32) state() (m, v []float64, step int) {
+	return widen(t.mbuf), widen(t.vbuf), t.steps
+}
+
+// setState restores what state returned (the moments rounded to float32).
+func (t *trainer32) setState(m, v []float64, step int) {
+	for i, x := range m {
+		t.mbuf[i] = float32(x)
+	}
+	for i, x := range v {
+		t.vbuf[i] = float32(x)
+	}
+	t.steps = step
+}
+
+func widen(x []float32) []float64 {
+	if x == nil {
+		return nil
+	}
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
 }

@@ -48,23 +48,42 @@ func (h *Header) Elems() int {
 	return n
 }
 
-// kind is an element type this package decodes.
+// kind is an element type this package decodes: code 'f' (float), 'i'
+// (signed integer), 'u' (unsigned integer) or 'b' (bool), of size bytes.
+// NPZ.Read and DecodeNPY take only '<f8', '>f8' and '|u1'; ReadValues
+// takes them all.
 type kind struct {
 	size  int
-	float bool
+	code  byte
 	order binary.ByteOrder
 }
 
+func (k kind) f8() bool { return k.code == 'f' && k.size == 8 }
+func (k kind) u1() bool { return k.code == 'u' && k.size == 1 }
+
 func parseDescr(s string) (kind, error) {
-	switch s {
-	case "<f8":
-		return kind{8, true, binary.LittleEndian}, nil
-	case ">f8":
-		return kind{8, true, binary.BigEndian}, nil
-	case "|u1", "<u1", ">u1", "=u1":
-		return kind{1, false, binary.LittleEndian}, nil
+	bad := fmt.Errorf("%w: unsupported .npy element type %q (want a bool, integer or float type: |b1, <i8, <f8, …)", ErrCorrupt, s)
+	if len(s) != 3 {
+		return kind{}, bad
 	}
-	return kind{}, fmt.Errorf("%w: unsupported .npy element type %q (want <f8, >f8 or |u1)", ErrCorrupt, s)
+	var k kind
+	switch s[0] {
+	case '<', '|', '=':
+		k.order = binary.LittleEndian // '=' is native order: rgflow's platforms are little-endian
+	case '>':
+		k.order = binary.BigEndian
+	default:
+		return kind{}, bad
+	}
+	k.code = s[1]
+	k.size = int(s[2] - '0')
+	switch {
+	case k.code == 'b' && k.size == 1,
+		(k.code == 'i' || k.code == 'u') && (k.size == 1 || k.size == 2 || k.size == 4 || k.size == 8),
+		k.code == 'f' && (k.size == 4 || k.size == 8):
+		return k, nil
+	}
+	return kind{}, bad
 }
 
 // payloadBytes returns the size of the array's data in bytes, or an error if
@@ -345,7 +364,7 @@ func decode(r io.Reader, h *Header, ptr any) error {
 	}
 	switch p := ptr.(type) {
 	case *[]float64:
-		if !k.float {
+		if !k.f8() {
 			return typeErr("float64 (<f8)")
 		}
 		x := make([]float64, n)
@@ -354,7 +373,7 @@ func decode(r io.Reader, h *Header, ptr any) error {
 		}
 		*p = h.cOrder(x)
 	case *[]uint8:
-		if k.float {
+		if !k.u1() {
 			return typeErr("uint8 (|u1)")
 		}
 		x := make([]uint8, n)
@@ -363,7 +382,7 @@ func decode(r io.Reader, h *Header, ptr any) error {
 		}
 		*p = cOrder(h, x)
 	case *mat.Dense:
-		if !k.float {
+		if !k.f8() {
 			return typeErr("float64 (<f8)")
 		}
 		if len(h.Shape) != 2 || h.Shape[0] == 0 || h.Shape[1] == 0 {
@@ -413,4 +432,67 @@ func readFloats(r io.Reader, dst []float64, bo binary.ByteOrder) error {
 		i += k
 	}
 	return nil
+}
+
+// ReadValues reads a .npy array of any bool, integer or float element type
+// of at most MaxDims dimensions from r, and returns its shape and its
+// elements converted to float64 (bools as 0 and 1) in C order. It reads
+// the data as it comes, so memory grows with the bytes actually present,
+// never with the size the header declares; data shorter or longer than
+// declared is an error wrapping ErrCorrupt.
+func ReadValues(r io.Reader) (shape []int, x []float64, err error) {
+	h, err := ReadHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, k, err := h.payloadBytes()
+	if err != nil {
+		return nil, nil, err
+	}
+	elems := int(n) / k.size
+	var buf [1 << 14]byte
+	per := len(buf) / k.size
+	for len(x) < elems {
+		m := min(per, elems-len(x))
+		if got, err := io.ReadFull(r, buf[:m*k.size]); err != nil {
+			return nil, nil, fmt.Errorf("%w: .npy data of shape %v ends after %d of %d elements", ErrCorrupt, h.Shape, len(x)+got/k.size, elems)
+		}
+		for i := range m {
+			x = append(x, k.value(buf[i*k.size:]))
+		}
+	}
+	if c, _ := r.Read(buf[:1]); c > 0 {
+		return nil, nil, fmt.Errorf("%w: .npy data longer than its shape %v declares", ErrCorrupt, h.Shape)
+	}
+	return h.Shape, cOrder(&h, x), nil
+}
+
+// value converts the element at the start of b.
+func (k kind) value(b []byte) float64 {
+	switch k.code {
+	case 'f':
+		if k.size == 4 {
+			return float64(math.Float32frombits(k.order.Uint32(b)))
+		}
+		return math.Float64frombits(k.order.Uint64(b))
+	case 'b', 'u':
+		switch k.size {
+		case 1:
+			return float64(b[0])
+		case 2:
+			return float64(k.order.Uint16(b))
+		case 4:
+			return float64(k.order.Uint32(b))
+		}
+		return float64(k.order.Uint64(b))
+	}
+	switch k.size {
+	case 1:
+		return float64(int8(b[0]))
+	case 2:
+		return float64(int16(k.order.Uint16(b)))
+	case 4:
+		return float64(int32(k.order.Uint32(b)))
+	}
+	return float64(int64(k.order.Uint64(b)))
 }

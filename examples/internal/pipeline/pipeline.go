@@ -281,8 +281,8 @@ func TrainRBM(data, valid *mat.Dense, c RBMConfig, p *Progress) (*rbm.Model, rbm
 		Monitors:     rbm.MonitorRecon,
 		MonitorRows:  5000, // of the shuffled rows; all rows would cost ~40% of an epoch
 		// Monitors only for the epochs that are printed (and the last).
-		CallbackEvery: every,
-		Callback: func(mo rbm.Monitors) error {
+		ProgressEvery: every,
+		Progress: func(mo rbm.Monitors) error {
 			last = mo
 			if mo.Epoch%every == 0 || mo.Epoch == c.Epochs {
 				msg := fmt.Sprintf("RBM epoch %d/%d: learning rate %.4f, reconstruction error %.4f train", mo.Epoch, c.Epochs, mo.LearningRate, mo.Train.Recon)
@@ -367,7 +367,7 @@ func Starts(n, nv int, seed uint64) []Start {
 func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) {
 	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L)}
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
-		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid)
+		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid, train.H)
 		if err != nil {
 			return nil, err
 		}

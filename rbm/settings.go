@@ -1,0 +1,243 @@
+package rbm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Settings configures Train. A nil *Settings means all defaults.
+type Settings struct {
+	// Epochs is the number of passes over the data (default 1). When
+	// resuming it counts from the start of the run, so it must be at least
+	// Resume.Epoch.
+	Epochs int
+	// BatchSize is the minibatch size (default 100). The last minibatch of
+	// an epoch may be smaller.
+	BatchSize int
+	// LearningRate is the step size (default 0.01, the paper's value).
+	LearningRate float64
+	// Schedule, if not nil, gives the learning rate of each epoch (counted
+	// from 1) and overrides LearningRate. The model's Hyper records the
+	// rate of the last epoch and Schedule = true.
+	Schedule func(epoch int) float64
+	// Momentum is the momentum coefficient μ of the update
+	// Δ ← μΔ + η(∇ − L2·W − L1·sign W) (default 0).
+	Momentum float64
+	// L2 and L1 are the weight-decay coefficients (applied to W only).
+	L2, L1 float64
+	// Src seeds the run's random stream (shuffling and the trainer's
+	// chains). If Src is nil, rand.NewPCG(1, 2) is used.
+	Src rand.Source
+	// Validation, if not nil, is held-out binary data for the monitors.
+	Validation *mat.Dense
+	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
+	// Monitors are computed only for the epochs that Progress sees or
+	// that early stopping scores, from a random stream of their own, so
+	// they never change the training trajectory.
+	Monitors Monitor
+	// MonitorRows limits the training-data monitors to the first
+	// MonitorRows rows of the data (default: all rows).
+	MonitorRows int
+	// AIS configures the MonitorAIS estimate (nil: defaults).
+	AIS *AISSettings
+	// L is the side of the L×L periodic lattice the rows live on, for
+	// MonitorLattice (L² must be Nv). 0 means not a lattice.
+	L int
+	// MonitorChains and MonitorSteps configure the free chains of
+	// MonitorLattice for trainers without persistent chains: MonitorChains
+	// chains (default 100) started uniformly at random run MonitorSteps
+	// block Gibbs steps (default 100) on each monitored epoch.
+	MonitorChains, MonitorSteps int
+	// Patience, if positive, turns on early stopping: every ProgressEvery
+	// epochs the model is scored (Score, lower is better), training stops
+	// after Patience scored epochs in a row without a lower score than the
+	// best, and the model ends with the parameters of the best-scored
+	// epoch (its Hyper.Epochs is that epoch, Hyper.StoppedAt the epoch
+	// where training stopped, 0 if it ran to Epochs).
+	Patience int
+	// Score is the early-stopping score of an epoch's monitors. If it is
+	// nil, the validation reconstruction error Valid.Recon is used (which
+	// needs Validation; MonitorRecon is then always computed). A NaN score
+	// is an error.
+	Score func(Monitors) float64
+	// Progress, if not nil, is called after every ProgressEvery epochs
+	// (default 1) and after the last epoch, with the monitors, which are
+	// computed only for those epochs. An error from it stops training and
+	// is returned unchanged; the model keeps that epoch's parameters.
+	Progress      func(Monitors) error
+	ProgressEvery int
+	// CheckpointPath, if not empty, is where a Checkpoint is written
+	// (atomically) every CheckpointEvery epochs (default 1), after the
+	// last epoch and when early stopping ends the run.
+	CheckpointPath  string
+	CheckpointEvery int
+	// Resume, if not nil, continues the run saved in the checkpoint: the
+	// model's parameters, the optimiser state, the chains, the random
+	// stream and the early-stopping state are restored, Src is ignored,
+	// and training runs from epoch Resume.Epoch+1 to Epochs (none if they
+	// are equal: the model is then the checkpoint's). With the same data,
+	// settings and trainer the result is bit-identical to the
+	// uninterrupted run. The checkpoint must match the model's shape and
+	// the trainer (persistent chains if and only if the trainer keeps
+	// them).
+	Resume *Checkpoint
+}
+
+// The bounds of Train's divergence rule.
+const (
+	// DivergedGrowth bounds the growth of the parameters' RMS within one
+	// epoch, relative to max(RMS at the start of the epoch, 1).
+	DivergedGrowth = 100
+	// DivergedRMS bounds the parameters' RMS: sigmoid units whose inputs
+	// are sums of such weights are saturated, and a model there has left
+	// any useful region.
+	DivergedRMS = 1e4
+)
+
+// badSetting returns an error wrapping ErrSettings that names the field,
+// its value and what is wanted.
+func badSetting(field string, v any, want string) error {
+	return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
+}
+
+// withDefaults returns a copy of s (nil: the zero value) with the
+// defaults filled in.
+func withDefaults(s *Settings) Settings {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	if set.Epochs == 0 {
+		set.Epochs = 1
+	}
+	if set.BatchSize == 0 {
+		set.BatchSize = 100
+	}
+	if set.LearningRate == 0 {
+		set.LearningRate = 0.01
+	}
+	if set.CheckpointEvery == 0 {
+		set.CheckpointEvery = 1
+	}
+	if set.Monitors == 0 {
+		set.Monitors = MonitorRecon
+	}
+	if set.ProgressEvery == 0 {
+		set.ProgressEvery = 1
+	}
+	if set.MonitorChains == 0 {
+		set.MonitorChains = 100
+	}
+	if set.MonitorSteps == 0 {
+		set.MonitorSteps = 100
+	}
+	if set.Patience > 0 && set.Score == nil {
+		set.Monitors |= MonitorRecon
+	}
+	return set
+}
+
+// check returns an error wrapping ErrSettings for an invalid field of s
+// (after defaults) for a model of nv visible units.
+func (s *Settings) check(nv int) error {
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"Epochs", s.Epochs}, {"BatchSize", s.BatchSize}, {"MonitorRows", s.MonitorRows},
+		{"ProgressEvery", s.ProgressEvery}, {"CheckpointEvery", s.CheckpointEvery},
+		{"L", s.L}, {"MonitorChains", s.MonitorChains}, {"MonitorSteps", s.MonitorSteps},
+		{"Patience", s.Patience}} {
+		if f.v < 0 {
+			return badSetting(f.name, f.v, "≥ 0")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"LearningRate", s.LearningRate}, {"L2", s.L2}, {"L1", s.L1}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return badSetting(f.name, f.v, "a finite value ≥ 0")
+		}
+	}
+	if !(s.Momentum >= 0 && s.Momentum < 1) {
+		return badSetting("Momentum", s.Momentum, "a value in [0, 1)")
+	}
+	if s.Monitors&^(monitorLast<<1-1) != 0 {
+		return badSetting("Monitors", fmt.Sprintf("%#x", uint(s.Monitors)), "a combination of the Monitor constants")
+	}
+	if (s.L != 0 || s.Monitors&MonitorLattice != 0) && s.L*s.L != nv {
+		return badSetting("L", s.L, fmt.Sprintf("L² = Nv = %d for MonitorLattice", nv))
+	}
+	if s.Patience > 0 && s.Score == nil && s.Validation == nil {
+		return badSetting("Patience", s.Patience, "0 without Validation or a Score")
+	}
+	if a := s.AIS; a != nil && s.Monitors&MonitorAIS != 0 {
+		if a.Chains < 0 {
+			return badSetting("AIS.Chains", a.Chains, "≥ 0")
+		}
+		if a.Betas < 0 {
+			return badSetting("AIS.Betas", a.Betas, "≥ 0")
+		}
+		if a.BaseVBias != nil && len(a.BaseVBias) != nv {
+			return badSetting("len(AIS.BaseVBias)", len(a.BaseVBias), fmt.Sprintf("Nv = %d", nv))
+		}
+		for i, x := range a.BaseVBias {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
+			}
+		}
+	}
+	return nil
+}
+
+// checkResume returns an error wrapping ErrSettings unless the checkpoint
+// ck can resume training of a model of nv×nh units to epoch epochs: its
+// arrays have the model's shapes and hold what LoadCheckpoint accepts.
+func (ck *Checkpoint) checkResume(nv, nh, epochs int) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: Resume: %s", ErrSettings, fmt.Sprintf(format, a...))
+	}
+	m := ck.Model
+	if m == nil || m.W == nil {
+		return bad("Model is nil")
+	}
+	if r, c := m.W.Dims(); r != nv || c != nh {
+		return bad("the checkpoint's model is %d×%d, the model to train %d×%d", r, c, nv, nh)
+	}
+	if len(m.VBias) != nv || len(m.HBias) != nh {
+		return bad("the checkpoint's model has %d visible and %d hidden biases, want %d and %d", len(m.VBias), len(m.HBias), nv, nh)
+	}
+	v := ck.Velocity
+	if v.W == nil {
+		return bad("Velocity.W is nil")
+	}
+	if r, c := v.W.Dims(); r != nv || c != nh {
+		return bad("Velocity.W is %d×%d, want %d×%d", r, c, nv, nh)
+	}
+	if len(v.VBias) != nv || len(v.HBias) != nh {
+		return bad("Velocity has %d visible and %d hidden biases, want %d and %d", len(v.VBias), len(v.HBias), nv, nh)
+	}
+	if ck.Chains != nil {
+		if _, c := ck.Chains.Dims(); c != nv {
+			return bad("Chains have %d columns, want %d", c, nv)
+		}
+	}
+	if b := ck.Best; b != nil {
+		if b.W == nil || len(b.VBias) != nv || len(b.HBias) != nh {
+			return bad("Best is not a model of the checkpoint's shape")
+		}
+		if r, c := b.W.Dims(); r != nv || c != nh {
+			return bad("Best is %d×%d, want %d×%d", r, c, nv, nh)
+		}
+	}
+	if err := ck.valid(); err != nil {
+		return bad("%v", err)
+	}
+	if epochs < ck.Epoch {
+		return badSetting("Epochs", epochs, fmt.Sprintf("≥ Resume.Epoch = %d", ck.Epoch))
+	}
+	return nil
+}
