@@ -166,7 +166,7 @@ func TestKillResume(t *testing.T) {
 
 	args := append([]string{"-out", out, "-seed", "1"}, killArgs...)
 	kills := []string{"thermometer epoch 10", "RBM epoch 500/", "RBM epoch 2000/", "stage rbm", "stage flows"}
-	resumed := 0
+	resumed, thermoResumed := 0, 0
 	for i, marker := range kills {
 		a := args
 		if i > 0 {
@@ -177,17 +177,20 @@ func TestKillResume(t *testing.T) {
 			t.Logf("kill at %q: the run ended first", marker)
 			break
 		}
-		if strings.Contains(log, "resuming from the checkpoint") {
+		if strings.Contains(log, "RBM: resuming from the checkpoint") {
 			resumed++
+		}
+		if strings.Contains(log, "thermometer: resuming from the checkpoint") {
+			thermoResumed++
 		}
 		sameFiles(t, fmt.Sprintf("after the kill at %q, the earlier outputs", marker), files(t, out), old)
 	}
 	log := runToEnd(t, append([]string{"-resume"}, args...)...)
-	if strings.Contains(log, "resuming from the checkpoint") {
+	if strings.Contains(log, "RBM: resuming from the checkpoint") {
 		resumed++
 	}
-	if resumed < 2 {
-		t.Errorf("the RBM resumed from a checkpoint %d times, want at least 2", resumed)
+	if resumed < 2 || thermoResumed < 1 {
+		t.Errorf("the RBM resumed from a checkpoint %d times (want at least 2), the thermometer %d times (want 1)", resumed, thermoResumed)
 	}
 	sameFiles(t, "the resumed run", files(t, out), wantFiles)
 	for _, stray := range []string{out + ".partial", out + ".old"} {

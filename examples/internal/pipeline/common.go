@@ -71,7 +71,7 @@ func (c *Common) Stage(cfg any) (*Staged, error) {
 	c.stage = st
 	c.Out = st.Dir
 	c.RBM.Checkpoint, c.RBM.Resume = st.Checkpoint("rbm.ckpt"), c.Resume
-	c.Thermo.Save, c.Thermo.Resume = st.Checkpoint("thermometer.npz"), c.Resume
+	c.Thermo.Save, c.Thermo.Checkpoint, c.Thermo.Resume = st.Checkpoint("thermometer.npz"), st.Checkpoint("thermometer.ckpt"), c.Resume
 	return st, nil
 }
 

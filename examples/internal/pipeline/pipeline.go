@@ -165,11 +165,14 @@ type ThermoConfig struct {
 	Arch   thermo.Architecture
 	Epochs int
 	Seed   uint64
-	// Save, if not empty, is where the trained network is kept; with
-	// Resume, a network found there is loaded instead of trained again
-	// (training is deterministic, so it is the same network).
-	Save   string
-	Resume bool
+	// Save, if not empty, is where the trained network is kept, and
+	// Checkpoint where training keeps a thermo.Checkpoint (every 5 % of the
+	// epochs). With Resume, a network found at Save is loaded instead of
+	// trained again (training is deterministic, so it is the same network),
+	// else training continues from the checkpoint if there is one, to the
+	// same bits as an uninterrupted run.
+	Save, Checkpoint string
+	Resume           bool
 }
 
 // Thermometer trains the neural thermometer on train and calibrates it on
@@ -201,6 +204,22 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 			}
 			return nil
 		},
+	}
+	if c.Checkpoint != "" {
+		if err := os.MkdirAll(filepath.Dir(c.Checkpoint), 0o755); err != nil {
+			return nil, nil, err
+		}
+		s.CheckpointPath, s.CheckpointEvery = c.Checkpoint, max(1, c.Epochs/20)
+		if c.Resume {
+			ck, err := thermo.LoadCheckpoint(c.Checkpoint)
+			switch {
+			case err == nil:
+				s.Resume = ck
+				p.Printf("thermometer: resuming from the checkpoint of epoch %d", ck.Epoch)
+			case !errors.Is(err, fs.ErrNotExist):
+				return nil, nil, fmt.Errorf("resuming the thermometer: %w", err)
+			}
+		}
 	}
 	if _, err := thermo.Train(net, train.Configs, train.Labels, s); err != nil {
 		return nil, nil, err
