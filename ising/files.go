@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -129,8 +128,10 @@ type fileSum struct {
 // h that is not finite, Flip set with h ≠ 0, a grid that is empty, not
 // strictly ascending or has a negative or NaN temperature, Info not holding one record per grid
 // temperature with Info[k].T = Grid[k], a row whose temperature is not
-// Grid[Labels[r]]). Each file is then written atomically, meta.json last,
-// so an interrupted Save is detected by Load. Save panics with mat.ErrShape
+// Grid[Labels[r]]). All three are then written in full to temporary files
+// and only then renamed into place, meta.json last (fileio.WriteAtomicAll):
+// a Save that fails leaves the old dataset as it was and loadable, and a
+// crash between the renames leaves a mix that Load refuses (checksums). Save panics with mat.ErrShape
 // if Configs does not have L² columns or Temps and Labels do not have one
 // entry per row.
 func (d *Dataset) Save(dir string) error {
@@ -194,16 +195,11 @@ func (d *Dataset) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, f := range files {
-		err := fileio.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error {
-			_, err := w.Write(f.data)
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	set := make([]fileio.File, len(files))
+	for i, f := range files {
+		set[i] = fileio.File{Name: f.name, Data: f.data}
 	}
-	return nil
+	return fileio.WriteAtomicAll(dir, set)
 }
 
 // npyUint8Header returns the NumPy .npy (format version 1.0) header of an

@@ -55,6 +55,57 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 	return os.Rename(tmp, path)
 }
 
+// File is one file of WriteAtomicAll: its name in the directory and its
+// contents.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// WriteAtomicAll writes files into dir as a set: each is first written in
+// full to a temporary file in dir and synced, and only when all are on
+// disk are they renamed into place, in order. A write that fails (a full
+// disk, a bad directory) therefore changes nothing in dir; only a crash in
+// the moment between the renames can leave some files new and the others
+// old, which is why the last file should be a manifest that checks the
+// others (as a dataset's meta.json does).
+func WriteAtomicAll(dir string, files []File) (err error) {
+	tmps := make([]string, 0, len(files))
+	defer func() {
+		if err != nil {
+			for _, t := range tmps {
+				os.Remove(t)
+			}
+		}
+	}()
+	for _, f := range files {
+		t, err := os.CreateTemp(dir, "."+f.Name+".tmp-*")
+		if err != nil {
+			return err
+		}
+		tmps = append(tmps, t.Name())
+		_, err = t.Write(f.Data)
+		if err == nil {
+			err = t.Sync()
+		}
+		if cerr := t.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(t.Name(), 0o644)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], filepath.Join(dir, f.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Entry is one named array of an .npz archive. Value is anything npyio can
 // write: a slice of a numeric type, or a gonum matrix.
 type Entry struct {

@@ -112,3 +112,37 @@ func TestWriteAtomicKeepsOldFileOnError(t *testing.T) {
 		t.Fatalf("got %q, want new", b)
 	}
 }
+
+// TestWriteAtomicAll: the files appear together, and a set that fails on
+// its last file changes nothing in the directory and leaves no temporary
+// file (issue 10, defect 8: a failed dataset save damaged the old one).
+func TestWriteAtomicAll(t *testing.T) {
+	dir := t.TempDir()
+	old := []File{{"a", []byte("old a")}, {"b", []byte("old b")}}
+	if err := WriteAtomicAll(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	// A name with a separator makes the third temporary file fail, after
+	// the first two were written in full.
+	err := WriteAtomicAll(dir, []File{{"a", []byte("new a")}, {"b", []byte("new b")}, {"c/d", []byte("x")}})
+	if err == nil {
+		t.Fatal("a set with an unwritable file was accepted")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("directory holds %d entries after the failed set, want the 2 old files", len(entries))
+	}
+	for _, f := range old {
+		if b, err := os.ReadFile(filepath.Join(dir, f.Name)); err != nil || string(b) != string(f.Data) {
+			t.Errorf("%s = %q, %v after the failed set; want %q", f.Name, b, err, f.Data)
+		}
+	}
+	if err := WriteAtomicAll(dir, []File{{"a", []byte("new a")}, {"b", []byte("new b")}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, n)); string(b) != "new "+n {
+			t.Errorf("%s = %q after the second set", n, b)
+		}
+	}
+}
