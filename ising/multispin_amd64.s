@@ -2,14 +2,61 @@
 
 #include "textflag.h"
 
+// LEVEL_UNBLENDED is one level after level 0 for all four words.
+#define LEVEL_UNBLENDED \
+	RNG_UNBLENDED \
+	THRESHOLD \
+	VPXOR  Y2, Y1, Y3 \
+	COMPARE \
+	VPANDN Y10, Y3, Y10 \
+	LEAQ (BX)(R9*2), BX
+
+// RNG_VALUE sets Y1 to the xoshiro256** output rotl(s1·5, 7)·9 of the
+// four states in Y11–Y14 (s0–s3).
+#define RNG_VALUE \
+	VPSLLQ $2, Y12, Y1 \
+	VPADDQ Y12, Y1, Y1 \
+	VPSLLQ $7, Y1, Y2  \
+	VPSRLQ $57, Y1, Y1 \
+	VPOR   Y2, Y1, Y1  \
+	VPSLLQ $3, Y1, Y2  \
+	VPADDQ Y2, Y1, Y1
+
+// RNG_UNBLENDED sets Y1 to the output and advances all four states.
+#define RNG_UNBLENDED \
+	RNG_VALUE \
+	VPSLLQ $17, Y12, Y8 \
+	VPXOR  Y11, Y13, Y13 \
+	VPXOR  Y12, Y14, Y14 \
+	VPXOR  Y13, Y12, Y12 \
+	VPXOR  Y14, Y11, Y11 \
+	VPXOR  Y8, Y13, Y13 \
+	VPSLLQ $45, Y14, Y8 \
+	VPSRLQ $19, Y14, Y14 \
+	VPOR   Y8, Y14, Y14
+
+// THRESHOLD sets Y2 to this level's threshold bits p₈ ⊕ (k1 & (p₄ ⊕ p₈)).
+#define THRESHOLD \
+	VPAND (BX)(R9*1), Y5, Y2 \
+	VPXOR (BX), Y2, Y2
+
+// COMPARE, with Y3 = p ⊕ rnd (the lanes decided at this level), adds the
+// undecided lanes with p's bit 1 and u's bit 0 (u < p) to the flips.
+#define COMPARE \
+	VPAND Y3, Y2, Y2  \
+	VPAND Y10, Y2, Y2 \
+	VPOR  Y2, Y9, Y9
+
 // func msSweepAVX2(spins *uint64, order *uint32, nsites, ngroups, stride int, rng, thr, masks *uint64)
 //
 // One multi-spin Metropolis sweep, four words (256 lanes) per instruction;
 // the same bit logic as (*MultiSpin).sweepGo. Registers: Y0 k = 2 lanes
-// (ΔE = 0), Y5 k = 1 lanes, Y7 k = 0 lanes, Y9 flips, Y10 undecided lanes,
-// Y11–Y14 the four words' xoshiro256** states, Y15 zero. A word's state
-// advances only at levels where some of its lanes are undecided (blend), so
-// each word's stream does not depend on its neighbours in the group.
+// (ΔE = 0), Y5 k = 1 lanes, Y7 k = 0 lanes and then the words with nothing
+// to decide, Y9 flips, Y10 undecided lanes, Y11–Y14 the four words'
+// xoshiro256** states, Y15 zero. A word with a lane to decide draws
+// multiSpinMinLevels levels and then more while it has undecided lanes; a
+// word's state advances only at its own levels (blend), so each word's
+// stream does not depend on its neighbours in the group.
 TEXT ·msSweepAVX2(SB), NOSPLIT, $0-64
 	MOVQ spins+0(FP), SI
 	MOVQ order+8(FP), DI
@@ -63,8 +110,7 @@ group:
 	VPOR  Y2, Y9, Y9   // T = +Inf: every ΔE ≠ 0 flips
 	VPAND (R14), Y5, Y10
 	VPAND (R14)(R9*1), Y7, Y2
-	VPOR  Y2, Y10, Y10
-	VPANDN Y10, Y1, Y10 // ~always & (k1&need4 | k0&need8)
+	VPOR  Y2, Y10, Y10  // k1&need4 | k0&need8 (need excludes always)
 	VPOR  Y0, Y10, Y10  // | k2
 	VPTEST Y10, Y10
 	JZ store
@@ -75,21 +121,42 @@ group:
 	VMOVDQU (R15)(R9*1), Y12
 	VMOVDQU (R15)(R9*2), Y13
 	VMOVDQU (R15)(BX*1), Y14
+	VPCMPEQQ Y15, Y10, Y7 // words with no lane to decide draw nothing
 	LEAQ (R11)(DX*1), BX
 	MOVQ R9, R14
 	IMULQ $80, R14
 	ADDQ BX, R14
 
+	// Levels 0 … multiSpinMinLevels−1 run for every word, unblended (a
+	// word with a lane to decide draws at least that many levels); level 0
+	// also decides the k = 2 lanes (p = 1/2).
+	RNG_UNBLENDED
+	THRESHOLD
+	VPOR   Y0, Y2, Y2
+	VPXOR  Y2, Y1, Y3
+	COMPARE
+	VPOR   Y0, Y3, Y3
+	VPANDN Y10, Y3, Y10
+	LEAQ (BX)(R9*2), BX
+	LEVEL_UNBLENDED
+	LEVEL_UNBLENDED
+	LEVEL_UNBLENDED
+	LEVEL_UNBLENDED
+	LEVEL_UNBLENDED
+	// The words that had nothing to decide keep their state.
+	VPBLENDVB Y7, (R15), Y11, Y11
+	VPBLENDVB Y7, (R15)(R9*1), Y12, Y12
+	VPBLENDVB Y7, (R15)(R9*2), Y13, Y13
+	LEAQ (R9)(R9*2), AX
+	VPBLENDVB Y7, (R15)(AX*1), Y14, Y14
+	MOVL 0(DI), AX
+	VPTEST Y10, Y10
+	JZ saverng
+
 level:
-	// rnd = rotl(s1·5, 7)·9
-	VPSLLQ $2, Y12, Y1
-	VPADDQ Y12, Y1, Y1
-	VPSLLQ $7, Y1, Y2
-	VPSRLQ $57, Y1, Y1
-	VPOR   Y2, Y1, Y1
-	VPSLLQ $3, Y1, Y2
-	VPADDQ Y2, Y1, Y1
-	// next state
+	// Further levels while some lane is undecided; a word whose lanes are
+	// all decided keeps its state (blend).
+	RNG_VALUE
 	VPXOR  Y11, Y13, Y2 // s2 ^ s0
 	VPXOR  Y12, Y14, Y3 // s3 ^ s1
 	VPXOR  Y2, Y12, Y4  // s1 ^ s2'
@@ -99,24 +166,15 @@ level:
 	VPSLLQ $45, Y3, Y8
 	VPSRLQ $19, Y3, Y3
 	VPOR   Y8, Y3, Y3
-	VPCMPEQQ Y15, Y10, Y8 // words with no undecided lane keep their state
+	VPCMPEQQ Y15, Y10, Y8
 	VPBLENDVB Y8, Y11, Y6, Y11
 	VPBLENDVB Y8, Y12, Y4, Y12
 	VPBLENDVB Y8, Y13, Y2, Y13
 	VPBLENDVB Y8, Y14, Y3, Y14
-	// threshold bits of this level and the comparison
-	VPAND  (BX), Y5, Y2
-	VPAND  (BX)(R9*1), Y7, Y3
-	VPOR   Y3, Y2, Y2
-	VPOR   Y0, Y2, Y2    // p: k = 2 lanes compare with 1/2
-	VPANDN Y2, Y1, Y3    // p &^ rnd
-	VPAND  Y10, Y3, Y3   // lt
-	VPANDN Y1, Y2, Y4    // rnd &^ p
-	VPAND  Y10, Y4, Y4   // gt
-	VPOR   Y3, Y9, Y9
-	VPOR   Y3, Y4, Y3
-	VPOR   Y0, Y3, Y3
-	VPANDN Y10, Y3, Y10 // und &^= lt | gt | k2
+	THRESHOLD
+	VPXOR  Y2, Y1, Y3
+	COMPARE
+	VPANDN Y10, Y3, Y10
 	LEAQ (BX)(R9*2), BX
 	VPTEST Y10, Y10
 	JZ saverng
