@@ -29,7 +29,7 @@ import (
 // One unit of Sweep is a Metropolis update of every site: colour 0, then
 // colour 1. The acceptance is that of MultiSpin (a(0) = 1/2, the same
 // bit-sliced comparison with thresholds rounded to 2⁻⁴⁰, so the same
-// bias bound |p̃ − p| ≤ 2⁻⁴¹). The random bits come from four xoshiro256**
+// bias bound |p̃ − p| ≤ 2⁻⁴¹). The random bits come from four xoshiro256++
 // streams seeded from the caller's source: word m of every row draws from
 // stream m mod 4, so the AVX2 kernel (four words per instruction, selected
 // at run time on amd64, off under the purego build tag) and the pure-Go

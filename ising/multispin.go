@@ -58,7 +58,7 @@ import (
 //
 // # Randomness
 //
-// Every word of 64 lanes has its own xoshiro256** stream, seeded from the
+// Every word of 64 lanes has its own xoshiro256++ stream, seeded from the
 // caller's source in word order when the sampler is built. A word with a
 // lane to decide at a visit draws one random word per bit level, at least
 // multiSpinMinLevels (6) levels and then more while some lane is undecided:
@@ -80,7 +80,7 @@ type MultiSpin struct {
 	// order holds, per visited site, the byte offsets (word index × 8) of
 	// the site and its up, down, left and right neighbours.
 	order []uint32
-	// rng holds the xoshiro256** states: word w of state i at i*nw+w.
+	// rng holds the xoshiro256++ states: word w of state i at i*nw+w.
 	rng []uint64
 	// thr holds the bit-sliced thresholds: bit level j (0 = 2⁻¹) of p₈ for
 	// word w at (2j)*nw+w, of p₄ ⊕ p₈ at (2j+1)*nw+w (so that a lane's
@@ -268,11 +268,11 @@ const multiSpinMinLevels = 6
 // lanes to decide, k1 the ΔE = 4 lanes (the others of und compare with p₈,
 // or with 1/2 for the k2 lanes); accepted lanes are added to flip. tw holds
 // the word's thresholds, level j at 2j (p₈) and 2j+1 (p₄ ⊕ p₈); the word's
-// xoshiro256** state is advanced in place, once per level.
+// xoshiro256++ state is advanced in place, once per level.
 func multiSpinLevels(flip, und, k1, k2 uint64, tw *[2 * multiSpinBits]uint64, p0, p1, p2, p3 *uint64) (uint64, uint64) {
 	s0, s1, s2, s3 := *p0, *p1, *p2, *p3
 	// Level 0: the k = 2 lanes compare with 1/2.
-	rnd := bits.RotateLeft64(s1*5, 7) * 9
+	rnd := bits.RotateLeft64(s0+s3, 23) + s0
 	t := s1 << 17
 	s2 ^= s0
 	s3 ^= s1
@@ -284,36 +284,35 @@ func multiSpinLevels(flip, und, k1, k2 uint64, tw *[2 * multiSpinBits]uint64, p0
 	e := p ^ rnd // lanes where u's bit differs from p's are decided
 	flip |= und & e & p
 	und &^= e | k2
-	for j := 1; j < multiSpinMinLevels; j++ {
-		rnd := bits.RotateLeft64(s1*5, 7) * 9
-		t := s1 << 17
-		s2 ^= s0
-		s3 ^= s1
-		s1 ^= s2
-		s0 ^= s3
-		s2 ^= t
-		s3 = bits.RotateLeft64(s3, 45)
-		p := tw[2*j] ^ tw[2*j+1]&k1
-		e := p ^ rnd
-		flip |= und & e & p
-		und &^= e
-	}
+	// Levels 1 … 5 (multiSpinMinLevels = 6), unrolled.
+	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2], tw[3], k1, und, flip)
+	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[4], tw[5], k1, und, flip)
+	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[6], tw[7], k1, und, flip)
+	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[8], tw[9], k1, und, flip)
+	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[10], tw[11], k1, und, flip)
 	for j := multiSpinMinLevels; j < multiSpinBits && und != 0; j++ {
-		rnd := bits.RotateLeft64(s1*5, 7) * 9
-		t := s1 << 17
-		s2 ^= s0
-		s3 ^= s1
-		s1 ^= s2
-		s0 ^= s3
-		s2 ^= t
-		s3 = bits.RotateLeft64(s3, 45)
-		p := tw[2*j] ^ tw[2*j+1]&k1
-		e := p ^ rnd
-		flip |= und & e & p
-		und &^= e
+		s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2*j], tw[2*j+1], k1, und, flip)
 	}
 	*p0, *p1, *p2, *p3 = s0, s1, s2, s3
 	return flip, und
+}
+
+// msLevel is one level after level 0: a random word from the state
+// s0 … s3 (advanced), compared with the threshold bits t8 ⊕ (tx & k1) in
+// the lanes und; it returns the new state, the still undecided lanes and
+// flip with the accepted lanes added.
+func msLevel(s0, s1, s2, s3, t8, tx, k1, und, flip uint64) (uint64, uint64, uint64, uint64, uint64, uint64) {
+	rnd := bits.RotateLeft64(s0+s3, 23) + s0
+	t := s1 << 17
+	s2 ^= s0
+	s3 ^= s1
+	s1 ^= s2
+	s0 ^= s3
+	s2 ^= t
+	s3 = bits.RotateLeft64(s3, 45)
+	p := t8 ^ tx&k1
+	e := p ^ rnd
+	return s0, s1, s2, s3, und &^ e, flip | und&e&p
 }
 
 func (m *MultiSpin) checkReplica(r int) {

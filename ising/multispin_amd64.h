@@ -3,7 +3,7 @@
 // Y0 the spins and then the k = 2 lanes, Y1–Y4 the anti-aligned neighbour
 // words a1–a4, Y5 k = 1 lanes, Y7 k = 0 lanes and then the words with
 // nothing to decide, Y9 flips, Y10 undecided lanes, Y11–Y14 the four words'
-// xoshiro256** states s0–s3, Y15 zero; R9 the stride in bytes between the
+// xoshiro256++ states s0–s3, Y15 zero; R9 the stride in bytes between the
 // four-word blocks of one table (masks, states, thresholds), R14 the masks
 // (need4, need8, always at 0, R9, 2·R9) until the thresholds' end, R15 the
 // states, BX the thresholds of the current level (p₈ at 0, p₄ ⊕ p₈ at R9).
@@ -17,16 +17,14 @@
 	VPANDN Y10, Y3, Y10 \
 	LEAQ (BX)(R9*2), BX
 
-// RNG_VALUE sets Y1 to the xoshiro256** output rotl(s1·5, 7)·9 of the
-// four states in Y11–Y14 (s0–s3).
+// RNG_VALUE sets Y1 to the xoshiro256++ output rotl(s0 + s3, 23) + s0 of
+// the four states in Y11–Y14 (s0–s3).
 #define RNG_VALUE \
-	VPSLLQ $2, Y12, Y1 \
-	VPADDQ Y12, Y1, Y1 \
-	VPSLLQ $7, Y1, Y2  \
-	VPSRLQ $57, Y1, Y1 \
-	VPOR   Y2, Y1, Y1  \
-	VPSLLQ $3, Y1, Y2  \
-	VPADDQ Y2, Y1, Y1
+	VPADDQ Y11, Y14, Y1 \
+	VPSLLQ $23, Y1, Y2  \
+	VPSRLQ $41, Y1, Y1  \
+	VPOR   Y2, Y1, Y1   \
+	VPADDQ Y11, Y1, Y1
 
 // RNG_UNBLENDED sets Y1 to the output and advances all four states.
 #define RNG_UNBLENDED \

@@ -10,7 +10,7 @@
 // the same bit logic as (*MultiSpin).sweepGo. Registers: Y0 k = 2 lanes
 // (ΔE = 0), Y5 k = 1 lanes, Y7 k = 0 lanes and then the words with nothing
 // to decide, Y9 flips, Y10 undecided lanes, Y11–Y14 the four words'
-// xoshiro256** states, Y15 zero. A word with a lane to decide draws
+// xoshiro256++ states, Y15 zero. A word with a lane to decide draws
 // multiSpinMinLevels levels and then more while it has undecided lanes; a
 // word's state advances only at its own levels (blend), so each word's
 // stream does not depend on its neighbours in the group.
