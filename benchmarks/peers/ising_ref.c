@@ -7,6 +7,10 @@
  *   BigSpin/L=1024        one 1024×1024 lattice, 64 sites per word;
  *   Wolff/L=64, L=256     single-cluster Wolff updates on an int8 lattice;
  *
+ * the two multi-spin workloads also with AVX2 intrinsics (…/avx2, when
+ * built with -march=native on an AVX2 machine), four words per
+ * instruction, checked bit for bit against the plain C at start-up;
+ *
  * all at T_c, h = 0. The multi-spin kernels are the algorithm of
  * ising.MultiSpin and ising.BigSpin written in plain C (the same layout,
  * the same bit-sliced acceptance with thresholds rounded to 2^-40, at least
@@ -31,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #define BITS 40
 #define MINLEVELS 6
@@ -101,7 +108,7 @@ static inline uint64_t levels(uint64_t flip, uint64_t und, uint64_t k1, uint64_t
 /* ---- 256 replicas of L = 10 ---- */
 typedef struct {
 	int L, nw, nsites;
-	uint64_t *spins, *rng, *thrw, *need4, *need8, *always;
+	uint64_t *spins, *rng, *thrw, *thr, *need4, *need8, *always;
 	int *order; /* 5 word indices per visited site */
 } multispin;
 
@@ -113,6 +120,7 @@ static void ms_init(multispin *m, int L, int R, double T, uint64_t *seed) {
 	m->rng = malloc(sizeof(uint64_t) * 4 * nw);
 	for (int i = 0; i < 4 * nw; i++) m->rng[i] = splitmix(seed);
 	m->thrw = calloc(2 * BITS * nw, sizeof(uint64_t));
+	m->thr = calloc(2 * BITS * nw, sizeof(uint64_t)); /* level j: p8 at 2j·nw+w, p4^p8 at (2j+1)·nw+w */
 	m->need4 = calloc(nw, sizeof(uint64_t));
 	m->need8 = calloc(nw, sizeof(uint64_t));
 	m->always = calloc(nw, sizeof(uint64_t));
@@ -123,6 +131,8 @@ static void ms_init(multispin *m, int L, int R, double T, uint64_t *seed) {
 			int sh = BITS - 1 - j;
 			m->thrw[w * 2 * BITS + 2 * j] = -((p8 >> sh) & 1);
 			m->thrw[w * 2 * BITS + 2 * j + 1] = -(((p4 ^ p8) >> sh) & 1);
+			m->thr[2 * j * nw + w] = m->thrw[w * 2 * BITS + 2 * j];
+			m->thr[(2 * j + 1) * nw + w] = m->thrw[w * 2 * BITS + 2 * j + 1];
 		}
 	}
 	m->order = malloc(sizeof(int) * 5 * N);
@@ -157,7 +167,7 @@ static void ms_sweep(multispin *m) {
 /* ---- one L×L lattice, L a multiple of 64 (ising.BigSpin's layout) ---- */
 typedef struct {
 	int L, H, M;
-	uint64_t *w[2], rng[16], thrw[2 * BITS], need4, need8, always;
+	uint64_t *w[2], rng[16], thrw[2 * BITS], thr4[8 * BITS], need4, need8, always;
 	uint64_t *pm; /* [2][H] */
 } bigspin;
 
@@ -182,6 +192,7 @@ static void bs_init(bigspin *g, int L, double T, uint64_t *seed) {
 		int sh = BITS - 1 - j;
 		g->thrw[2 * j] = -((p8 >> sh) & 1);
 		g->thrw[2 * j + 1] = -(((p4 ^ p8) >> sh) & 1);
+		for (int k = 0; k < 4; k++) g->thr4[8 * j + k] = g->thrw[2 * j], g->thr4[8 * j + 4 + k] = g->thrw[2 * j + 1];
 	}
 }
 
@@ -216,6 +227,116 @@ static void bs_sweep(bigspin *g) {
 	bs_half(g, 0);
 	bs_half(g, 1);
 }
+
+
+#ifdef __AVX2__
+/* ---- the same kernels with AVX2 intrinsics, four words per instruction
+ * (the scheme of rgflow's AVX2 assembly; same bits as the plain C) ---- */
+#define V __m256i
+#define LD(p) _mm256_loadu_si256((const V *)(p))
+#define ST(p, x) _mm256_storeu_si256((V *)(p), x)
+#define XOR _mm256_xor_si256
+#define AND _mm256_and_si256
+#define ANDN _mm256_andnot_si256 /* ANDN(a, b) = ~a & b */
+#define OR _mm256_or_si256
+
+static inline V vrotl(V x, int k) { return OR(_mm256_slli_epi64(x, k), _mm256_srli_epi64(x, 64 - k)); }
+
+/* One level: rnd from the states, states advanced (blended with keep when
+ * blend is set: lanes of keep stay), threshold t8 ^ (tx & k1). */
+#define VLEVEL(t8p, txp)                                                               \
+	do {                                                                               \
+		V rnd = _mm256_add_epi64(vrotl(_mm256_add_epi64(S0, S3), 23), S0);             \
+		V t = _mm256_slli_epi64(S1, 17), n2 = XOR(S2, S0), n3 = XOR(S3, S1);           \
+		V n1 = XOR(S1, n2), n0 = XOR(S0, n3);                                          \
+		n2 = XOR(n2, t), n3 = vrotl(n3, 45);                                           \
+		if (blend) {                                                                   \
+			V keep = _mm256_cmpeq_epi64(und, zero);                                    \
+			S0 = _mm256_blendv_epi8(n0, S0, keep), S1 = _mm256_blendv_epi8(n1, S1, keep); \
+			S2 = _mm256_blendv_epi8(n2, S2, keep), S3 = _mm256_blendv_epi8(n3, S3, keep); \
+		} else {                                                                       \
+			S0 = n0, S1 = n1, S2 = n2, S3 = n3;                                        \
+		}                                                                              \
+		V p = XOR(LD(t8p), AND(LD(txp), k1));                                          \
+		if (first) p = OR(p, k2);                                                      \
+		V e = XOR(p, rnd);                                                             \
+		flip = OR(flip, AND(AND(e, p), und));                                          \
+		und = ANDN(first ? OR(e, k2) : e, und);                                        \
+	} while (0)
+
+/* levels4 decides the lanes und of four words: thresholds of level j at
+ * t8 + j·step (p8) and t8 + j·step + txoff (p4^p8), states s0 … s3 at
+ * st + k·sstride. */
+static inline V levels4(V flip, V und, V k1, V k2, const uint64_t *t8, int step, int txoff, uint64_t *st, int sstride) {
+	const V zero = _mm256_setzero_si256();
+	V S0 = LD(st), S1 = LD(st + sstride), S2 = LD(st + 2 * sstride), S3 = LD(st + 3 * sstride);
+	V none = _mm256_cmpeq_epi64(und, zero);
+	int blend = 0, first = 1;
+	VLEVEL(t8, t8 + txoff);
+	first = 0;
+	for (int j = 1; j < MINLEVELS; j++) VLEVEL(t8 + j * step, t8 + j * step + txoff);
+	S0 = _mm256_blendv_epi8(S0, LD(st), none), S1 = _mm256_blendv_epi8(S1, LD(st + sstride), none);
+	S2 = _mm256_blendv_epi8(S2, LD(st + 2 * sstride), none), S3 = _mm256_blendv_epi8(S3, LD(st + 3 * sstride), none);
+	blend = 1;
+	for (int j = MINLEVELS; j < BITS && !_mm256_testz_si256(und, und); j++) VLEVEL(t8 + j * step, t8 + j * step + txoff);
+	ST(st, S0), ST(st + sstride, S1), ST(st + 2 * sstride, S2), ST(st + 3 * sstride, S3);
+	return flip;
+}
+
+#define VCLASSES                                                                                   \
+	V x1 = XOR(a1, a2), c1 = AND(a1, a2), x2 = XOR(a3, a4), c2 = AND(a3, a4), xo = OR(x1, x2), co = OR(c1, c2); \
+	V k3 = OR(AND(c1, c2), AND(co, xo)), k2 = OR(ANDN(xo, XOR(c1, c2)), ANDN(co, AND(x1, x2)));           \
+	V k1 = ANDN(co, XOR(x1, x2)), k0 = ANDN(OR(xo, co), _mm256_set1_epi64x(-1));
+
+static void ms_sweep_avx2(multispin *m) {
+	int nw = m->nw;
+	uint64_t *sp = m->spins;
+	for (int q = 0; q < 5 * m->nsites; q += 5) {
+		const int *o = m->order + q;
+		for (int w = 0; w < nw; w += 4) {
+			V s = LD(sp + o[0] + w), a1 = XOR(s, LD(sp + o[1] + w)), a2 = XOR(s, LD(sp + o[2] + w));
+			V a3 = XOR(s, LD(sp + o[3] + w)), a4 = XOR(s, LD(sp + o[4] + w));
+			VCLASSES
+			V flip = OR(k3, AND(LD(m->always + w), OR(k1, k0)));
+			V und = OR(OR(AND(k1, LD(m->need4 + w)), AND(k0, LD(m->need8 + w))), k2);
+			if (!_mm256_testz_si256(und, und)) flip = levels4(flip, und, k1, k2, m->thr + w, 2 * nw, nw, m->rng + w, nw);
+			ST(sp + o[0] + w, XOR(s, flip));
+		}
+	}
+}
+
+static void bs_half_avx2(bigspin *g, int c) {
+	int M = g->M;
+	V need4 = _mm256_set1_epi64x(g->need4), need8 = _mm256_set1_epi64x(g->need8), always = _mm256_set1_epi64x(g->always);
+	for (int i = 0; i < g->H; i++) {
+		uint64_t *dst = bs_row(g, c, i) + 1, *same = bs_row(g, 1 - c, i);
+		uint64_t *up = bs_row(g, 1 - c, i - 1) + 1, *down = bs_row(g, 1 - c, i + 1) + 1;
+		int ru = i == 0, rd = i == g->H - 1;
+		V pm = _mm256_set1_epi64x(g->pm[c * g->H + i]);
+		for (int m = 0; m < M; m += 4) {
+			V s = LD(dst + m), u = LD(up + m), d = LD(down + m);
+			if (ru) u = vrotl(u, 1);
+			if (rd) d = vrotl(d, 63);
+			V a1 = XOR(s, u), a2 = XOR(s, d), a3 = XOR(s, LD(same + m + 1));
+			V a4 = XOR(s, OR(ANDN(pm, LD(same + m)), AND(LD(same + m + 2), pm)));
+			VCLASSES
+			V flip = OR(k3, AND(always, OR(k1, k0)));
+			V und = OR(OR(AND(k1, need4), AND(k0, need8)), k2);
+			if (!_mm256_testz_si256(und, und)) flip = levels4(flip, und, k1, k2, g->thr4, 8, 4, g->rng, 4);
+			ST(dst + m, XOR(s, flip));
+		}
+	}
+	for (int i = 0; i < g->H; i++) {
+		uint64_t *r = bs_row(g, c, i);
+		r[0] = r[M], r[M + 1] = r[1];
+	}
+}
+
+static void bs_sweep_avx2(bigspin *g) {
+	bs_half_avx2(g, 0);
+	bs_half_avx2(g, 1);
+}
+#endif
 
 /* ---- Wolff ---- */
 typedef struct {
@@ -325,6 +446,26 @@ int main(int argc, char **argv) {
 		report("MultiSpin/L=10/R=256", n, t - t0, (double)n * 100 * 256);
 	}
 	fprintf(stderr, "ising_ref: check: MultiSpin L = 10 replica-mean e = %.4f (exact −1.4...)\n", ms_energy(&m));
+#ifdef __AVX2__
+	{
+		multispin a, b;
+		uint64_t sa = 99, sb = 99;
+		ms_init(&a, 10, 256, TC, &sa);
+		ms_init(&b, 10, 256, TC, &sb);
+		for (int i = 0; i < 50; i++) ms_sweep(&a), ms_sweep_avx2(&b);
+		if (memcmp(a.spins, b.spins, sizeof(uint64_t) * 100 * 4) || memcmp(a.rng, b.rng, sizeof(uint64_t) * 16))
+			fprintf(stderr, "ising_ref: check: MultiSpin AVX2 and plain C DIFFER\n");
+		for (int rep = 0; rep < repeats; rep++) {
+			long long n = 0;
+			double t0 = now(), t;
+			do {
+				for (int i = 0; i < 1000; i++) ms_sweep_avx2(&b);
+				n += 1000;
+			} while ((t = now()) - t0 < secs);
+			report("MultiSpin/L=10/R=256/avx2", n, t - t0, (double)n * 100 * 256);
+		}
+	}
+#endif
 
 	bigspin g;
 	bs_init(&g, 1024, TC, &seed);
@@ -339,6 +480,29 @@ int main(int argc, char **argv) {
 		report("BigSpin/L=1024", n, t - t0, (double)n * 1024 * 1024);
 	}
 	fprintf(stderr, "ising_ref: check: BigSpin L = 1024 e = %.4f (Onsager −1.414 at T_c)\n", bs_energy(&g));
+#ifdef __AVX2__
+	{
+		bigspin a;
+		uint64_t sa = 7, sb = 7;
+		bs_init(&a, 1024, TC, &sa);
+		bigspin b;
+		bs_init(&b, 1024, TC, &sb);
+		for (int i = 0; i < 3; i++) bs_sweep(&a), bs_sweep_avx2(&b);
+		if (memcmp(a.w[0], b.w[0], sizeof(uint64_t) * 16 * 514) || memcmp(a.w[1], b.w[1], sizeof(uint64_t) * 16 * 514) ||
+		    memcmp(a.rng, b.rng, sizeof a.rng))
+			fprintf(stderr, "ising_ref: check: BigSpin AVX2 and plain C DIFFER\n");
+		for (int rep = 0; rep < repeats; rep++) {
+			long long n = 0;
+			double t0 = now(), t;
+			do {
+				bs_sweep_avx2(&b);
+				n++;
+			} while ((t = now()) - t0 < secs);
+			report("BigSpin/L=1024/avx2", n, t - t0, (double)n * 1024 * 1024);
+		}
+		fprintf(stderr, "ising_ref: check: BigSpin AVX2 L = 1024 e = %.4f\n", bs_energy(&b));
+	}
+#endif
 
 	int Ls[] = {64, 256};
 	for (int li = 0; li < 2; li++) {

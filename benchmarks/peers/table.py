@@ -33,14 +33,15 @@ WORKLOADS = [
 # The Ising table: (description, rgflow benchmark, C benchmark), names
 # without "Benchmark" (the C ones without "BenchmarkC/"); None: no C row.
 ISING = [
-    ("256 replicas of L = 10, T_c, AVX2 kernel", "MultiSpin/L=10/R=256/avx2", "MultiSpin/L=10/R=256"),
-    ("256 replicas of L = 10, T_c, pure-Go kernel", "MultiSpin/L=10/R=256/go", "MultiSpin/L=10/R=256"),
-    ("one L = 1024 lattice, T_c, AVX2 kernel", "BigSpin/L=1024/avx2", "BigSpin/L=1024"),
-    ("one L = 1024 lattice, T_c, pure-Go kernel", "BigSpin/L=1024/go", "BigSpin/L=1024"),
+    ("256 replicas of L = 10, T_c: AVX2 (Go assembly / C intrinsics)", "MultiSpin/L=10/R=256/avx2",
+     "MultiSpin/L=10/R=256/avx2"),
+    ("256 replicas of L = 10, T_c: pure Go / plain C", "MultiSpin/L=10/R=256/go", "MultiSpin/L=10/R=256"),
+    ("one L = 1024 lattice, T_c: AVX2 (Go assembly / C intrinsics)", "BigSpin/L=1024/avx2", "BigSpin/L=1024/avx2"),
+    ("one L = 1024 lattice, T_c: pure Go / plain C", "BigSpin/L=1024/go", "BigSpin/L=1024"),
     ("Wolff at T_c, L = 64, per flipped spin", "WolffTc/L=64", "Wolff/L=64"),
     ("Wolff at T_c, L = 256, per flipped spin", "WolffTc/L=256", "Wolff/L=256"),
-    ("heat bath (one int8 lattice), L = 10, T_c", "Sweep/heatbath/L=10", None),
-    ("heat bath (one int8 lattice), L = 1024, T_c", "Sweep/heatbath/L=1024", None),
+    ("rgflow's heat bath (one int8 lattice), L = 10, T_c", "Sweep/heatbath/L=10", None),
+    ("rgflow's heat bath (one int8 lattice), L = 1024, T_c", "Sweep/heatbath/L=1024", None),
 ]
 ISING_LINE = re.compile(r"^Benchmark(C/)?(\S+?)(?:-\d+)?\s+(\d+)\s.*?([0-9.e+-]+) ns/flip")
 
