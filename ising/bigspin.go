@@ -32,8 +32,8 @@ import (
 // bias bound |p̃ − p| ≤ 2⁻⁴¹). The random bits come from four xoshiro256++
 // streams seeded from the caller's source: word m of every row draws from
 // stream m mod 4, so the AVX2 kernel (four words per instruction, selected
-// at run time on amd64, off under the purego build tag) and the pure-Go
-// kernel give the same bits.
+// at run time on amd64, off under the purego build tag, in its AVX-512VL
+// form where the CPU has it) and the pure-Go kernel give the same bits.
 type BigSpin struct {
 	l, h, m int
 	temp    float64
@@ -55,8 +55,10 @@ type BigSpin struct {
 	// m + 1 (odd column parity), four copies.
 	pm [][4]uint64
 	// sh holds the AVX2 kernel's shift counts for the current row.
-	sh  [8]uint64
-	avx bool
+	sh [8]uint64
+	// avx reports whether Sweep uses the AVX2 kernel, k512 whether it uses
+	// its AVX-512VL form.
+	avx, k512 bool
 }
 
 var _ Sampler = (*BigSpin)(nil)
@@ -129,6 +131,7 @@ func NewBigSpin(L int, T, h float64, src rand.Source) (*BigSpin, error) {
 		g.masks[k], g.masks[4+k], g.masks[8+k] = need4, need8, always
 	}
 	g.avx = useMultiSpinAVX2
+	g.k512 = useMultiSpinAVX512
 	return g, nil
 }
 

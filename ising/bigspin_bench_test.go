@@ -11,8 +11,8 @@ import (
 // and kernel ("go" forces the pure-Go kernel).
 func BenchmarkBigSpin(b *testing.B) {
 	for _, L := range []int{64, 256, 1024} {
-		for _, kernel := range []string{"go", "avx2"} {
-			if kernel == "avx2" && !useMultiSpinAVX2 {
+		for _, kernel := range []string{"go", "avx2", "avx512"} {
+			if kernel == "avx2" && !useMultiSpinAVX2 || kernel == "avx512" && !useMultiSpinAVX512 {
 				continue
 			}
 			b.Run(fmt.Sprintf("L=%d/%s", L, kernel), func(b *testing.B) {
@@ -20,7 +20,7 @@ func BenchmarkBigSpin(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				g.avx = kernel == "avx2"
+				g.avx, g.k512 = kernel != "go", kernel == "avx512"
 				g.Sweep(5)
 				b.ReportAllocs()
 				n := 0

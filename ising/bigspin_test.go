@@ -139,9 +139,9 @@ func TestBigSpinLimits(t *testing.T) {
 	}
 }
 
-// TestBigSpinKernels checks that the AVX2 kernel (where available) and the
-// pure-Go kernel produce identical spins and random states, from a random
-// start, at several T and L (H = 1, 2, 3).
+// TestBigSpinKernels checks that the AVX2 kernel and its AVX-512VL form
+// (where available) and the pure-Go kernel produce identical spins and
+// random states, from a random start, at several T and L (H = 1, 2, 3).
 func TestBigSpinKernels(t *testing.T) {
 	t.Parallel()
 	if !useMultiSpinAVX2 {
@@ -151,7 +151,9 @@ func TestBigSpinKernels(t *testing.T) {
 		for _, T := range []float64{0, 1.5, Tc, 4, 1e13, math.Inf(1)} {
 			a, _ := NewBigSpin(L, T, 0, rand.NewPCG(uint64(L), 5))
 			b, _ := NewBigSpin(L, T, 0, rand.NewPCG(uint64(L), 5))
+			c, _ := NewBigSpin(L, T, 0, rand.NewPCG(uint64(L), 5))
 			b.avx = false
+			c.k512 = false // AVX2 where a runs its AVX-512VL form
 			row := make([]float64, L*L)
 			src := rand.New(rand.NewPCG(3, 3))
 			for i := range row {
@@ -159,11 +161,16 @@ func TestBigSpinKernels(t *testing.T) {
 			}
 			a.SetRow(row)
 			b.SetRow(row)
+			c.SetRow(row)
 			for range 3 {
 				a.Sweep(5)
 				b.Sweep(5)
+				c.Sweep(5)
 				if !slices.Equal(a.w[0], b.w[0]) || !slices.Equal(a.w[1], b.w[1]) || a.rng != b.rng {
-					t.Fatalf("L = %d T = %v: kernels differ", L, T)
+					t.Fatalf("L = %d T = %v: kernels differ (default and pure Go)", L, T)
+				}
+				if !slices.Equal(c.w[0], b.w[0]) || !slices.Equal(c.w[1], b.w[1]) || c.rng != b.rng {
+					t.Fatalf("L = %d T = %v: kernels differ (AVX2 and pure Go)", L, T)
 				}
 			}
 		}
@@ -240,10 +247,10 @@ func TestBigSpinAPI(t *testing.T) {
 	if g.Sites() != 128*128 || g.L() != 128 || g.Temp() != Tc {
 		t.Errorf("Sites %d L %d Temp %v", g.Sites(), g.L(), g.Temp())
 	}
-	for _, avx := range []bool{false, useMultiSpinAVX2} {
-		g.avx = avx
+	for _, k := range [][2]bool{{false, false}, {useMultiSpinAVX2, false}, {useMultiSpinAVX2, useMultiSpinAVX512}} {
+		g.avx, g.k512 = k[0], k[1]
 		if a := testing.AllocsPerRun(20, func() { g.Sweep(1); g.Energy(); g.Magnetization() }); a != 0 {
-			t.Errorf("avx = %v: %v allocations per sweep", avx, a)
+			t.Errorf("avx, k512 = %v: %v allocations per sweep", k, a)
 		}
 	}
 }

@@ -68,7 +68,9 @@ import (
 // never reused, so lanes stay independent. A word's stream advances only at
 // its own levels, never at a neighbouring word's, so the AVX2 kernel
 // (4 words per instruction, selected at run time on amd64, off under the
-// purego build tag) and the pure-Go kernel give the same bits.
+// purego build tag; on CPUs with AVX-512VL its form with one-op rotations,
+// three-input logic and write-mask blends) and the pure-Go kernel give the
+// same bits.
 //
 // Field h ≠ 0 is not supported: NewMultiSpin returns an error.
 type MultiSpin struct {
@@ -93,8 +95,9 @@ type MultiSpin struct {
 	// (T = +Inf, and padding lanes) at 2nw+w; need4 and need8 exclude the
 	// always lanes.
 	masks []uint64
-	// avx reports whether Sweep uses the AVX2 kernel.
-	avx bool
+	// avx reports whether Sweep uses the AVX2 kernel, k512 whether it uses
+	// its AVX-512VL form.
+	avx, k512 bool
 }
 
 // Bits of the bit-sliced acceptance thresholds.
@@ -191,6 +194,7 @@ func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpi
 		}
 	}
 	m.avx = useMultiSpinAVX2 && nw%4 == 0
+	m.k512 = m.avx && useMultiSpinAVX512
 	return m, nil
 }
 

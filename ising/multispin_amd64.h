@@ -142,3 +142,98 @@
 	VPANDN Y10, Y3, Y10 \
 	LEAQ (BX)(R9*2), BX
 
+
+// The AVX-512VL forms (still four words per instruction, ymm registers):
+// rotations are one VPROLQ, three-input logic one VPTERNLOGQ, and the
+// per-word "keep the state" blend a write mask (K1: words with a lane to
+// decide; K2: words with nothing to decide at entry). The bits are those of
+// the AVX2 forms. VPTERNLOGQ $imm, C, B, A computes f(A, B, C) into A with
+// imm = f(0xF0, 0xCC, 0xAA).
+
+// RNG512_VALUE sets Y1 to rotl(s0 + s3, 23) + s0.
+#define RNG512_VALUE \
+	VPADDQ Y11, Y14, Y1 \
+	VPROLQ $23, Y1, Y1  \
+	VPADDQ Y11, Y1, Y1
+
+// RNG512_STEP advances the four states: t = s1 << 17; s3 ^= s1;
+// s2 ^= s0 ^ t; s1 ^= s2 ^ t (= s1 ^ s2 ^ s0 of the old values);
+// s0 ^= s3; s3 = rotl(s3, 45).
+#define RNG512_STEP \
+	VPSLLQ $17, Y12, Y8 \
+	VPXORQ Y12, Y14, Y14 \
+	VPTERNLOGQ $0x96, Y8, Y11, Y13 \
+	VPTERNLOGQ $0x96, Y8, Y13, Y12 \
+	VPXORQ Y14, Y11, Y11 \
+	VPROLQ $45, Y14, Y14
+
+// RNG512_STEP_MASKED advances only the states of the words in K1.
+#define RNG512_STEP_MASKED \
+	VPSLLQ $17, Y12, Y8 \
+	VPXORQ Y12, Y14, K1, Y14 \
+	VPTERNLOGQ $0x96, Y8, Y11, K1, Y13 \
+	VPTERNLOGQ $0x96, Y8, Y13, K1, Y12 \
+	VPXORQ Y14, Y11, K1, Y11 \
+	VPROLQ $45, Y14, K1, Y14
+
+// THRESHOLD512 sets Y2 to p₈ ⊕ (k1 & (p₄ ⊕ p₈)): f = C ^ (A & B), 0x6A.
+#define THRESHOLD512 \
+	VMOVDQU (BX)(R9*1), Y2 \
+	VPTERNLOGQ $0x6A, (BX), Y5, Y2
+
+// COMPARE512 adds und & p & ~rnd to the flips (f = A | (B & C), 0xF8) and
+// keeps in und the lanes where p's bit equals u's (f = A & ~(B ^ C), 0x90).
+#define COMPARE512 \
+	VPANDN Y2, Y1, Y3 \
+	VPTERNLOGQ $0xF8, Y10, Y3, Y9 \
+	VPTERNLOGQ $0x90, Y1, Y2, Y10
+
+// LEVEL512 is one level after level 0 for all four words.
+#define LEVEL512 \
+	RNG512_VALUE \
+	RNG512_STEP \
+	THRESHOLD512 \
+	COMPARE512 \
+	LEAQ (BX)(R9*2), BX
+
+// LOAD_STATE512 loads the four states from R15 and sets K2 to the words
+// with no lane to decide. Clobbers BX.
+#define LOAD_STATE512 \
+	LEAQ (R9)(R9*2), BX \
+	VMOVDQU (R15), Y11 \
+	VMOVDQU (R15)(R9*1), Y12 \
+	VMOVDQU (R15)(R9*2), Y13 \
+	VMOVDQU (R15)(BX*1), Y14 \
+	VPTESTNMQ Y10, Y10, K2
+
+// FIRST_LEVELS512 is FIRST_LEVELS with the AVX-512VL forms; it ends with
+// K1 set to the words that still have undecided lanes. Clobbers AX.
+#define FIRST_LEVELS512 \
+	RNG512_VALUE \
+	RNG512_STEP \
+	THRESHOLD512 \
+	VPOR Y0, Y2, Y2 \
+	COMPARE512 \
+	VPANDN Y10, Y0, Y10 \
+	LEAQ (BX)(R9*2), BX \
+	LEVEL512 \
+	LEVEL512 \
+	LEVEL512 \
+	LEVEL512 \
+	LEVEL512 \
+	VMOVDQU64 (R15), K2, Y11 \
+	VMOVDQU64 (R15)(R9*1), K2, Y12 \
+	VMOVDQU64 (R15)(R9*2), K2, Y13 \
+	LEAQ (R9)(R9*2), AX \
+	VMOVDQU64 (R15)(AX*1), K2, Y14 \
+	VPTESTMQ Y10, Y10, K1
+
+// LEVEL512_MASKED is one further level: only the words in K1 (those with
+// undecided lanes) advance; it ends with K1 updated.
+#define LEVEL512_MASKED \
+	RNG512_VALUE \
+	RNG512_STEP_MASKED \
+	THRESHOLD512 \
+	COMPARE512 \
+	LEAQ (BX)(R9*2), BX \
+	VPTESTMQ Y10, Y10, K1

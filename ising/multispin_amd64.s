@@ -84,3 +84,77 @@ store:
 	JNZ site
 	VZEROUPPER
 	RET
+
+// func msSweepAVX512(spins *uint64, order *uint32, nsites, ngroups, stride int, rng, thr, masks *uint64)
+//
+// The same kernel with the AVX-512VL forms of multispin_amd64.h (same bits).
+TEXT ·msSweepAVX512(SB), NOSPLIT, $0-64
+	MOVQ spins+0(FP), SI
+	MOVQ order+8(FP), DI
+	MOVQ nsites+16(FP), CX
+	MOVQ ngroups+24(FP), R8
+	MOVQ stride+32(FP), R9
+	MOVQ rng+40(FP), R10
+	MOVQ thr+48(FP), R11
+	MOVQ masks+56(FP), R12
+	SHLQ $5, R8
+	VPXOR Y15, Y15, Y15
+
+site512:
+	MOVL 0(DI), AX
+	XORQ DX, DX
+
+group512:
+	LEAQ (SI)(DX*1), R13
+	VMOVDQU (R13)(AX*1), Y0
+	MOVL 4(DI), BX
+	VPXOR (R13)(BX*1), Y0, Y1
+	MOVL 8(DI), BX
+	VPXOR (R13)(BX*1), Y0, Y2
+	MOVL 12(DI), BX
+	VPXOR (R13)(BX*1), Y0, Y3
+	MOVL 16(DI), BX
+	VPXOR (R13)(BX*1), Y0, Y4
+	LEAQ (R12)(DX*1), R14
+	CLASSES
+	VPTEST Y10, Y10
+	JZ store512
+
+	LEAQ (R10)(DX*1), R15
+	LOAD_STATE512
+	LEAQ (R11)(DX*1), BX
+	MOVQ R9, R14
+	IMULQ $80, R14
+	ADDQ BX, R14
+
+	FIRST_LEVELS512
+	MOVL 0(DI), AX
+	KORTESTW K1, K1
+	JZ saverng512
+
+level512:
+	LEVEL512_MASKED
+	KORTESTW K1, K1
+	JZ saverng512
+	CMPQ BX, R14
+	JB level512
+
+saverng512:
+	VMOVDQU Y11, (R15)
+	VMOVDQU Y12, (R15)(R9*1)
+	VMOVDQU Y13, (R15)(R9*2)
+	LEAQ (R9)(R9*2), BX
+	VMOVDQU Y14, (R15)(BX*1)
+
+store512:
+	VMOVDQU (R13)(AX*1), Y1
+	VPXOR Y9, Y1, Y1
+	VMOVDQU Y1, (R13)(AX*1)
+	ADDQ $32, DX
+	CMPQ DX, R8
+	JB group512
+	ADDQ $20, DI
+	DECQ CX
+	JNZ site512
+	VZEROUPPER
+	RET

@@ -408,8 +408,9 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// TestMultiSpinKernels checks that the AVX2 kernel (where available) and
-// the pure-Go kernel produce identical spins and random states.
+// TestMultiSpinKernels checks that the AVX2 kernel and its AVX-512VL form
+// (where available) and the pure-Go kernel produce identical spins and
+// random states.
 func TestMultiSpinKernels(t *testing.T) {
 	t.Parallel()
 	if !useMultiSpinAVX2 {
@@ -425,15 +426,21 @@ func TestMultiSpinKernels(t *testing.T) {
 			temps[3], temps[70], temps[300%R] = 0, math.Inf(1), 1e-3
 			a, _ := NewMultiSpin(L, temps, 0, rand.NewPCG(uint64(L), uint64(R)))
 			b, _ := NewMultiSpin(L, temps, 0, rand.NewPCG(uint64(L), uint64(R)))
-			b.avx = false
-			if a.avx != useMultiSpinAVX2 {
-				t.Fatalf("L = %d R = %d: avx = %v", L, R, a.avx)
+			c, _ := NewMultiSpin(L, temps, 0, rand.NewPCG(uint64(L), uint64(R)))
+			b.avx, b.k512 = false, false
+			c.k512 = false // AVX2 where a runs its AVX-512VL form
+			if a.avx != useMultiSpinAVX2 || a.k512 != useMultiSpinAVX512 {
+				t.Fatalf("L = %d R = %d: avx = %v, k512 = %v", L, R, a.avx, a.k512)
 			}
 			for range 3 {
 				a.Sweep(7)
 				b.Sweep(7)
+				c.Sweep(7)
 				if !slices.Equal(a.spins, b.spins) || !slices.Equal(a.rng, b.rng) {
-					t.Fatalf("L = %d R = %d: kernels differ", L, R)
+					t.Fatalf("L = %d R = %d: kernels differ (default and pure Go)", L, R)
+				}
+				if !slices.Equal(c.spins, b.spins) || !slices.Equal(c.rng, b.rng) {
+					t.Fatalf("L = %d R = %d: kernels differ (AVX2 and pure Go)", L, R)
 				}
 			}
 		}
@@ -527,8 +534,11 @@ func TestMultiSpinZeroAllocs(t *testing.T) {
 		m, _ := NewMultiSpin(16, laneTemps(R, Tc), 0, rand.NewPCG(1, 2))
 		m.Sweep(5)
 		en := make([]float64, R)
-		if a := testing.AllocsPerRun(50, func() { m.Sweep(1); m.Energies(en) }); a != 0 {
-			t.Errorf("R = %d: %v allocations per sweep", R, a)
+		for _, k512 := range []bool{false, m.k512} {
+			m.k512 = k512
+			if a := testing.AllocsPerRun(50, func() { m.Sweep(1); m.Energies(en) }); a != 0 {
+				t.Errorf("R = %d, k512 = %v: %v allocations per sweep", R, k512, a)
+			}
 		}
 	}
 }
