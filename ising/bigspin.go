@@ -210,8 +210,30 @@ func (g *BigSpin) rowGo(dst, up, down, same []uint64, ru, rd uint, pm uint64) {
 		flip := k3 | always&(k1|k0)
 		und := k1&need4 | k0&need8 | k2
 		if und != 0 {
+			// The comparison of MultiSpin.sweepGo, on stream m mod 4.
 			q := m & 3
-			flip, _ = multiSpinLevels(flip, und, k1, k2, tw, &g.rng[q], &g.rng[4+q], &g.rng[8+q], &g.rng[12+q])
+			s0, s1, s2, s3 := g.rng[q], g.rng[4+q], g.rng[8+q], g.rng[12+q]
+			rnd := bits.RotateLeft64(s0+s3, 23) + s0
+			t := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t
+			s3 = bits.RotateLeft64(s3, 45)
+			p := tw[0] ^ tw[1]&k1 | k2
+			e := p ^ rnd
+			flip |= und & e & p
+			und &^= e | k2
+			s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2], tw[3], k1, und, flip)
+			s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[4], tw[5], k1, und, flip)
+			s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[6], tw[7], k1, und, flip)
+			s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[8], tw[9], k1, und, flip)
+			s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[10], tw[11], k1, und, flip)
+			for j := multiSpinMinLevels; j < multiSpinBits && und != 0; j++ {
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2*j], tw[2*j+1], k1, und, flip)
+			}
+			g.rng[q], g.rng[4+q], g.rng[8+q], g.rng[12+q] = s0, s1, s2, s3
 		}
 		dst[m] = s ^ flip
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -63,33 +62,51 @@ func TestBigSpinKaufman(t *testing.T) {
 	}
 }
 
-// TestBigSpinAcceptance checks the acceptance probabilities of the word
-// kernel exactly as the sweep uses them: words whose lanes all have k = 0,
-// 1 or 2 anti-aligned neighbours (ΔE = 8, 4, 0) are decided many times, and
-// the fraction of accepted lanes must match p₈, p₄ and 1/2 (the rounded
-// thresholds) within 5 binomial errors. With a(ΔE) = e^{−ΔE/T} a(−ΔE)
-// (a = 1 for ΔE < 0) this is detailed balance for every single-site update.
+// TestBigSpinAcceptance checks the acceptance probabilities of the sweep's
+// own kernel: from random configurations, one half sweep of colour 0, with
+// every colour-0 site classified beforehand by its number k of anti-aligned
+// neighbours; the fraction of flipped sites must be p̃₈ for k = 0
+// (ΔE = 8), p̃₄ for k = 1, 1/2 for k = 2 and 1 for k ≥ 3, within 5
+// binomial errors (the sites of one colour are updated independently given
+// the other colour). With a(ΔE) = e^{−ΔE/T} a(−ΔE) this is detailed
+// balance of every single-site update.
 func TestBigSpinAcceptance(t *testing.T) {
 	t.Parallel()
-	for _, T := range []float64{0.7, 2.269, 6} {
-		g, _ := NewBigSpin(64, T, 0, rand.NewPCG(4, 4))
-		p4 := float64(thresholdBits(-4/T)) * 0x1p-40
-		p8 := float64(thresholdBits(-8/T)) * 0x1p-40
-		const n = 20000 // words per class, 64 lanes each
-		for _, q := range []struct {
-			name   string
-			k1, k2 uint64
-			want   float64
-		}{{"ΔE = 8", 0, 0, p8}, {"ΔE = 4", ^uint64(0), 0, p4}, {"ΔE = 0", 0, ^uint64(0), 0.5}} {
-			acc := 0
-			for i := range n {
-				flip, _ := multiSpinLevels(0, ^uint64(0), q.k1, q.k2, &g.thrW, &g.rng[i&3], &g.rng[4+(i&3)], &g.rng[8+(i&3)], &g.rng[12+(i&3)])
-				acc += bits.OnesCount64(flip)
+	const L, trials = 64, 300
+	for _, T := range []float64{1.5, 2.269, 6} {
+		g, _ := NewBigSpin(L, T, 0, rand.NewPCG(4, 4))
+		want := [5]float64{float64(thresholdBits(-8/T)) * 0x1p-40, float64(thresholdBits(-4/T)) * 0x1p-40, 0.5, 1, 1}
+		var n, flipped [5]int
+		src := rand.New(rand.NewPCG(6, 6))
+		row, after := make([]float64, L*L), make([]float64, L*L)
+		for range trials {
+			for i := range row {
+				row[i] = float64(src.IntN(2))
 			}
-			got := float64(acc) / (64 * n)
-			se := math.Sqrt(q.want * (1 - q.want) / (64 * n))
-			if math.Abs(got-q.want) > 5*se+1e-12 {
-				t.Errorf("T = %v, %s: accepted %.5f, want %.5f ± %.5f", T, q.name, got, q.want, se)
+			g.SetRow(row)
+			g.half(0)
+			g.Read(after)
+			for i := range L {
+				for j := (i % 2); j < L; j += 2 { // colour 0: i+j even
+					s := row[i*L+j]
+					k := 0
+					for _, nb := range [4]float64{row[(i+L-1)%L*L+j], row[(i+1)%L*L+j], row[i*L+(j+L-1)%L], row[i*L+(j+1)%L]} {
+						if nb != s {
+							k++
+						}
+					}
+					n[k]++
+					if after[i*L+j] != s {
+						flipped[k]++
+					}
+				}
+			}
+		}
+		for k := range 5 {
+			got := float64(flipped[k]) / float64(n[k])
+			se := math.Sqrt(want[k] * (1 - want[k]) / float64(n[k]))
+			if math.Abs(got-want[k]) > 5*se+1e-12 {
+				t.Errorf("T = %v, k = %d (ΔE = %d): flipped %.5f of %d, want %.5f ± %.5f", T, k, 8-4*k, got, n[k], want[k], se)
 			}
 		}
 	}

@@ -254,7 +254,34 @@ func (m *MultiSpin) sweepGo() {
 			flip := k3 | always[w]&(k1|k0)  // T = +Inf flips every ΔE ≠ 0
 			und := k1&need4[w] | k0&need8[w] | k2
 			if und != 0 {
-				flip, und = multiSpinLevels(flip, und, k1, k2, (*[2 * multiSpinBits]uint64)(thrW[w*2*multiSpinBits:]), &r0[w], &r1[w], &r2[w], &r3[w])
+				// The bit-sliced comparison: level 0 (the k = 2 lanes
+				// compare with 1/2), levels 1 … multiSpinMinLevels−1
+				// unrolled, then more while a lane is undecided. Written
+				// out here and in BigSpin.rowGo: as a function with
+				// pointer arguments it cost about a tenth of the kernel.
+				tw := (*[2 * multiSpinBits]uint64)(thrW[w*2*multiSpinBits:])
+				s0, s1, s2, s3 := r0[w], r1[w], r2[w], r3[w]
+				rnd := bits.RotateLeft64(s0+s3, 23) + s0
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
+				p := tw[0] ^ tw[1]&k1 | k2
+				e := p ^ rnd
+				flip |= und & e & p
+				und &^= e | k2
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2], tw[3], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[4], tw[5], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[6], tw[7], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[8], tw[9], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[10], tw[11], k1, und, flip)
+				for j := multiSpinMinLevels; j < multiSpinBits && und != 0; j++ {
+					s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2*j], tw[2*j+1], k1, und, flip)
+				}
+				r0[w], r1[w], r2[w], r3[w] = s0, s1, s2, s3
 			}
 			sc[w] = s ^ flip
 		}
@@ -264,42 +291,9 @@ func (m *MultiSpin) sweepGo() {
 // multiSpinMinLevels is the number of bit levels a word draws whenever it
 // has a lane to decide, decided or not: a fixed count needs no exit test
 // (nor, in the AVX2 kernel, a blend per level), and at T_c a word decides
-// all its lanes sooner in about one visit in six. The AVX2 kernel unrolls
+// all its lanes sooner in about one visit in six. The kernels unroll
 // exactly this many levels.
 const multiSpinMinLevels = 6
-
-// multiSpinLevels runs the bit-sliced comparison of one word: und holds the
-// lanes to decide, k1 the ΔE = 4 lanes (the others of und compare with p₈,
-// or with 1/2 for the k2 lanes); accepted lanes are added to flip. tw holds
-// the word's thresholds, level j at 2j (p₈) and 2j+1 (p₄ ⊕ p₈); the word's
-// xoshiro256++ state is advanced in place, once per level.
-func multiSpinLevels(flip, und, k1, k2 uint64, tw *[2 * multiSpinBits]uint64, p0, p1, p2, p3 *uint64) (uint64, uint64) {
-	s0, s1, s2, s3 := *p0, *p1, *p2, *p3
-	// Level 0: the k = 2 lanes compare with 1/2.
-	rnd := bits.RotateLeft64(s0+s3, 23) + s0
-	t := s1 << 17
-	s2 ^= s0
-	s3 ^= s1
-	s1 ^= s2
-	s0 ^= s3
-	s2 ^= t
-	s3 = bits.RotateLeft64(s3, 45)
-	p := tw[0] ^ tw[1]&k1 | k2
-	e := p ^ rnd // lanes where u's bit differs from p's are decided
-	flip |= und & e & p
-	und &^= e | k2
-	// Levels 1 … 5 (multiSpinMinLevels = 6), unrolled.
-	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2], tw[3], k1, und, flip)
-	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[4], tw[5], k1, und, flip)
-	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[6], tw[7], k1, und, flip)
-	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[8], tw[9], k1, und, flip)
-	s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[10], tw[11], k1, und, flip)
-	for j := multiSpinMinLevels; j < multiSpinBits && und != 0; j++ {
-		s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2*j], tw[2*j+1], k1, und, flip)
-	}
-	*p0, *p1, *p2, *p3 = s0, s1, s2, s3
-	return flip, und
-}
 
 // msLevel is one level after level 0: a random word from the state
 // s0 … s3 (advanced), compared with the threshold bits t8 ⊕ (tx & k1) in

@@ -71,7 +71,7 @@ static double now(void) {
 
 static uint64_t threshold(double x) { return (uint64_t)llround(exp(x) * (double)(1ULL << BITS)); }
 
-/* The bit-sliced comparison of one word (ising.multiSpinLevels): tw holds
+/* The bit-sliced comparison of one word (as in ising.MultiSpin.sweepGo): tw holds
  * level j of p8 at 2j and of p4^p8 at 2j+1. */
 static inline uint64_t levels(uint64_t flip, uint64_t und, uint64_t k1, uint64_t k2, const uint64_t *tw,
                               uint64_t *p0, uint64_t *p1, uint64_t *p2, uint64_t *p3) {
