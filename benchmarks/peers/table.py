@@ -33,10 +33,13 @@ WORKLOADS = [
 # The Ising table: (description, rgflow benchmark, C benchmark), names
 # without "Benchmark" (the C ones without "BenchmarkC/"); None: no C row.
 ISING = [
-    ("256 replicas of L = 10, T_c: AVX2 (Go assembly / C intrinsics)", "MultiSpin/L=10/R=256/avx2",
+    ("256 replicas of L = 10, T_c: AVX-512VL form (Go assembly) / AVX2 intrinsics (gcc -march=native)",
+     "MultiSpin/L=10/R=256/avx512", "MultiSpin/L=10/R=256/avx2"),
+    ("256 replicas of L = 10, T_c: AVX2 (Go assembly) / AVX2 intrinsics", "MultiSpin/L=10/R=256/avx2",
      "MultiSpin/L=10/R=256/avx2"),
     ("256 replicas of L = 10, T_c: pure Go / plain C", "MultiSpin/L=10/R=256/go", "MultiSpin/L=10/R=256"),
-    ("one L = 1024 lattice, T_c: AVX2 (Go assembly / C intrinsics)", "BigSpin/L=1024/avx2", "BigSpin/L=1024/avx2"),
+    ("one L = 1024 lattice, T_c: AVX-512VL form / AVX2 intrinsics", "BigSpin/L=1024/avx512", "BigSpin/L=1024/avx2"),
+    ("one L = 1024 lattice, T_c: AVX2 / AVX2 intrinsics", "BigSpin/L=1024/avx2", "BigSpin/L=1024/avx2"),
     ("one L = 1024 lattice, T_c: pure Go / plain C", "BigSpin/L=1024/go", "BigSpin/L=1024"),
     ("Wolff at T_c, L = 64, per flipped spin", "WolffTc/L=64", "Wolff/L=64"),
     ("Wolff at T_c, L = 256, per flipped spin", "WolffTc/L=256", "Wolff/L=256"),
