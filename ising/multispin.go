@@ -239,11 +239,10 @@ func (m *MultiSpin) sweepGo() {
 	r0, r1, r2, r3 := m.rng[:nw], m.rng[nw:2*nw], m.rng[2*nw:3*nw], m.rng[3*nw:4*nw]
 	for q := 0; q+5 <= len(order); q += 5 {
 		o := order[q : q+5 : q+5]
-		sc := sp[o[0]/8:][:nw]
-		su, sd := sp[o[1]/8:][:len(sc)], sp[o[2]/8:][:len(sc)]
-		sl, sr := sp[o[3]/8:][:len(sc)], sp[o[4]/8:][:len(sc)]
-		for w, s := range sc {
-			a1, a2, a3, a4 := s^su[w], s^sd[w], s^sl[w], s^sr[w]
+		c, u, d, l, r := int(o[0]/8), int(o[1]/8), int(o[2]/8), int(o[3]/8), int(o[4]/8)
+		for w := range nw {
+			s := sp[c+w]
+			a1, a2, a3, a4 := s^sp[u+w], s^sp[d+w], s^sp[l+w], s^sp[r+w]
 			x1, c1 := a1^a2, a1&a2
 			x2, c2 := a3^a4, a3&a4
 			xo, co := x1|x2, c1|c2
@@ -283,7 +282,7 @@ func (m *MultiSpin) sweepGo() {
 				}
 				r0[w], r1[w], r2[w], r3[w] = s0, s1, s2, s3
 			}
-			sc[w] = s ^ flip
+			sp[c+w] = s ^ flip
 		}
 	}
 }
