@@ -58,11 +58,19 @@ import (
 //
 // # Randomness
 //
-// Every word of 64 lanes has its own xoshiro256** stream, seeded from the
-// caller's source in word order when the sampler is built; a word's stream
-// advances only at the bit levels its own lanes need, so the AVX2 kernel
+// Every word of 64 lanes has its own xoshiro256++ stream, seeded from the
+// caller's source in word order when the sampler is built. A word with a
+// lane to decide at a visit draws one random word per bit level, at least
+// multiSpinMinLevels (6) levels and then more while some lane is undecided:
+// the decision of a lane takes two levels on average, but the word waits for
+// the last of its ~60 lanes (about 7 levels at T_c), and a fixed first block
+// needs no exit test. The bits a decided lane would have used are discarded,
+// never reused, so lanes stay independent. A word's stream advances only at
+// its own levels, never at a neighbouring word's, so the AVX2 kernel
 // (4 words per instruction, selected at run time on amd64, off under the
-// purego build tag) and the pure-Go kernel give the same bits.
+// purego build tag; on CPUs with AVX-512VL its form with one-op rotations,
+// three-input logic and write-mask blends) and the pure-Go kernel give the
+// same bits.
 //
 // Field h ≠ 0 is not supported: NewMultiSpin returns an error.
 type MultiSpin struct {
@@ -74,19 +82,22 @@ type MultiSpin struct {
 	// order holds, per visited site, the byte offsets (word index × 8) of
 	// the site and its up, down, left and right neighbours.
 	order []uint32
-	// rng holds the xoshiro256** states: word w of state i at i*nw+w.
+	// rng holds the xoshiro256++ states: word w of state i at i*nw+w.
 	rng []uint64
-	// thr holds the bit-sliced thresholds: bit level j (0 = 2⁻¹) of p₄ for
-	// word w at (2j)*nw+w, of p₈ at (2j+1)*nw+w.
+	// thr holds the bit-sliced thresholds: bit level j (0 = 2⁻¹) of p₈ for
+	// word w at (2j)*nw+w, of p₄ ⊕ p₈ at (2j+1)*nw+w (so that a lane's
+	// threshold is p₈ ⊕ (k1 & (p₄ ⊕ p₈)) for its class k1 or k0).
 	thr []uint64
-	// thrW is thr word-major, for the pure-Go kernel: level j of p₄ for
-	// word w at w*80+2j, of p₈ at w*80+2j+1.
+	// thrW is thr word-major, for the pure-Go kernel: level j of p₈ for
+	// word w at w*80+2j, of p₄ ⊕ p₈ at w*80+2j+1.
 	thrW []uint64
 	// masks: need4 (lanes with p̃₄ > 0) at w, need8 at nw+w, always
-	// (T = +Inf, and padding lanes) at 2nw+w.
+	// (T = +Inf, and padding lanes) at 2nw+w; need4 and need8 exclude the
+	// always lanes.
 	masks []uint64
-	// avx reports whether Sweep uses the AVX2 kernel.
-	avx bool
+	// avx reports whether Sweep uses the AVX2 kernel, k512 whether it uses
+	// its AVX-512VL form.
+	avx, k512 bool
 }
 
 // Bits of the bit-sliced acceptance thresholds.
@@ -172,8 +183,8 @@ func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpi
 		}
 		for j := range multiSpinBits {
 			sh := uint(multiSpinBits - 1 - j)
-			m.thr[2*j*nw+w] |= (p4 >> sh & 1) << (r % 64)
-			m.thr[(2*j+1)*nw+w] |= (p8 >> sh & 1) << (r % 64)
+			m.thr[2*j*nw+w] |= (p8 >> sh & 1) << (r % 64)
+			m.thr[(2*j+1)*nw+w] |= ((p4 ^ p8) >> sh & 1) << (r % 64)
 		}
 	}
 	m.thrW = make([]uint64, len(m.thr))
@@ -183,6 +194,7 @@ func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpi
 		}
 	}
 	m.avx = useMultiSpinAVX2 && nw%4 == 0
+	m.k512 = m.avx && useMultiSpinAVX512
 	return m, nil
 }
 
@@ -222,18 +234,15 @@ func (m *MultiSpin) Sweep(n int) {
 // four words at a time.
 func (m *MultiSpin) sweepGo() {
 	nw := m.nw
-	sp, thrW := m.spins, m.thrW
+	sp, thrW, order := m.spins, m.thrW, m.order
 	need4, need8, always := m.masks[:nw], m.masks[nw:2*nw], m.masks[2*nw:3*nw]
 	r0, r1, r2, r3 := m.rng[:nw], m.rng[nw:2*nw], m.rng[2*nw:3*nw], m.rng[3*nw:4*nw]
-	for q := 0; q+5 <= len(m.order); q += 5 {
-		o := m.order[q : q+5 : q+5]
-		c, u, d, l, r := o[0]/8, o[1]/8, o[2]/8, o[3]/8, o[4]/8
+	for q := 0; q+5 <= len(order); q += 5 {
+		o := order[q : q+5 : q+5]
+		c, u, d, l, r := int(o[0]/8), int(o[1]/8), int(o[2]/8), int(o[3]/8), int(o[4]/8)
 		for w := range nw {
-			s := sp[int(c)+w]
-			a1 := s ^ sp[int(u)+w]
-			a2 := s ^ sp[int(d)+w]
-			a3 := s ^ sp[int(l)+w]
-			a4 := s ^ sp[int(r)+w]
+			s := sp[c+w]
+			a1, a2, a3, a4 := s^sp[u+w], s^sp[d+w], s^sp[l+w], s^sp[r+w]
 			x1, c1 := a1^a2, a1&a2
 			x2, c2 := a3^a4, a3&a4
 			xo, co := x1|x2, c1|c2
@@ -242,31 +251,65 @@ func (m *MultiSpin) sweepGo() {
 			k1 := (x1 ^ x2) &^ co           // k = 1: ΔE = 4
 			k0 := ^(xo | co)                // k = 0: ΔE = 8
 			flip := k3 | always[w]&(k1|k0)  // T = +Inf flips every ΔE ≠ 0
-			und := (k1&need4[w]|k0&need8[w])&^always[w] | k2
+			und := k1&need4[w] | k0&need8[w] | k2
 			if und != 0 {
-				tw := thrW[w*2*multiSpinBits : (w+1)*2*multiSpinBits : (w+1)*2*multiSpinBits]
+				// The bit-sliced comparison: level 0 (the k = 2 lanes
+				// compare with 1/2), levels 1 … multiSpinMinLevels−1
+				// unrolled, then more while a lane is undecided. Written
+				// out here and in BigSpin.rowGo: as a function with
+				// pointer arguments it cost about a tenth of the kernel.
+				tw := (*[2 * multiSpinBits]uint64)(thrW[w*2*multiSpinBits:])
 				s0, s1, s2, s3 := r0[w], r1[w], r2[w], r3[w]
-				for j := 0; j < multiSpinBits && und != 0; j++ {
-					rnd := bits.RotateLeft64(s1*5, 7) * 9
-					t := s1 << 17
-					s2 ^= s0
-					s3 ^= s1
-					s1 ^= s2
-					s0 ^= s3
-					s2 ^= t
-					s3 = bits.RotateLeft64(s3, 45)
-					// k = 2 lanes compare with 1/2: decided at level 0.
-					p := k1&tw[2*j] | k0&tw[2*j+1] | k2
-					lt := und & p &^ rnd // u's bit 0 where p's is 1: u < p
-					gt := und & rnd &^ p
-					flip |= lt
-					und &^= lt | gt | k2
+				rnd := bits.RotateLeft64(s0+s3, 23) + s0
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
+				p := tw[0] ^ tw[1]&k1 | k2
+				e := p ^ rnd
+				flip |= und & e & p
+				und &^= e | k2
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2], tw[3], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[4], tw[5], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[6], tw[7], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[8], tw[9], k1, und, flip)
+				s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[10], tw[11], k1, und, flip)
+				for j := multiSpinMinLevels; j < multiSpinBits && und != 0; j++ {
+					s0, s1, s2, s3, und, flip = msLevel(s0, s1, s2, s3, tw[2*j], tw[2*j+1], k1, und, flip)
 				}
 				r0[w], r1[w], r2[w], r3[w] = s0, s1, s2, s3
 			}
-			sp[int(c)+w] = s ^ flip
+			sp[c+w] = s ^ flip
 		}
 	}
+}
+
+// multiSpinMinLevels is the number of bit levels a word draws whenever it
+// has a lane to decide, decided or not: a fixed count needs no exit test
+// (nor, in the AVX2 kernel, a blend per level), and at T_c a word decides
+// all its lanes sooner in about one visit in six. The kernels unroll
+// exactly this many levels.
+const multiSpinMinLevels = 6
+
+// msLevel is one level after level 0: a random word from the state
+// s0 … s3 (advanced), compared with the threshold bits t8 ⊕ (tx & k1) in
+// the lanes und; it returns the new state, the still undecided lanes and
+// flip with the accepted lanes added.
+func msLevel(s0, s1, s2, s3, t8, tx, k1, und, flip uint64) (uint64, uint64, uint64, uint64, uint64, uint64) {
+	rnd := bits.RotateLeft64(s0+s3, 23) + s0
+	t := s1 << 17
+	s2 ^= s0
+	s3 ^= s1
+	s1 ^= s2
+	s0 ^= s3
+	s2 ^= t
+	s3 = bits.RotateLeft64(s3, 45)
+	p := t8 ^ tx&k1
+	e := p ^ rnd
+	return s0, s1, s2, s3, und &^ e, flip | und&e&p
 }
 
 func (m *MultiSpin) checkReplica(r int) {

@@ -13,8 +13,8 @@ import (
 func BenchmarkMultiSpin(b *testing.B) {
 	for _, L := range []int{10, 16, 64, 100} {
 		for _, R := range []int{64, 256, 1024} {
-			for _, kernel := range []string{"go", "avx2"} {
-				if kernel == "avx2" && (!useMultiSpinAVX2 || R%256 != 0) {
+			for _, kernel := range []string{"go", "avx2", "avx512"} {
+				if kernel == "avx2" && (!useMultiSpinAVX2 || R%256 != 0) || kernel == "avx512" && (!useMultiSpinAVX512 || R%256 != 0) {
 					continue
 				}
 				b.Run(fmt.Sprintf("L=%d/R=%d/%s", L, R, kernel), func(b *testing.B) {
@@ -22,7 +22,7 @@ func BenchmarkMultiSpin(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					m.avx = kernel == "avx2"
+					m.avx, m.k512 = kernel != "go", kernel == "avx512"
 					m.Sweep(5)
 					b.ReportAllocs()
 					n := 0

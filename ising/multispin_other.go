@@ -2,7 +2,11 @@
 
 package ising
 
-// useMultiSpinAVX2 is false without the amd64 assembly.
-const useMultiSpinAVX2 = false
+// useMultiSpinAVX2 and useMultiSpinAVX512 are false without the amd64
+// assembly.
+const (
+	useMultiSpinAVX2   = false
+	useMultiSpinAVX512 = false
+)
 
 func multiSpinSweepAVX2(m *MultiSpin) { m.sweepGo() }

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The peer comparison of benchmarks/peers/README.md: the same workloads in
 # PyTorch, scikit-learn and NumPy (peers.py) and in rgflow (the Go benchmarks
-# of benchmarks/peers_test.go), interleaved over ROUNDS rounds, then one
-# Markdown table of the minimum times and their ratios (table.py).
+# of benchmarks/peers_test.go), and the Ising samplers in C (ising_ref.c,
+# built with gcc) and in rgflow (the Go benchmarks of ising/), interleaved
+# over ROUNDS rounds, then Markdown tables of the minimum times and their
+# ratios (table.py).
 #
 #   benchmarks/peers/run.sh            # 3 rounds
 #   ROUNDS=5 REPEATS=2 benchmarks/peers/run.sh
+#   PART=ising benchmarks/peers/run.sh # only the Ising table (no Python)
 #
 # Environment: ROUNDS (default 3), REPEATS per round and tool (default 1),
 # PYTHON (default /usr/bin/python3, Debian's, which has python3-torch),
 # OUT (directory for the raw outputs; default a new temporary directory),
 # REV (a commit: benchmark rgflow as of that commit, extracted with git archive
-# into OUT/src, instead of the working tree with whatever edits it holds).
+# into OUT/src, instead of the working tree with whatever edits it holds),
+# PART (all, ml or ising; default all), ISING_SECS (seconds per timed C
+# repeat, default 1; the Go Ising benchmarks run for -test.benchtime 1s),
+# CC (default gcc).
 # Not run in CI.
 set -euo pipefail
 
@@ -22,14 +28,25 @@ REPEATS=${REPEATS:-1}
 PYTHON=${PYTHON:-/usr/bin/python3}
 OUT=${OUT:-$(mktemp -d /tmp/rgflow-peers.XXXXXX)}
 REV=${REV:-}
+PART=${PART:-all}
+ISING_SECS=${ISING_SECS:-1}
+CC=${CC:-gcc}
 mkdir -p "$OUT"
+case "$PART" in all | ml | ising) ;; *) echo "run.sh: PART must be all, ml or ising" >&2; exit 1 ;; esac
+ml() { [ "$PART" != ising ]; }
+ising() { [ "$PART" != ml ]; }
 flow_steps=20 # steps per timed Go run of the flow step, as FLOW_STEPS in peers.py
 
 for cmd in taskset go "$PYTHON"; do
   command -v "$cmd" >/dev/null || { echo "run.sh: $cmd not found" >&2; exit 1; }
 done
-"$PYTHON" -c 'import numpy, sklearn' 2>/dev/null || {
-  echo "run.sh: $PYTHON lacks numpy or sklearn; see README.md for the install command" >&2; exit 1; }
+if ml; then
+  "$PYTHON" -c 'import numpy, sklearn' 2>/dev/null || {
+    echo "run.sh: $PYTHON lacks numpy or sklearn; see README.md for the install command" >&2; exit 1; }
+fi
+if ising; then
+  command -v "$CC" >/dev/null || { echo "run.sh: $CC not found (PART=ml skips the Ising table)" >&2; exit 1; }
+fi
 
 echo "run.sh: raw outputs in $OUT" >&2
 if [ -n "$REV" ]; then
@@ -54,10 +71,26 @@ fi
   for p in python3-torch python3-sklearn python3-numpy; do
     echo "$p: $(dpkg-query -W -f '${Version}' "$p" 2>/dev/null || echo 'not installed (dpkg)')"
   done
+  ising && echo "cc: $("$CC" --version | head -1) -O3 -march=native"
 } >"$OUT/env.txt"
 
-# One test binary for all rounds, so no compilation runs beside a measurement.
-(cd "$bench_dir" && go test -c -o "$OUT/benchmarks.test" .)
+# One test binary (and one C binary) for all rounds, so no compilation runs
+# beside a measurement.
+ml && (cd "$bench_dir" && go test -c -o "$OUT/benchmarks.test" .)
+if ising; then
+  (cd "$(dirname "$bench_dir")/ising" && go test -c -o "$OUT/ising.test" .)
+  "$CC" -O3 -march=native -o "$OUT/ising_ref" "$here/ising_ref.c" -lm
+fi
+
+# ising_go REGEXP runs Go Ising benchmarks on core 0 with GOMAXPROCS=1 and
+# appends the output to ising.txt; ising_c runs the C reference the same way.
+ising_go() {
+  (cd "$(dirname "$bench_dir")/ising" && taskset -c 0 env GOMAXPROCS=1 "$OUT/ising.test" -test.run '^$' \
+    -test.bench "$1" -test.benchtime 1s -test.count "$REPEATS") >>"$OUT/ising.txt"
+}
+ising_c() {
+  taskset -c 0 "$OUT/ising_ref" "$ISING_SECS" "$REPEATS" >>"$OUT/ising.txt" 2>>"$OUT/ising_check.txt"
+}
 
 # go_bench PROCS BENCHTIME TOP-LEVEL-REGEXP [launcher...] runs the procs=PROCS
 # sub-benchmarks (every benchmark here has four name levels:
@@ -72,9 +105,20 @@ go_bench() {
 
 : >"$OUT/peers.jsonl"
 : >"$OUT/go.txt"
+: >"$OUT/ising.txt"
+: >"$OUT/ising_check.txt"
 for r in $(seq "$ROUNDS"); do
   echo "run.sh: round $r/$ROUNDS, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   echo "round $r load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"
+  if ising; then
+    # The Ising samplers, all on core 0, one core: C, then Go.
+    ising_c
+    ising_go '^BenchmarkMultiSpin$/^L=10$/^R=256$'
+    ising_go '^BenchmarkBigSpin$/^L=1024$'
+    ising_go '^BenchmarkWolffTc$'
+    ising_go '^BenchmarkSweep$/^heatbath$/^L=(10|1024)$'
+  fi
+  ml || continue
   # 1 thread: everything pinned to core 0.
   taskset -c 0 "$PYTHON" "$here/peers.py" --threads 1 --tools pytorch,sklearn,numpy \
     --repeats "$REPEATS" >>"$OUT/peers.jsonl"
@@ -90,4 +134,18 @@ done
 echo
 sed 's/^/    /' "$OUT/env.txt" | grep -v '^    round'
 echo
-"$PYTHON" "$here/table.py" "$OUT/peers.jsonl" "$OUT/go.txt" | tee "$OUT/table.md"
+if ml; then
+  "$PYTHON" "$here/table.py" "$OUT/peers.jsonl" "$OUT/go.txt" | tee "$OUT/table.md"
+  echo
+fi
+if ising; then
+  "$PYTHON" "$here/table.py" "$OUT/ising.txt" | tee "$OUT/ising.md"
+  # ising_ref's start-up checks: AVX2 against plain C bit for bit, and the
+  # energies per spin after the timed sweeps (those of the last round).
+  if grep -q DIFFER "$OUT/ising_check.txt"; then
+    grep DIFFER "$OUT/ising_check.txt" | sort -u
+  else
+    echo "ising_ref: the AVX2 and plain C kernels agreed bit for bit in every round"
+  fi
+  tail -n 5 "$OUT/ising_check.txt" | sed 's/^/    /'
+fi

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Prints the peer-comparison table from the outputs of run.sh.
+"""Prints the peer-comparison tables from the outputs of run.sh.
 
     table.py peers.jsonl go.txt [more files...]
+    table.py ising.txt
 
 Files ending in .jsonl are peers.py output (JSON lines); any other file is
-`go test -bench` output. Every time is the minimum over all the rounds and
+`go test -bench` output, which may also hold the C reference's lines
+(ising_ref.c prints them in the same format, as BenchmarkC/...). The Ising
+table is printed when the files hold Ising benchmarks: per workload the
+minimum ns/flip of rgflow (one core) and of C, in flips/ns and ns/flip, and
+their ratio. Every time is the minimum over all the rounds and
 repeats found in the files. Python times are wall times (time.perf_counter);
 the 1-thread runs were pinned to one core, so their CPU time should be the
 same, and workloads where it is not (the core was shared) are listed below
@@ -25,11 +30,30 @@ WORKLOADS = [
     ("ThermometerSGDEpoch/arch=reference/N=40000", "reference thermometer epoch, SGD, 40 000 samples"),
 ]
 
+# The Ising table: (description, rgflow benchmark, C benchmark), names
+# without "Benchmark" (the C ones without "BenchmarkC/"); None: no C row.
+ISING = [
+    ("256 replicas of L = 10, T_c: AVX-512VL form (Go assembly) / AVX2 intrinsics (gcc -march=native)",
+     "MultiSpin/L=10/R=256/avx512", "MultiSpin/L=10/R=256/avx2"),
+    ("256 replicas of L = 10, T_c: AVX2 (Go assembly) / AVX2 intrinsics", "MultiSpin/L=10/R=256/avx2",
+     "MultiSpin/L=10/R=256/avx2"),
+    ("256 replicas of L = 10, T_c: pure Go / plain C", "MultiSpin/L=10/R=256/go", "MultiSpin/L=10/R=256"),
+    ("one L = 1024 lattice, T_c: AVX-512VL form / AVX2 intrinsics", "BigSpin/L=1024/avx512", "BigSpin/L=1024/avx2"),
+    ("one L = 1024 lattice, T_c: AVX2 / AVX2 intrinsics", "BigSpin/L=1024/avx2", "BigSpin/L=1024/avx2"),
+    ("one L = 1024 lattice, T_c: pure Go / plain C", "BigSpin/L=1024/go", "BigSpin/L=1024"),
+    ("Wolff at T_c, L = 64, per flipped spin", "WolffTc/L=64", "Wolff/L=64"),
+    ("Wolff at T_c, L = 256, per flipped spin", "WolffTc/L=256", "Wolff/L=256"),
+    ("rgflow's heat bath (one int8 lattice), L = 10, T_c", "Sweep/heatbath/L=10", None),
+    ("rgflow's heat bath (one int8 lattice), L = 1024, T_c", "Sweep/heatbath/L=1024", None),
+]
+ISING_LINE = re.compile(r"^Benchmark(C/)?(\S+?)(?:-\d+)?\s+(\d+)\s.*?([0-9.e+-]+) ns/flip")
+
 GO_LINE = re.compile(r"^Benchmark(\S+)/procs=(\d+)(?:-\d+)?\s+(\d+)\s+([0-9.e+]+) ns/op")
 
 
 def read(paths):
     py, go, meta = {}, {}, {}
+    ising = {}  # ("go" or "c", name) -> minimum ns/flip
     for path in paths:
         with open(path) as f:
             if path.endswith(".jsonl"):
@@ -52,6 +76,10 @@ def read(paths):
                             meta[(r["tool"], k)] = r[k]
             else:
                 for line in f:
+                    mi = ISING_LINE.match(line)
+                    if mi:
+                        k = ("c" if mi.group(1) else "go", mi.group(2))
+                        ising[k] = min(ising.get(k, float("inf")), float(mi.group(4)))
                     m = GO_LINE.match(line)
                     if not m:
                         continue
@@ -60,7 +88,31 @@ def read(paths):
                     rec = go.setdefault(key, {"ms": float("inf"), "n": 0})
                     rec["ms"] = min(rec["ms"], ms)
                     rec["n"] += 1
-    return py, go, meta
+    return py, go, meta, ising
+
+
+def fmt_rate(ns):
+    """flips/ns and ns/flip of a time per flip."""
+    if ns is None or ns == float("inf"):
+        return "—", "—"
+    r = 1 / ns
+    return (f"{r:.3g}", f"{ns:.3g}")
+
+
+def ising_table(ising):
+    cols = ["workload", "rgflow flips/ns", "rgflow ns/flip", "C flips/ns", "C ns/flip", "rgflow / C (speed)"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for desc, gname, cname in ISING:
+        g = ising.get(("go", gname))
+        c = ising.get(("c", cname)) if cname else None
+        gr, gn = fmt_rate(g)
+        cr, cn = fmt_rate(c) if cname else ("", "")
+        print("| " + " | ".join([desc, gr, gn, cr, cn, fmt_ratio(c, g) if cname else ""]) + " |")
+    print()
+    print("One core (taskset -c 0; GOMAXPROCS=1 for Go), wall time, minimum over all rounds and"
+          " repeats; flips are attempted single-spin updates (flipped spins for Wolff); the"
+          " ratio is C's ns/flip over rgflow's: above 1, rgflow is faster.")
 
 
 def fmt_ms(ms):
@@ -81,7 +133,11 @@ def fmt_ratio(a, b):
 
 
 def main(paths):
-    py, go, meta = read(paths)
+    py, go, meta, ising = read(paths)
+    if not py and not go:
+        if ising:
+            ising_table(ising)
+        return
 
     def p(tool, threads, w, what="wall"):
         r = py.get((tool, threads, w))
@@ -130,6 +186,9 @@ def main(paths):
     notes.append("samples per cell: " + ", ".join(map(str, counts)))
     for n in notes:
         print(f"- {n}")
+    if ising:
+        print()
+        ising_table(ising)
 
 
 if __name__ == "__main__":
