@@ -15,7 +15,21 @@
 //
 // Run streams each step to a callback instead of storing the flow; Observer
 // turns a step into a Readout (temperature distribution, |m| and energy with
-// standard errors); FindFixedPoint detects where the readouts stop changing.
+// standard errors, the |m| histogram or basin fractions, the connected spin
+// correlation and its correlation length, and the Kolmogorov–Smirnov
+// distance to the equilibrium ensembles that match |m| and e);
+// FindFixedPoint declares a fixed point only where every readout has
+// stopped changing, and otherwise says which one still moves.
+//
+// # What the readouts can tell
+//
+// A fixed point's |m| and energy turn it into a temperature; they do not
+// make it an equilibrium state. Correlate's connected correlation tells a
+// product state (independent spins given each configuration's
+// magnetisation: Conn(r) = 0 at every r ≥ 1) from a correlated one, and KS
+// sets the distribution of |m| or e against the Monte Carlo ensemble with
+// the same mean: an equilibrium ensemble has a broad |m| distribution near
+// T_c, a product state a binomial one.
 //
 // # Randomness
 //

@@ -11,7 +11,16 @@ import (
 // RandomWeights is the untrained baseline of Veiga and Vicente
 // (arXiv:2006.10176): a bias-free Bernoulli RBM step v → h → v′ whose Nv×Nh
 // weights are redrawn from N(Mean, Std²) before each half-step. Both
-// half-steps are sampled: p(h=1|v) = σ(vW), p(v=1|h) = σ(hWᵀ).
+// half-steps are sampled: p(h=1|v) = σ(vW), p(v=1|h) = σ(hWᵀ). One W is
+// drawn per half-step and shared by every row of the batch, as in the
+// reference code.
+//
+// The reference's baseline, m* = 0.5939 at L = 100, is Nh = L² = 10 000,
+// Mean = −0.001 and a variance of 0.0015 (Std = √0.0015 ≈ 0.0387), 20 steps,
+// m the mean over chains of |mean spin|. Its value comes from Mean·Nv with
+// 0/1 units (a visible layer of 0/1 units feeds each hidden unit a bias of
+// about Mean·Nv/2, and back), not from the Ising model: with Mean = 0 it
+// is about 0.008, and it has nothing to do with T_c.
 //
 // A RandomWeights draws from Src and is not safe for concurrent use.
 type RandomWeights struct {

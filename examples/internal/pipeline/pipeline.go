@@ -298,7 +298,7 @@ func Starts(n, nv int, seed uint64) []Start {
 // skip it), the lattice energy and the two physical ensemble thermometers
 // calibrated on the labelled data.
 func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) {
-	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L)}
+	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L, train.H)}
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
 		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid)
 		if err != nil {
