@@ -5,7 +5,10 @@
 // matches), and a flow ends in an equilibrium state only if the two agree.
 // Flows start at T = 0, at T = ∞ and from Monte Carlo configurations at
 // several temperatures; the untrained baseline of Veiga and Vicente (weights
-// redrawn from N(−0.001, 0.0015²) each half-step) runs beside them.
+// redrawn from N(−0.001, 0.0015) each half-step: 0.0015 is the variance,
+// the standard deviation √0.0015 ≈ 0.0387) runs beside them. That
+// baseline's |m| comes from the weight mean times N_v with 0/1 units, not
+// from the Ising model (with mean 0 it is ≈ 0.008).
 //
 //	go run ./examples/magnetization -out out/magnetization
 //	go run ./examples/magnetization -out out/mag100 -L 100 -nh 400 -n 200 -epochs 20   # large lattice
@@ -50,11 +53,11 @@ func main() {
 // parse parses and validates the command line; messages and the usage go
 // to stderr.
 func parse(args []string, stderr io.Writer) (config, error) {
-	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: 0.0015}
+	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: math.Sqrt(0.0015)}
 	fs := pipeline.NewFlagSet("magnetization", stderr)
 	c.Flags(fs)
 	fs.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
-	fs.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
+	fs.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation (the reference's variance 0.0015: √0.0015 ≈ 0.0387)")
 	err := pipeline.Parse(fs, args, func() error {
 		// Without -nh the hidden layer is as large as the visible one, as
 		// in the paper (N_h = N_v = L²).
