@@ -28,7 +28,9 @@ import (
 	"time"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/flow"
 	"github.com/rgflow/rgflow/internal/jsonf"
+	"github.com/rgflow/rgflow/thermo"
 )
 
 type config struct {
@@ -117,7 +119,26 @@ func run(c config, p *pipeline.Progress) error {
 		ReconProbTrain: mon.Train.Recon,
 		ReconProbTest:  mon.Valid.Recon,
 	}
-	res := summarize(c, all, test, cal, recon, flows)
+	t0 = time.Now()
+	var cmp []*pipeline.Comparison
+	var bayes []*flow.Readout
+	eb, err := thermo.FitEnergyBayes(train.Configs, train.Labels, train.Grid)
+	if err != nil {
+		return err
+	}
+	bobs := &flow.Observer{Classifier: eb}
+	for i := range flows {
+		cm, err := pipeline.CompareWithMC(&flows[i], all.L, all.H, c.Chains, c.Seed, p)
+		if err != nil {
+			return err
+		}
+		cmp = append(cmp, cm)
+		last := flows[i].Readouts[len(flows[i].Readouts)-1].Step
+		r := bobs.Measure(last, flows[i].Last)
+		bayes = append(bayes, &r)
+	}
+	p.Done("Monte Carlo comparison", t0)
+	res := summarize(c, all, test, cal, recon, flows, cmp, bayes)
 	p.Done("total before writing", start)
 	res.Wall = wallTimes{GOMAXPROCS: runtime.GOMAXPROCS(0), Stages: p.Stages}
 	if c.Compare != "" {

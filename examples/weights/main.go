@@ -193,7 +193,7 @@ func run(c config, p *pipeline.Progress) error {
 	wraw := m.W.RawMatrix().Data
 	s.WStats = [2]float64{mean(wraw), std(wraw)}
 
-	if err := pipeline.HeatMapFigure(filepath.Join(c.Out, "wwt.png"), "W Wᵀ (sites i*L+j)", &wwt); err != nil {
+	if err := pipeline.HeatMapFigure(filepath.Join(c.Out, "wwt.png"), "W Wᵀ: coupling of visible sites i and j", "site j = row·L + column", "site i = row·L + column", "(W Wᵀ)ᵢⱼ", &wwt); err != nil {
 		return err
 	}
 	if err := spectrumFigure(filepath.Join(c.Out, "spectrum.png"), s, all); err != nil {
