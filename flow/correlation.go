@@ -44,7 +44,11 @@ import (
 // linear in the correlations, so its noise is unbiased and its standard
 // error (jackknife over configurations) means what it says; unlike the
 // second-moment length from the full C(r), it does not diverge in the
-// ordered phase, where C(r) → m₀² at large r.
+// ordered phase, where C(r) → m₀² at large r. Near T_c, where the true
+// correlation length approaches L, subtracting each configuration's own
+// magnetisation removes the longest wavelengths too, so ξ stays a fraction
+// of L there: compare ξ between ensembles on the same lattice, not with
+// infinite-lattice values.
 //
 // Errors are standard errors over configurations, which must be
 // independent (the chains of a flow are).
