@@ -94,9 +94,9 @@ func validate(c config) error {
 }
 
 type profile struct {
-	T    float64   `json:"T"`
-	R    []float64 `json:"r"`
-	G    []float64 `json:"G"` // ⟨s₀s_r⟩
+	T float64   `json:"T"`
+	R []float64 `json:"r"`
+	G []float64 `json:"G"` // ⟨s₀s_r⟩
 	// Xi is the integrated correlation length of the connected
 	// correlation (flow.Correlate): finite below T_c, where the
 	// second-moment length of the full ⟨s₀s_r⟩ (XiFull) diverges with

@@ -147,6 +147,9 @@ type Panel struct {
 	YMin, YMax float64
 	// LegendBottom and LegendLeft move the legend from the top right.
 	LegendBottom, LegendLeft bool
+	// LogY draws the y axis on a log scale (non-positive values are left
+	// out).
+	LogY bool
 }
 
 // CurvesFigure writes one panel per (title, curves) pair, side by side.
@@ -191,7 +194,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		var xy plotter.XYs
 		var e plotter.YErrors
 		for k := range c.X {
-			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) {
+			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
@@ -252,6 +255,10 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	if pn.YMax > pn.YMin {
 		p.Y.Min, p.Y.Max = pn.YMin, pn.YMax
+	}
+	if pn.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	return p, nil
 }

@@ -40,6 +40,10 @@ func SaveFigure(path string, rows [][]Tile, tw, th vg.Length) error {
 		for j, tl := range r {
 			c := t.At(dc, j, i)
 			if tl.P == nil {
+				if tl.Bar != nil { // a colour bar alone, in a narrow strip
+					w := c.Max.X - c.Min.X
+					tl.Bar.Draw(draw.Crop(c, 0, -0.6*w, 0, 0))
+				}
 				continue
 			}
 			if tl.Bar == nil {
@@ -63,7 +67,6 @@ func SaveFigure(path string, rows [][]Tile, tw, th vg.Length) error {
 // weights and couplings: white is 0). A grid without finite values, or
 // whose values are all equal, gets a scale of ±1 around its value.
 func HeatTile(title, xlabel, ylabel, barLabel string, g plotter.GridXYZ, symmetric bool) Tile {
-	cm := moreland.SmoothBlueRed()
 	lo, hi := math.Inf(1), math.Inf(-1)
 	c, r := g.Dims()
 	for i := 0; i < c; i++ {
@@ -80,6 +83,13 @@ func HeatTile(title, xlabel, ylabel, barLabel string, g plotter.GridXYZ, symmetr
 		a := math.Max(math.Abs(lo), math.Abs(hi))
 		lo, hi = -a, a
 	}
+	return HeatTileRange(title, xlabel, ylabel, barLabel, g, lo, hi)
+}
+
+// HeatTileRange is HeatTile on the fixed colour scale [lo, hi] (values
+// beyond it get the end colours), so that several tiles share one scale.
+func HeatTileRange(title, xlabel, ylabel, barLabel string, g plotter.GridXYZ, lo, hi float64) Tile {
+	cm := moreland.SmoothBlueRed()
 	if lo == hi {
 		lo, hi = lo-1, hi+1
 	}
@@ -87,6 +97,7 @@ func HeatTile(title, xlabel, ylabel, barLabel string, g plotter.GridXYZ, symmetr
 	cm.SetMax(hi)
 	h := plotter.NewHeatMap(g, cm.Palette(64))
 	h.Min, h.Max = lo, hi
+	h.Underflow, h.Overflow = cm.Palette(64).Colors()[0], cm.Palette(64).Colors()[63]
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = label(title), label(xlabel), label(ylabel)
 	p.Add(h)
@@ -150,6 +161,15 @@ func indexTicks(n int, min, max float64, index func(pos int) int) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// MatrixTileRange is MatrixTile on the fixed colour scale [lo, hi].
+func MatrixTileRange(title, xlabel, ylabel, barLabel string, m mat.Matrix, lo, hi float64) Tile {
+	t := HeatTileRange(title, xlabel, ylabel, barLabel, MatrixGrid{m}, lo, hi)
+	r, c := m.Dims()
+	t.P.Y.Tick.Marker = RowTicks{r}
+	t.P.X.Tick.Marker = ColTicks{c}
+	return t
 }
 
 // MatrixTile is a heat map of m as printed (row 0 on top) with row and
