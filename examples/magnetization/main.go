@@ -172,10 +172,7 @@ func run(c config, p *pipeline.Progress) error {
 		}); err != nil {
 			return err
 		}
-		if fp, err := flow.FindFixedPoint(r.Readouts, nil); err == nil {
-			r.Fixed = &fp
-			p.Printf("%s: fixed point after %d steps: %s", r.Name, fp.Step, pipeline.Describe(fp))
-		}
+		r.FindFixed(p)
 		base = append(base, r)
 	}
 
@@ -189,7 +186,7 @@ func run(c config, p *pipeline.Progress) error {
 		}
 		outs = append(outs, o)
 	}
-	if err := figure(filepath.Join(c.Out, "magnetization.png"), mc, flows, base); err != nil {
+	if err := figure(filepath.Join(c.Out, "magnetization.png"), mc, flows, base, c); err != nil {
 		return err
 	}
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), struct {
@@ -222,32 +219,49 @@ func curve(d *ising.Dataset) []mcPoint {
 	return out
 }
 
-func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult) error {
+func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c config) error {
 	var x, y []float64
 	for _, p := range mc {
 		x, y = append(x, p.E), append(y, p.AbsM)
 	}
-	plane := []pipeline.Curve{{Name: "Monte Carlo equilibrium, T = 0 … 6", X: x, Y: y, Dashed: true}}
+	plane := []pipeline.Curve{{Name: "Monte Carlo equilibrium (x: T = 0, 1, …)", X: x, Y: y, Dashed: true, Color: pipeline.Gray}}
+	// Marks at the integer temperatures on the equilibrium curve.
+	var mx, my []float64
+	for _, p := range mc {
+		if p.T == math.Round(p.T) {
+			mx, my = append(mx, p.E), append(my, p.AbsM)
+		}
+	}
+	plane = append(plane, pipeline.Curve{X: mx, Y: my, Marks: true, Color: pipeline.Gray})
 	var mag, temps []pipeline.Curve
-	for _, f := range append(append([]pipeline.FlowResult{}, flows...), base...) {
+	all := append(append([]pipeline.FlowResult{}, flows...), base...)
+	for i, f := range all {
+		col := pipeline.Palette(i)
 		var ex, my, st, tE, tM []float64
 		for _, r := range f.Readouts {
 			ex, my, st = append(ex, r.E), append(my, r.AbsM), append(st, float64(r.Step))
 			tE, tM = append(tE, r.Ensembles[0].T), append(tM, r.Ensembles[1].T)
 		}
-		plane = append(plane, pipeline.Curve{Name: f.Name, X: ex, Y: my})
-		mag = append(mag, pipeline.Curve{Name: f.Name, X: st, Y: my})
+		name := f.Name
+		if i >= len(flows) {
+			name += fmt.Sprintf(" (N(%g, %.3g²): m* from the weight mean, not T_c)", c.BaseMean, c.BaseStd)
+		}
+		if f.Fixed == nil {
+			name += " (not converged)"
+		}
+		plane = append(plane, pipeline.Curve{Name: name, X: ex, Y: my, Color: col})
+		mag = append(mag, pipeline.Curve{Name: name, X: st, Y: my, Color: col})
 		if f.Name == "T = 0" || f.Name == "T = ∞" {
 			temps = append(temps,
-				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE},
-				pipeline.Curve{Name: f.Name + ": T from |m|", X: st, Y: tM})
+				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE, Color: col},
+				pipeline.Curve{Name: f.Name + ": T from |m| (dashed)", X: st, Y: tM, Color: col, Dashed: true})
 		}
 	}
 	steps := float64(len(flows[0].Readouts) - 1)
-	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true})
-	return pipeline.CurvesFigure(path,
-		[]string{"flows in the (e, |m|) plane", "|m| along the flows", "physical thermometers along the flows"},
-		[]string{"energy per spin e", "flow step", "flow step"},
-		[]string{"⟨|m|⟩", "⟨|m|⟩", "temperature"},
-		[][]pipeline.Curve{plane, mag, temps})
+	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true, Color: pipeline.Gray})
+	return pipeline.PanelsFigure(path, []pipeline.Panel{
+		{Title: "flows in the (e, |m|) plane", XLabel: "energy per spin e", YLabel: "⟨|m|⟩", Curves: plane, YMin: 0, YMax: 1.7},
+		{Title: "|m| along the flows (one colour per flow in every panel)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mag, YMin: 0, YMax: 1.7},
+		{Title: "physical thermometers along the flows", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: temps, YMin: 0, YMax: 9},
+	}, 3)
 }

@@ -147,9 +147,9 @@ type Panel struct {
 	YMin, YMax float64
 	// LegendBottom and LegendLeft move the legend from the top right.
 	LegendBottom, LegendLeft bool
-	// LogY draws the y axis on a log scale (non-positive values are left
-	// out).
-	LogY bool
+	// LogY (LogX) draws the y (x) axis on a log scale (points with
+	// non-positive coordinates are left out).
+	LogY, LogX bool
 }
 
 // CurvesFigure writes one panel per (title, curves) pair, side by side.
@@ -194,7 +194,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		var xy plotter.XYs
 		var e plotter.YErrors
 		for k := range c.X {
-			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 {
+			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 || pn.LogX && c.X[k] <= 0 {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
@@ -260,6 +260,10 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
+	if pn.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
 	return p, nil
 }
 
@@ -286,4 +290,19 @@ func palette(i int) color.Color {
 // on 0, with a colour bar labelled barLabel.
 func HeatMapFigure(path, title, xlabel, ylabel, barLabel string, m mat.Matrix) error {
 	return SaveFigure(path, [][]Tile{{MatrixTile(title, xlabel, ylabel, barLabel, m, true)}}, 6*vg.Inch, 5*vg.Inch)
+}
+
+// ValueTicks marks an axis at the given values, labelled with them (such
+// as the hidden sizes on a log N_h axis).
+type ValueTicks []float64
+
+// Ticks returns the values between min and max.
+func (v ValueTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, x := range v {
+		if x >= min && x <= max {
+			ts = append(ts, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'g', -1, 64)})
+		}
+	}
+	return ts
 }
