@@ -264,8 +264,9 @@ func report(s summary) string {
 	v := s.Verdict
 	f("\n- Both flows converged: **%v**; the same fixed point from T = 0 and T = ∞: **%v**.\n", v.BothConverged, v.SameFixedPoint)
 	convergence(&b, s)
-	f("- Thermometer readout (peak of the mean softmax) of every fixed point in [2.0, 2.75] (T_c = %.4f): **%v**. The expectation ⟨T⟩ = Σ pₖTₖ sits higher because the thermometer spreads probability over the hard-to-tell high temperatures.\n", ising.Tc, v.ReadoutNearTc)
-	f("- One equilibrium temperature explains both the energy and |m| of each fixed point (the two physical thermometers agree within 3σ): **%v**.\n", v.Equilibrium)
+	f("- Thermometer readout (peak of the mean softmax) of every fixed point in [2.0, 2.75] (T_c = %.4f): **%v** (a flow without a fixed point counts as no). The expectation ⟨T⟩ = Σ pₖTₖ sits higher because the thermometer spreads probability over the hard-to-tell high temperatures.\n", ising.Tc, v.ReadoutNearTc)
+	f("- One equilibrium temperature explains both the energy and |m| of each fixed point (the two physical thermometers agree within 3σ): **%v** (flows in the order of the table; no fixed point counts as no).\n", v.Equilibrium)
+	f("- The last step of each flow is a product state (every connected correlation within %dσ of 0): **%v**; its |m| distribution is that of Monte Carlo at the matching T (KS, p ≥ %.2g): **%v**; its e distribution: **%v** (details below).\n", pipeline.ProductZ, v.ProductState, ksAlpha, v.MCMatchesAbsM, v.MCMatchesE)
 	fixedPointNature(&b, s)
 	f("\n## The RBM and the thermometer\n\n")
 	f("- RBM reconstruction error mean((v₀ − v₁)²) with v₁ one sampled flow step: %.4f train, %.4f test (reference after 8000 epochs: %.4f, %.4f). With v₁ = p(v=1|h) instead (rbm's monitor): %.4f, %.4f.\n", s.RBM.ReconTrain, s.RBM.ReconTest, refReconTr, refReconTest, s.RBM.ReconProbTrain, s.RBM.ReconProbTest)

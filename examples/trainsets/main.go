@@ -53,6 +53,9 @@ type config struct {
 // and ∞ set (Iso et al.'s code; issue 11).
 const refZeroInfEpochs = 30000
 
+// refSteps is the reference's flow length.
+const refSteps = 40
+
 // refZeroInfRows is the size of the reference's T = 0 and ∞ training set.
 const refZeroInfRows = 1600
 
@@ -128,6 +131,10 @@ type result struct {
 	// fractions); Ordered the fraction of chains with |m| ≥ 0.5 there.
 	Last    []flow.Readout `json:"last_readouts"`
 	Ordered []float64      `json:"ordered_fraction"`
+	// AtRef are the readouts at the reference's flow length (40 steps),
+	// when the flows are longer; OrderedAtRef their ordered fractions.
+	AtRef        []flow.Readout `json:"readouts_at_step_40,omitempty"`
+	OrderedAtRef []float64      `json:"ordered_fraction_at_step_40,omitempty"`
 	flows   []pipeline.FlowResult
 }
 
@@ -250,6 +257,11 @@ func run(c config, p *pipeline.Progress) error {
 			r.NotConverged = append(r.NotConverged, f.NotConverged)
 			r.Ordered = append(r.Ordered, ordered(r.Last[i]))
 			p.Printf("  from %s: %.1f%% of the chains in the ordered basin (|m| ≥ 0.5) at step %d", f.Name, 100*r.Ordered[i], steps)
+			if steps > refSteps {
+				a := f.Readouts[refSteps]
+				r.AtRef, r.OrderedAtRef = append(r.AtRef, a), append(r.OrderedAtRef, ordered(a))
+				p.Printf("  from %s at step %d (the reference's flow length): |m| = %.3f ± %.3f, %.1f%% in the ordered basin", f.Name, refSteps, a.AbsM, a.AbsMErr, 100*ordered(a))
+			}
 		}
 		res = append(res, r)
 	}

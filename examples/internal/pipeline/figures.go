@@ -250,9 +250,6 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	p.Legend.Top = !pn.LegendBottom
 	p.Legend.Left = pn.LegendLeft
-	if pn.XTicks != nil {
-		p.X.Tick.Marker = pn.XTicks
-	}
 	if pn.YMax > pn.YMin {
 		p.Y.Min, p.Y.Max = pn.YMin, pn.YMax
 	}
@@ -263,6 +260,9 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	if pn.LogX {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	if pn.XTicks != nil {
+		p.X.Tick.Marker = pn.XTicks
 	}
 	return p, nil
 }
