@@ -207,7 +207,7 @@ func write(dir string, s summary, flows []pipeline.FlowResult, p *pipeline.Progr
 	if err := fileio.WriteNPZ(filepath.Join(dir, "flows.npz"), map[string]any{"steps": s.Config.Steps, "chains": s.Config.Chains}, entries...); err != nil {
 		return err
 	}
-	if err := pipeline.FlowFigure(filepath.Join(dir, "flow.png"), fl, []int{0, 1, 2, 3, 5, 10, 20, s.Config.Steps}); err != nil {
+	if err := pipeline.FlowFigure(filepath.Join(dir, "flow.png"), fl, []int{0, 1, 2, 3, 5, 10, 20, 40, s.Config.Steps}); err != nil {
 		return err
 	}
 	if err := observablesFigure(filepath.Join(dir, "flow_observables.png"), s); err != nil {
@@ -318,6 +318,10 @@ func convergence(b *strings.Builder, s summary) {
 			f("- From %s: **not converged** within %d steps: %s.", fl.Start, s.Config.Steps, fl.NotConverged)
 			ds = fl.Drifts
 		}
+		if s.Config.Steps > 40 {
+			r := fl.Readouts[40]
+			f(" At step 40 (the reference's flow length): |m| = %.3f ± %.3f, thermometer peak %.2f.", r.AbsM, r.AbsMErr, r.Peak)
+		}
 		if len(ds) > 0 {
 			f(" Drifts over steps %d–%d:", ds[0].From, ds[0].To)
 			for _, d := range ds[:min(3, len(ds))] {
@@ -353,7 +357,7 @@ func fixedPointNature(b *strings.Builder, s summary) {
 			cs = append(cs, fmt.Sprintf("%.3f", e.Corr.C[r]))
 			cc = append(cc, fmt.Sprintf("%.3f", e.Corr.Conn[r]))
 		}
-		f("| %s | %.3f | %.3f | %.3f | %.3f | %s | %s (± %.3f) | %.3f ± %.3f | %v (%.1fσ) |\n", e.Name, e.AbsM, e.AbsMStd, e.E, e.EStd,
+		f("| %s | %.3f | %.3f | %.3f | %.3f | %s | %s (± %.3f) | %.3f ± %.3f | %v (%.1fσ) |\n", strings.ReplaceAll(e.Name, "|", "\\|"), e.AbsM, e.AbsMStd, e.E, e.EStd,
 			strings.Join(cs, ", "), strings.Join(cc, ", "), e.Corr.ConnErr[1], e.Corr.Xi, e.Corr.XiErr, e.Product, e.Worst)
 	}
 	for _, fl := range s.Flows {

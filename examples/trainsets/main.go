@@ -135,7 +135,7 @@ type result struct {
 	// when the flows are longer; OrderedAtRef their ordered fractions.
 	AtRef        []flow.Readout `json:"readouts_at_step_40,omitempty"`
 	OrderedAtRef []float64      `json:"ordered_fraction_at_step_40,omitempty"`
-	flows   []pipeline.FlowResult
+	flows        []pipeline.FlowResult
 }
 
 func sets(c config, train *ising.Dataset, p *pipeline.Progress) ([]set, error) {
