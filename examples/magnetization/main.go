@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -54,6 +55,10 @@ func main() {
 // to stderr.
 func parse(args []string, stderr io.Writer) (config, error) {
 	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: math.Sqrt(0.0015)}
+	// 100 steps (the reference: 40): the flows from T = ∞ and from Monte
+	// Carlo starts settle in 20–40 steps, and a fixed point needs a still
+	// stretch of half the flow.
+	c.Steps = 100
 	fs := pipeline.NewFlagSet("magnetization", stderr)
 	c.Flags(fs)
 	fs.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
@@ -233,24 +238,32 @@ func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c conf
 		}
 	}
 	plane = append(plane, pipeline.Curve{X: mx, Y: my, Marks: true, Color: pipeline.Gray})
-	var mag, temps []pipeline.Curve
+	var mag, temps, rnd []pipeline.Curve
 	all := append(append([]pipeline.FlowResult{}, flows...), base...)
 	for i, f := range all {
 		col := pipeline.Palette(i)
-		var ex, my, st, tE, tM []float64
+		var ex, my, myErr, st, tE, tM []float64
 		for _, r := range f.Readouts {
-			ex, my, st = append(ex, r.E), append(my, r.AbsM), append(st, float64(r.Step))
+			ex, my, myErr, st = append(ex, r.E), append(my, r.AbsM), append(myErr, r.AbsMErr), append(st, float64(r.Step))
 			tE, tM = append(tE, r.Ensembles[0].T), append(tM, r.Ensembles[1].T)
 		}
 		name := f.Name
-		if i >= len(flows) {
-			name += fmt.Sprintf(" (N(%g, %.3g²): m* from the weight mean, not T_c)", c.BaseMean, c.BaseStd)
-		}
-		if f.Fixed == nil {
+		switch {
+		case f.Fixed == nil && i >= len(flows):
+			// One W per half-step shared by every chain: the step-to-step
+			// noise is common to all chains, beyond their standard errors.
+			name += " (no fixed point: shared-W noise)"
+		case f.Fixed == nil:
 			name += " (not converged)"
 		}
-		plane = append(plane, pipeline.Curve{Name: name, X: ex, Y: my, Color: col})
-		mag = append(mag, pipeline.Curve{Name: name, X: st, Y: my, Color: col})
+		if i >= len(flows) {
+			name = strings.Replace(name, "random weights ", "", 1)
+			rnd = append(rnd, pipeline.Curve{Name: name, X: st, Y: my, YErr: myErr, Color: col})
+			continue
+		}
+		// The legend of the |m| panel names the colours of every panel.
+		plane = append(plane, pipeline.Curve{X: ex, Y: my, Color: col})
+		mag = append(mag, pipeline.Curve{Name: name, X: st, Y: my, YErr: myErr, Color: col})
 		if f.Name == "T = 0" || f.Name == "T = ∞" {
 			temps = append(temps,
 				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE, Color: col},
@@ -260,8 +273,10 @@ func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c conf
 	steps := float64(len(flows[0].Readouts) - 1)
 	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true, Color: pipeline.Gray})
 	return pipeline.PanelsFigure(path, []pipeline.Panel{
-		{Title: "flows in the (e, |m|) plane", XLabel: "energy per spin e", YLabel: "⟨|m|⟩", Curves: plane, YMin: 0, YMax: 1.7},
-		{Title: "|m| along the flows (one colour per flow in every panel)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mag, YMin: 0, YMax: 1.7},
+		{Title: "flows in the (e, |m|) plane (colours as beside)", XLabel: "energy per spin e", YLabel: "⟨|m|⟩", Curves: plane, YMin: 0, YMax: 1.3},
+		{Title: "|m| along the flows (± standard error)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mag, YMin: 0, YMax: 1.7},
 		{Title: "physical thermometers along the flows", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: temps, YMin: 0, YMax: 9},
-	}, 3)
+		{Title: fmt.Sprintf("untrained: W ~ N(%g, %.4g²) per half-step, one W for all chains", c.BaseMean, c.BaseStd),
+			XLabel: "flow step (|m| comes from the weight mean on 0/1 units, not T_c)", YLabel: "⟨|m|⟩ (± standard error)", Curves: rnd, YMin: 0, YMax: 1.2},
+	}, 2)
 }
