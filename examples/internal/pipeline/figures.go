@@ -272,7 +272,7 @@ var gray = color.Gray{Y: 120}
 // Gray is the colour of reference lines.
 var Gray color.Color = gray
 
-// Palette returns the i-th of eight distinct colours (cycling).
+// Palette returns the i-th of ten distinct colours (cycling).
 func Palette(i int) color.Color { return palette(i) }
 
 func palette(i int) color.Color {
@@ -281,6 +281,7 @@ func palette(i int) color.Color {
 		color.RGBA{R: 44, G: 160, B: 44, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255},
 		color.RGBA{R: 148, G: 103, B: 189, A: 255}, color.RGBA{R: 140, G: 86, B: 75, A: 255},
 		color.RGBA{R: 227, G: 119, B: 194, A: 255}, color.RGBA{R: 127, G: 127, B: 127, A: 255},
+		color.RGBA{R: 188, G: 189, B: 34, A: 255}, color.RGBA{R: 23, G: 190, B: 207, A: 255},
 	}
 	return cs[i%len(cs)]
 }
