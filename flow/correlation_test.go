@@ -3,6 +3,7 @@ package flow
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -236,4 +237,45 @@ func TestKSNull(t *testing.T) {
 	if f := float64(shifted) / trials; f < 0.4 {
 		t.Errorf("shift 0.25σ: detected in a fraction %v of pairs, want ≳ 0.6", f)
 	}
+}
+
+// BenchmarkCorrelate measures the spin correlation of a flow step (1000
+// configurations) at the paper's L = 10 and at L = 32.
+func BenchmarkCorrelate(b *testing.B) {
+	for _, L := range []int{10, 32} {
+		b.Run("L="+strconv.Itoa(L), func(b *testing.B) {
+			const n = 1000
+			v := Random(n, L*L, rand.NewPCG(1, 2))
+			b.ReportAllocs()
+			for b.Loop() {
+				Correlate(v, L, 0)
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "configs/s")
+		})
+	}
+}
+
+// BenchmarkMeasureFull is BenchmarkMeasure with every readout the examples
+// use: the correlation and the matching against 25 reference ensembles of
+// 1600 configurations.
+func BenchmarkMeasureFull(b *testing.B) {
+	const n, L = 1000, 10
+	v := Random(n, L*L, rand.NewPCG(1, 2))
+	temps := make([]float64, 25)
+	refs := make([]Reference, 25)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range temps {
+		temps[i] = 0.25 * float64(i)
+		refs[i].T = temps[i]
+		for k := 0; k < 1600; k++ {
+			refs[i].AbsM = append(refs[i].AbsM, rng.Float64())
+			refs[i].E = append(refs[i].E, -2*rng.Float64())
+		}
+	}
+	o := Observer{Classifier: bins{temps}, Energy: LatticeEnergy(L, 0), Lattice: L, References: refs}
+	b.ReportAllocs()
+	for b.Loop() {
+		o.Measure(0, v)
+	}
+	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "configs/s")
 }
