@@ -2,7 +2,7 @@
 // draws its main result: the temperature that the neural thermometer reads
 // along the RBM flow converges near T_c from both T = 0 and T = ∞.
 //
-//	go run ./examples/paper -out out/paper           # default, about a minute on 2 cores
+//	go run ./examples/paper -out out/paper           # default, about 15–25 s on 2 cores
 //	go run ./examples/paper -out out/ref -reference  # the reference code's scale (hours)
 //
 // It generates the Ising dataset (L = 10, T = 0, 0.25, …, 6), trains the
@@ -12,9 +12,15 @@
 // into -out:
 //
 //	flow.png             the thermometer's temperature distribution along both flows
-//	flow_observables.png |m|, energy and the physical thermometers' readings along the flows
+//	flow_observables.png |m|, energy and the physical thermometers' readings along the flows, with
+//	                     Monte Carlo levels; the connected correlation Cc(1) and ξ, the KS distance to
+//	                     the nearest Monte Carlo ensemble and the ordered-basin fraction along the flows
+//	fixed_point.png      the last step of each flow against fresh Monte Carlo at the temperatures that
+//	                     match its |m| and e: C(r) and Cc(r), the |m| and e distributions
 //	summary.json         every number below, and the readouts of every step
-//	report.md            the figures and numbers set beside PAPER.md §4
+//	report.md            the figures and numbers set beside PAPER.md §4: whether each flow converged
+//	                     (every readout still), whether it ends in a product state, KS distances, basin
+//	                     fractions, the Bayes-on-energy thermometer beside the network's
 //	rbm.npz              the trained RBM (W, vbias, hbias, metadata)
 //	thermometer.npz      the trained neural thermometer
 //	flows.npz            configurations at the first and last step of each flow
