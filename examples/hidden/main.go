@@ -191,7 +191,7 @@ func figure(path string, res []result, c config) error {
 	return pipeline.PanelsFigure(path, []pipeline.Panel{
 		{Title: "last step of the flow from T = 0", XLabel: "thermometer temperature T", YLabel: "mean softmax probability", Curves: dists[0], XTicks: pipeline.TTicks{}, YMin: 0, YMax: 1.8 * top},
 		{Title: "last step of the flow from T = ∞", XLabel: "thermometer temperature T", YLabel: "mean softmax probability", Curves: dists[1], XTicks: pipeline.TTicks{}, YMin: 0, YMax: 1.8 * top},
-		{Title: "thermometers at the last step (± s.e.; dashed: from T = ∞)", XLabel: "hidden units N_h (log scale)", YLabel: "temperature", Curves: temps, LogX: true, XTicks: pipeline.ValueTicks(sizes), YMin: 0, YMax: 9},
+		{Title: "thermometers at the last step (± s.e.; dashed: from T = ∞)", XLabel: "hidden units N_h (log scale)", YLabel: "temperature", Curves: temps, LogX: true, XTicks: pipeline.ValueTicks(sizes), YMin: 0, YMax: 9, YTicks: pipeline.TTicks{}},
 		{Title: "|m| at the last step (" + scale + ")", XLabel: "hidden units N_h (log scale)", YLabel: "⟨|m|⟩ (± standard error)", Curves: ms, LogX: true, XTicks: pipeline.ValueTicks(sizes), YMin: 0, YMax: 1.2},
 	}, 2)
 }

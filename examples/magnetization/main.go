@@ -275,7 +275,7 @@ func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c conf
 	return pipeline.PanelsFigure(path, []pipeline.Panel{
 		{Title: "flows in the (e, |m|) plane (colours as beside)", XLabel: "energy per spin e", YLabel: "⟨|m|⟩", Curves: plane, YMin: 0, YMax: 1.3},
 		{Title: "|m| along the flows (± standard error)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mag, YMin: 0, YMax: 1.7},
-		{Title: "physical thermometers along the flows", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: temps, YMin: 0, YMax: 9},
+		{Title: "physical thermometers along the flows", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: temps, YMin: 0, YMax: 9, YTicks: pipeline.TTicks{}},
 		{Title: fmt.Sprintf("untrained: W ~ N(%g, %.4g²) per half-step, one W for all chains", c.BaseMean, c.BaseStd),
 			XLabel: "flow step (|m| comes from the weight mean on 0/1 units, not T_c)", YLabel: "⟨|m|⟩ (± standard error)", Curves: rnd, YMin: 0, YMax: 1.2},
 	}, 2)

@@ -103,7 +103,7 @@ func observablesFigure(path string, s summary) error {
 	return pipeline.PanelsFigure(path, []pipeline.Panel{
 		{Title: "⟨|m|⟩ along the flow (± standard error)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mc, YMin: 0, YMax: 1.35},
 		{Title: "energy per spin along the flow (± standard error)", XLabel: "flow step", YLabel: "⟨e⟩", Curves: ec, YMin: -2.05, YMax: 0.6},
-		{Title: "physical thermometers (± standard error)", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: tc, YMin: 0, YMax: 1.6 * hi},
+		{Title: "physical thermometers (± standard error)", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: tc, YMin: 0, YMax: 1.6 * hi, YTicks: pipeline.TTicks{}},
 		{Title: "connected correlation Cc(1) and ξ (± standard error)", XLabel: "flow step", YLabel: "Cc(1), ξ (lattice spacings)", Curves: cc},
 		{Title: "KS distance to the nearest-mean Monte Carlo ensemble of the grid", XLabel: "flow step", YLabel: "Kolmogorov–Smirnov D", Curves: ks, YMin: 0, YMax: 1.3},
 		{Title: "ordered basin: fraction of chains with |m| ≥ 0.5 (± standard error)", XLabel: "flow step", YLabel: "fraction", Curves: basin, LegendBottom: true},

@@ -343,7 +343,7 @@ func figures(dir string, res []result) error {
 		}
 		dc = append(dc, pipeline.Curve{Name: "exact T_c", X: []float64{pipeline.Tc, pipeline.Tc}, Y: []float64{0, 1.05 * top}, Dashed: true, Color: pipeline.Gray})
 		title := "trained on " + r.Set
-		dist = append(dist, pipeline.Panel{Title: title, XLabel: "thermometer temperature T", YLabel: "mean softmax probability (dashed: from T = ∞)",
+		dist = append(dist, pipeline.Panel{Title: title, XLabel: "thermometer temperature T", YLabel: "mean softmax probability ± s.e. (dashed: from T = ∞)",
 			Curves: dc, XTicks: pipeline.TTicks{}, YMin: 0, YMax: top * 1.9})
 		mag = append(mag, pipeline.Panel{Title: title, XLabel: "flow step", YLabel: "⟨|m|⟩ (± standard error)", Curves: mc, YMin: 0, YMax: 1.4})
 		basin = append(basin, pipeline.Panel{Title: title, XLabel: "flow step", YLabel: "fraction of chains with |m| ≥ 0.5", Curves: bc, YMin: 0, YMax: 1.3})

@@ -140,8 +140,9 @@ type Curve struct {
 type Panel struct {
 	Title, XLabel, YLabel string
 	Curves                []Curve
-	// XTicks, if not nil, marks the x axis (TTicks for temperatures).
-	XTicks plot.Ticker
+	// XTicks and YTicks, if not nil, mark the axes (TTicks for
+	// temperatures).
+	XTicks, YTicks plot.Ticker
 	// YMin and YMax, if YMax > YMin, fix the y range (head room for the
 	// legend).
 	YMin, YMax float64
@@ -263,6 +264,9 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	if pn.XTicks != nil {
 		p.X.Tick.Marker = pn.XTicks
+	}
+	if pn.YTicks != nil {
+		p.Y.Tick.Marker = pn.YTicks
 	}
 	return p, nil
 }
