@@ -352,6 +352,29 @@ func figures(dir string, res []result) error {
 		mag = append(mag, pipeline.Panel{Title: title, XLabel: "flow step", YLabel: "⟨|m|⟩ (± standard error)", Curves: mc, YMin: 0, YMax: 1.4})
 		basin = append(basin, pipeline.Panel{Title: title, XLabel: "flow step", YLabel: "fraction of chains with |m| ≥ 0.5", Curves: bc, YMin: 0, YMax: 1.3})
 	}
+	// The schedule decides the basins: the T = 0 and ∞ set's flow from T = ∞
+	// under both schedules on one axis.
+	var cmp []pipeline.Curve
+	for i, r := range res {
+		if r.Key != "zero-inf" && r.Key != "zero-inf-ref" {
+			continue
+		}
+		var x, m, b []float64
+		for _, rd := range r.flows[1].Readouts {
+			x, m, b = append(x, float64(rd.Step)), append(m, rd.AbsM), append(b, ordered(rd))
+		}
+		name := fmt.Sprintf("momentum 0.9, %d epochs", r.Epochs)
+		if r.Key == "zero-inf-ref" {
+			name = fmt.Sprintf("plain SGD 0.01, %d epochs", r.Epochs)
+		}
+		cmp = append(cmp,
+			pipeline.Curve{Name: name + ": ⟨|m|⟩", X: x, Y: m, Color: pipeline.Palette(i)},
+			pipeline.Curve{Name: name + ": |m| ≥ 0.5", X: x, Y: b, Color: pipeline.Palette(i), Dashed: true})
+	}
+	if len(cmp) == 4 {
+		cmp = append(cmp, pipeline.Curve{Name: "reference at step 40: ⟨|m|⟩ ≈ 0.25", X: []float64{refSteps}, Y: []float64{0.25}, Marks: true, Color: pipeline.Gray})
+		basin = append(basin, pipeline.Panel{Title: "T = 0 and ∞ set, from T = ∞: two schedules", XLabel: "flow step", YLabel: "⟨|m|⟩ (solid), fraction with |m| ≥ 0.5 (dashed)", Curves: cmp, YMin: 0, YMax: 1.5})
+	}
 	if err := pipeline.PanelsFigure(filepath.Join(dir, "trainsets.png"), dist, 3); err != nil {
 		return err
 	}
