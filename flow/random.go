@@ -20,7 +20,10 @@ import (
 // m the mean over chains of |mean spin| (this type gives 0.597 ± 0.013
 // with 20 chains). The value comes from the weight mean acting on Nv 0/1
 // units (with Mean = 0 it is about 0.008), not from the Ising model: it has
-// nothing to do with T_c.
+// nothing to do with T_c. Because every chain sees the same W, successive
+// readouts fluctuate together by more than their standard errors over the
+// chains, and FindFixedPoint, whose tests use those errors, reports no
+// fixed point; average the readouts over the flow's second half instead.
 //
 // A RandomWeights draws from Src and is not safe for concurrent use.
 type RandomWeights struct {
