@@ -120,8 +120,16 @@ type flowOut struct {
 	Fixed *flow.FixedPoint `json:"fixed_point"`
 	// Equilibrium: the energy- and |m|-based temperatures of the fixed
 	// point agree within 3 combined errors.
-	Equilibrium bool           `json:"equilibrium"`
-	Readouts    []flow.Readout `json:"readouts"`
+	Equilibrium bool `json:"equilibrium"`
+	// NotConverged says why there is no fixed point (empty if there is).
+	NotConverged string `json:"not_converged,omitempty"`
+	// LateAbsM and LateAbsMSpread are the mean and the spread (standard
+	// deviation over steps) of ⟨|m|⟩ over the second half of the flow: the
+	// value to quote where no fixed point is found, as for the
+	// random-weights baseline.
+	LateAbsM       float64        `json:"late_abs_m"`
+	LateAbsMSpread float64        `json:"late_abs_m_spread"`
+	Readouts       []flow.Readout `json:"readouts"`
 }
 
 func run(c config, p *pipeline.Progress) error {
@@ -184,7 +192,12 @@ func run(c config, p *pipeline.Progress) error {
 	mc := curve(all)
 	var outs []flowOut
 	for _, f := range append(flows, base...) {
-		o := flowOut{Name: f.Name, Fixed: f.Fixed, Readouts: f.Readouts}
+		o := flowOut{Name: f.Name, Fixed: f.Fixed, NotConverged: f.NotConverged, Readouts: f.Readouts}
+		var late []float64
+		for _, r := range f.Readouts[len(f.Readouts)/2:] {
+			late = append(late, r.AbsM)
+		}
+		o.LateAbsM, o.LateAbsMSpread = meanStd(late)
 		if fp := f.Fixed; fp != nil && len(fp.Ensembles) == 2 {
 			a, b := fp.Ensembles[0], fp.Ensembles[1]
 			o.Equilibrium = math.Abs(a.T-b.T) <= 3*math.Hypot(a.Err, b.Err)
@@ -279,4 +292,19 @@ func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c conf
 		{Title: fmt.Sprintf("untrained: W ~ N(%g, %.4g²) per half-step, one W for all chains", c.BaseMean, c.BaseStd),
 			XLabel: "flow step (|m| comes from the weight mean on 0/1 units, not T_c)", YLabel: "⟨|m|⟩ (± standard error)", Curves: rnd, YMin: 0, YMax: 1.2},
 	}, 2)
+}
+
+// meanStd returns the mean and the standard deviation (n − 1) of xs.
+func meanStd(xs []float64) (mean, std float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	for _, x := range xs {
+		std += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(xs)-1))
 }
