@@ -39,8 +39,9 @@
 //
 // # JSON
 //
-// The result types (Reading, Readout, FixedPoint) marshal with encoding/json and
-// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// The result types (Reading, Readout, FixedPoint, Correlation, Match, Drift)
+// marshal with encoding/json and round-trip bit for bit, except a Readout's
+// per-configuration values (AbsMs, Es, Ts), which are not written. Floats JSON cannot hold are encoded the same way in
 // every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
 // and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
 // writes them. Every float field is written, 0 included.
@@ -49,4 +50,6 @@
 //
 //   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.
 //   - R. Veiga, R. Vicente, arXiv:2006.10176 (random-weights baseline).
+//   - W. H. Press et al., Numerical Recipes, 3rd ed., §14.3.3 (the
+//     Kolmogorov–Smirnov test and its asymptotic distribution).
 package flow
