@@ -71,7 +71,7 @@ func BenchmarkRBMEpoch(b *testing.B) {
 func BenchmarkFlow(b *testing.B) {
 	d := data(b)
 	net := thermo.NewNetwork(100, d.Grid, thermo.Small, rand.NewPCG(11, 12))
-	obs := flow.Observer{Classifier: net, Energy: flow.LatticeEnergy(10)}
+	obs := flow.Observer{Classifier: net, Energy: flow.LatticeEnergy(10, 0)}
 	v0 := flow.Random(1000, 100, rand.NewPCG(13, 14))
 	const steps = 40
 	for _, nh := range []int{100, 400} {

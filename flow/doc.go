@@ -15,7 +15,21 @@
 //
 // Run streams each step to a callback instead of storing the flow; Observer
 // turns a step into a Readout (temperature distribution, |m| and energy with
-// standard errors); FindFixedPoint detects where the readouts stop changing.
+// standard errors, the |m| histogram or basin fractions, the connected spin
+// correlation and its correlation length, and the Kolmogorov–Smirnov
+// distance to the equilibrium ensembles that match |m| and e);
+// FindFixedPoint declares a fixed point only where every readout has
+// stopped changing, and otherwise says which one still moves.
+//
+// # What the readouts can tell
+//
+// A fixed point's |m| and energy turn it into a temperature; they do not
+// make it an equilibrium state. Correlate's connected correlation tells a
+// product state (independent spins given each configuration's
+// magnetisation: Conn(r) = 0 at every r ≥ 1) from a correlated one, and KS
+// sets the distribution of |m| or e against the Monte Carlo ensemble with
+// the same mean: an equilibrium ensemble has a broad |m| distribution near
+// T_c, a product state a binomial one.
 //
 // # Randomness
 //
@@ -25,8 +39,9 @@
 //
 // # JSON
 //
-// The result types (Reading, Readout, FixedPoint) marshal with encoding/json and
-// round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
+// The result types (Reading, Readout, FixedPoint, Correlation, Match, Drift)
+// marshal with encoding/json and round-trip bit for bit, except a Readout's
+// per-configuration values (AbsMs, Es, Ts), which are not written. Floats JSON cannot hold are encoded the same way in
 // every rgflow package: NaN (a value not computed, or undefined) as null, +Inf
 // and −Inf as the strings "+Inf" and "-Inf"; finite numbers as encoding/json
 // writes them. Every float field is written, 0 included.
@@ -35,4 +50,6 @@
 //
 //   - S. Iso, S. Shiba, S. Yokoo, Phys. Rev. E 97, 053304 (2018), arXiv:1801.07172.
 //   - R. Veiga, R. Vicente, arXiv:2006.10176 (random-weights baseline).
+//   - W. H. Press et al., Numerical Recipes, 3rd ed., §14.3.3 (the
+//     Kolmogorov–Smirnov test and its asymptotic distribution).
 package flow

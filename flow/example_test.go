@@ -29,7 +29,7 @@ func (r relax) Step(dst, v *mat.Dense) {
 func ExampleRun() {
 	src := rand.NewPCG(1, 2)
 	v0 := flow.Random(500, 100, src) // T = ∞: independent fair spins
-	obs := flow.Observer{Energy: flow.LatticeEnergy(10)}
+	obs := flow.Observer{Energy: flow.LatticeEnergy(10, 0)}
 	var rs []flow.Readout
 	err := flow.Run(relax{rand.New(src)}, v0, 60, func(step int, v *mat.Dense) error {
 		rs = append(rs, obs.Measure(step, v))
@@ -48,5 +48,5 @@ func ExampleRun() {
 	fmt.Printf("fixed point after %d steps: |m| = %.2f ± %.3f\n", fp.Step, fp.AbsM, fp.AbsMErr)
 	// Output:
 	// step 0: |m| = 0.08
-	// fixed point after 19 steps: |m| = 0.80 ± 0.004
+	// fixed point after 20 steps: |m| = 0.80 ± 0.004
 }

@@ -151,7 +151,7 @@ func TestObserver(t *testing.T) {
 	}
 	o := Observer{
 		Classifier: bins{temps: []float64{3, 2, 1}},
-		Energy:     LatticeEnergy(4),
+		Energy:     LatticeEnergy(4, 0),
 		Ensembles:  []NamedEnsemble{{"fixed", fixedT{1.5}}},
 	}
 	r := o.Measure(7, v)
@@ -324,7 +324,7 @@ func BenchmarkMeasure(b *testing.B) {
 	for i := range temps {
 		temps[i] = 0.25 * float64(i)
 	}
-	o := Observer{Classifier: bins{temps}, Energy: LatticeEnergy(10)}
+	o := Observer{Classifier: bins{temps}, Energy: LatticeEnergy(10, 0)}
 	b.ReportAllocs()
 	for b.Loop() {
 		o.Measure(0, v)

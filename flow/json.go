@@ -42,3 +42,39 @@ func (p *FixedPoint) UnmarshalJSON(b []byte) error {
 	type plain FixedPoint
 	return jsonf.Unmarshal(b, (*plain)(p))
 }
+
+// MarshalJSON encodes c with NaN as null and ±Inf as "+Inf"/"-Inf".
+func (c Correlation) MarshalJSON() ([]byte, error) {
+	type plain Correlation
+	return jsonf.Marshal(plain(c))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
+func (c *Correlation) UnmarshalJSON(b []byte) error {
+	type plain Correlation
+	return jsonf.Unmarshal(b, (*plain)(c))
+}
+
+// MarshalJSON encodes m with NaN as null and ±Inf as "+Inf"/"-Inf".
+func (m Match) MarshalJSON() ([]byte, error) {
+	type plain Match
+	return jsonf.Marshal(plain(m))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
+func (m *Match) UnmarshalJSON(b []byte) error {
+	type plain Match
+	return jsonf.Unmarshal(b, (*plain)(m))
+}
+
+// MarshalJSON encodes d with NaN as null and ±Inf as "+Inf"/"-Inf".
+func (d Drift) MarshalJSON() ([]byte, error) {
+	type plain Drift
+	return jsonf.Marshal(plain(d))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
+func (d *Drift) UnmarshalJSON(b []byte) error {
+	type plain Drift
+	return jsonf.Unmarshal(b, (*plain)(d))
+}

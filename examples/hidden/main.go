@@ -13,6 +13,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,10 +43,13 @@ func main() {
 // to stderr.
 func parse(args []string, stderr io.Writer) (config, error) {
 	c := config{Common: pipeline.Defaults("out/hidden")}
-	// Eight RBMs (Σ N_h ≈ 11 × 100) in about a minute: half the data and
-	// half the epochs of examples/paper.
-	c.Data.PerTemp = 500
-	c.RBM.Epochs = 30
+	// Eight RBMs (Σ N_h ≈ 11 × 100) in about a minute: half the data of
+	// examples/paper, its 60 epochs. The fixed point at N_h = 100 depends on
+	// the number of updates: |m|* = 0.45 with 500 per T and 30 epochs (3000
+	// updates), 0.630 with 1000 per T and 60 (12 000), 0.651 with the
+	// paper's 2000 and 60 (24 000; the reference: 0.6507).
+	c.Data.PerTemp = 1000
+	c.RBM.Epochs = 60
 	c.Chains = 500
 	fs := pipeline.NewFlagSet("hidden", stderr)
 	c.Flags(fs)
@@ -127,7 +131,7 @@ func run(c config, p *pipeline.Progress) error {
 		r.Fixed, r.Last = pipeline.Ends(flows)
 		res = append(res, r)
 	}
-	if err := figure(filepath.Join(c.Out, "hidden.png"), res); err != nil {
+	if err := figure(filepath.Join(c.Out, "hidden.png"), res, c); err != nil {
 		return err
 	}
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), struct {
@@ -143,34 +147,59 @@ func run(c config, p *pipeline.Progress) error {
 	return nil
 }
 
-// figure draws the last-step temperature distribution from T = 0 for each
-// N_h, and the peak, ⟨T⟩ and the |m|-based temperature against N_h for both
-// starts.
-func figure(path string, res []result) error {
-	var dists, peaks, ms []pipeline.Curve
-	for _, r := range res {
-		l := r.Last[0]
-		dists = append(dists, pipeline.Curve{Name: fmt.Sprintf("N_h = %d", r.Nh), X: l.Temps, Y: l.Dist})
+// figure draws the last-step temperature distribution for each N_h from
+// T = 0 and from T = ∞, and against N_h (log axis): the neural
+// thermometer's peak and ⟨T⟩ beside the physical thermometers (the
+// temperatures whose Monte Carlo ⟨e⟩ and ⟨|m|⟩ match), and |m|, for both
+// starts. Flows without a fixed point are marked in the legend.
+func figure(path string, res []result, c config) error {
+	var dists [2][]pipeline.Curve
+	var temps, ms []pipeline.Curve
+	top := 0.0
+	for i, r := range res {
+		for s := range 2 {
+			l := r.Last[s]
+			for _, d := range l.Dist {
+				top = math.Max(top, d)
+			}
+			note := ""
+			if r.Fixed[s] == nil {
+				note = " (not converged)"
+			}
+			dists[s] = append(dists[s], pipeline.Curve{Name: fmt.Sprintf("N_h = %d%s", r.Nh, note), X: l.Temps, Y: l.Dist, Color: pipeline.Palette(i)})
+		}
 	}
 	for s, name := range []string{"T = 0", "T = ∞"} {
-		var x, pk, ex, exErr, m, mErr []float64
+		var x, pk, ex, exErr, tE, tEErr, tM, tMErr, m, mErr []float64
 		for _, r := range res {
 			l := r.Last[s]
 			x = append(x, float64(r.Nh))
 			pk = append(pk, l.Peak)
 			ex, exErr = append(ex, l.Expect), append(exErr, l.ExpectErr)
+			tE, tEErr = append(tE, l.Ensembles[0].T), append(tEErr, l.Ensembles[0].Err)
+			tM, tMErr = append(tM, l.Ensembles[1].T), append(tMErr, l.Ensembles[1].Err)
 			m, mErr = append(m, l.AbsM), append(mErr, l.AbsMErr)
 		}
-		peaks = append(peaks,
-			pipeline.Curve{Name: "peak, from " + name, X: x, Y: pk},
-			pipeline.Curve{Name: "⟨T⟩, from " + name, X: x, Y: ex, YErr: exErr})
-		ms = append(ms, pipeline.Curve{Name: "from " + name, X: x, Y: m, YErr: mErr})
+		dash := s == 1
+		temps = append(temps,
+			pipeline.Curve{Name: "network peak, from " + name, X: x, Y: pk, Color: pipeline.Palette(0), Dashed: dash},
+			pipeline.Curve{Name: "network ⟨T⟩, from " + name, X: x, Y: ex, YErr: exErr, Color: pipeline.Palette(1), Dashed: dash},
+			pipeline.Curve{Name: "T from energy, from " + name, X: x, Y: tE, YErr: tEErr, Color: pipeline.Palette(2), Dashed: dash},
+			pipeline.Curve{Name: "T from |m|, from " + name, X: x, Y: tM, YErr: tMErr, Color: pipeline.Palette(3), Dashed: dash})
+		ms = append(ms, pipeline.Curve{Name: "from " + name, X: x, Y: m, YErr: mErr, Color: pipeline.Palette(s), Dashed: dash})
+	}
+	var sizes []float64
+	for _, r := range res {
+		sizes = append(sizes, float64(r.Nh))
 	}
 	lo, hi := float64(res[0].Nh), float64(res[len(res)-1].Nh)
-	peaks = append(peaks, pipeline.Curve{Name: "exact T_c", X: []float64{lo, hi}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true})
-	return pipeline.CurvesFigure(path,
-		[]string{"last step of the flow from T = 0", "thermometer at the last step", "|m| at the last step"},
-		[]string{"thermometer temperature T", "hidden units N_h", "hidden units N_h"},
-		[]string{"mean softmax probability", "temperature", "⟨|m|⟩"},
-		[][]pipeline.Curve{dists, peaks, ms})
+	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{lo, hi}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true, Color: pipeline.Gray})
+	ms = append(ms, pipeline.Curve{Name: "reference m* at N_h = 100 (0.6507)", X: []float64{100}, Y: []float64{0.6507}, Marks: true, Color: pipeline.Gray})
+	scale := fmt.Sprintf("%d per T, %d epochs, %d chains, %d steps", c.Data.PerTemp, c.RBM.Epochs, c.Chains, c.Steps)
+	return pipeline.PanelsFigure(path, []pipeline.Panel{
+		{Title: "last step of the flow from T = 0", XLabel: "thermometer temperature T", YLabel: "mean softmax probability", Curves: dists[0], XTicks: pipeline.TTicks{}, YMin: 0, YMax: 1.8 * top},
+		{Title: "last step of the flow from T = ∞", XLabel: "thermometer temperature T", YLabel: "mean softmax probability", Curves: dists[1], XTicks: pipeline.TTicks{}, YMin: 0, YMax: 1.8 * top},
+		{Title: "thermometers at the last step (± s.e.; dashed: from T = ∞)", XLabel: "hidden units N_h (log scale)", YLabel: "temperature", Curves: temps, LogX: true, XTicks: pipeline.ValueTicks(sizes), YMin: 0, YMax: 9, YTicks: pipeline.TTicks{}},
+		{Title: "|m| at the last step (" + scale + ")", XLabel: "hidden units N_h (log scale)", YLabel: "⟨|m|⟩ (± standard error)", Curves: ms, LogX: true, XTicks: pipeline.ValueTicks(sizes), YMin: 0, YMax: 1.2},
+	}, 2)
 }

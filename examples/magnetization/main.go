@@ -5,7 +5,10 @@
 // matches), and a flow ends in an equilibrium state only if the two agree.
 // Flows start at T = 0, at T = ∞ and from Monte Carlo configurations at
 // several temperatures; the untrained baseline of Veiga and Vicente (weights
-// redrawn from N(−0.001, 0.0015²) each half-step) runs beside them.
+// redrawn from N(−0.001, 0.0015) each half-step: 0.0015 is the variance,
+// the standard deviation √0.0015 ≈ 0.0387) runs beside them. That
+// baseline's |m| comes from the weight mean times N_v with 0/1 units, not
+// from the Ising model (with mean 0 it is ≈ 0.008).
 //
 //	go run ./examples/magnetization -out out/magnetization
 //	go run ./examples/magnetization -out out/mag100 -L 100 -nh 400 -n 200 -epochs 20   # large lattice
@@ -21,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -50,11 +54,15 @@ func main() {
 // parse parses and validates the command line; messages and the usage go
 // to stderr.
 func parse(args []string, stderr io.Writer) (config, error) {
-	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: 0.0015}
+	c := config{Common: pipeline.Defaults("out/magnetization"), MCStarts: []float64{1.5, 2.0, 3.0, 4.0}, BaseMean: -0.001, BaseStd: math.Sqrt(0.0015)}
+	// 100 steps (the reference: 40): the flows from T = ∞ and from Monte
+	// Carlo starts settle in 20–40 steps, and a fixed point needs a still
+	// stretch of half the flow.
+	c.Steps = 100
 	fs := pipeline.NewFlagSet("magnetization", stderr)
 	c.Flags(fs)
 	fs.Float64Var(&c.BaseMean, "base-mean", c.BaseMean, "random-weights baseline: weight mean")
-	fs.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation")
+	fs.Float64Var(&c.BaseStd, "base-std", c.BaseStd, "random-weights baseline: weight standard deviation (the reference's variance 0.0015: √0.0015 ≈ 0.0387)")
 	err := pipeline.Parse(fs, args, func() error {
 		// Without -nh the hidden layer is as large as the visible one, as
 		// in the paper (N_h = N_v = L²).
@@ -112,8 +120,16 @@ type flowOut struct {
 	Fixed *flow.FixedPoint `json:"fixed_point"`
 	// Equilibrium: the energy- and |m|-based temperatures of the fixed
 	// point agree within 3 combined errors.
-	Equilibrium bool           `json:"equilibrium"`
-	Readouts    []flow.Readout `json:"readouts"`
+	Equilibrium bool `json:"equilibrium"`
+	// NotConverged says why there is no fixed point (empty if there is).
+	NotConverged string `json:"not_converged,omitempty"`
+	// LateAbsM and LateAbsMSpread are the mean and the spread (standard
+	// deviation over steps) of ⟨|m|⟩ over the second half of the flow: the
+	// value to quote where no fixed point is found, as for the
+	// random-weights baseline.
+	LateAbsM       float64        `json:"late_abs_m"`
+	LateAbsMSpread float64        `json:"late_abs_m_spread"`
+	Readouts       []flow.Readout `json:"readouts"`
 }
 
 func run(c config, p *pipeline.Progress) error {
@@ -176,24 +192,26 @@ func run(c config, p *pipeline.Progress) error {
 		}); err != nil {
 			return err
 		}
-		if fp, err := flow.FindFixedPoint(r.Readouts, nil); err == nil {
-			r.Fixed = &fp
-			p.Printf("%s: fixed point after %d steps: %s", r.Name, fp.Step, pipeline.Describe(fp))
-		}
+		r.FindFixed(p)
 		base = append(base, r)
 	}
 
 	mc := curve(all)
 	var outs []flowOut
 	for _, f := range append(flows, base...) {
-		o := flowOut{Name: f.Name, Fixed: f.Fixed, Readouts: f.Readouts}
+		o := flowOut{Name: f.Name, Fixed: f.Fixed, NotConverged: f.NotConverged, Readouts: f.Readouts}
+		var late []float64
+		for _, r := range f.Readouts[len(f.Readouts)/2:] {
+			late = append(late, r.AbsM)
+		}
+		o.LateAbsM, o.LateAbsMSpread = meanStd(late)
 		if fp := f.Fixed; fp != nil && len(fp.Ensembles) == 2 {
 			a, b := fp.Ensembles[0], fp.Ensembles[1]
 			o.Equilibrium = math.Abs(a.T-b.T) <= 3*math.Hypot(a.Err, b.Err)
 		}
 		outs = append(outs, o)
 	}
-	if err := figure(filepath.Join(c.Out, "magnetization.png"), mc, flows, base); err != nil {
+	if err := figure(filepath.Join(c.Out, "magnetization.png"), mc, flows, base, c); err != nil {
 		return err
 	}
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), struct {
@@ -229,32 +247,74 @@ func curve(d *ising.Dataset) []mcPoint {
 	return out
 }
 
-func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult) error {
+func figure(path string, mc []mcPoint, flows, base []pipeline.FlowResult, c config) error {
 	var x, y []float64
 	for _, p := range mc {
 		x, y = append(x, p.E), append(y, p.AbsM)
 	}
-	plane := []pipeline.Curve{{Name: "Monte Carlo equilibrium, T = 0 … 6", X: x, Y: y, Dashed: true}}
-	var mag, temps []pipeline.Curve
-	for _, f := range append(append([]pipeline.FlowResult{}, flows...), base...) {
-		var ex, my, st, tE, tM []float64
+	plane := []pipeline.Curve{{Name: "Monte Carlo equilibrium (x: T = 0, 1, …)", X: x, Y: y, Dashed: true, Color: pipeline.Gray}}
+	// Marks at the integer temperatures on the equilibrium curve.
+	var mx, my []float64
+	for _, p := range mc {
+		if p.T == math.Round(p.T) {
+			mx, my = append(mx, p.E), append(my, p.AbsM)
+		}
+	}
+	plane = append(plane, pipeline.Curve{X: mx, Y: my, Marks: true, Color: pipeline.Gray})
+	var mag, temps, rnd []pipeline.Curve
+	all := append(append([]pipeline.FlowResult{}, flows...), base...)
+	for i, f := range all {
+		col := pipeline.Palette(i)
+		var ex, my, myErr, st, tE, tM []float64
 		for _, r := range f.Readouts {
-			ex, my, st = append(ex, r.E), append(my, r.AbsM), append(st, float64(r.Step))
+			ex, my, myErr, st = append(ex, r.E), append(my, r.AbsM), append(myErr, r.AbsMErr), append(st, float64(r.Step))
 			tE, tM = append(tE, r.Ensembles[0].T), append(tM, r.Ensembles[1].T)
 		}
-		plane = append(plane, pipeline.Curve{Name: f.Name, X: ex, Y: my})
-		mag = append(mag, pipeline.Curve{Name: f.Name, X: st, Y: my})
+		name := f.Name
+		switch {
+		case f.Fixed == nil && i >= len(flows):
+			// One W per half-step shared by every chain: the step-to-step
+			// noise is common to all chains, beyond their standard errors.
+			name += " (no fixed point: shared-W noise)"
+		case f.Fixed == nil:
+			name += " (not converged)"
+		}
+		if i >= len(flows) {
+			name = strings.Replace(name, "random weights ", "", 1)
+			rnd = append(rnd, pipeline.Curve{Name: name, X: st, Y: my, YErr: myErr, Color: col})
+			continue
+		}
+		// The legend of the |m| panel names the colours of every panel.
+		plane = append(plane, pipeline.Curve{X: ex, Y: my, Color: col})
+		mag = append(mag, pipeline.Curve{Name: name, X: st, Y: my, YErr: myErr, Color: col})
 		if f.Name == "T = 0" || f.Name == "T = ∞" {
 			temps = append(temps,
-				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE},
-				pipeline.Curve{Name: f.Name + ": T from |m|", X: st, Y: tM})
+				pipeline.Curve{Name: f.Name + ": T from energy", X: st, Y: tE, Color: col},
+				pipeline.Curve{Name: f.Name + ": T from |m| (dashed)", X: st, Y: tM, Color: col, Dashed: true})
 		}
 	}
 	steps := float64(len(flows[0].Readouts) - 1)
-	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true})
-	return pipeline.CurvesFigure(path,
-		[]string{"flows in the (e, |m|) plane", "|m| along the flows", "physical thermometers along the flows"},
-		[]string{"energy per spin e", "flow step", "flow step"},
-		[]string{"⟨|m|⟩", "⟨|m|⟩", "temperature"},
-		[][]pipeline.Curve{plane, mag, temps})
+	temps = append(temps, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{pipeline.Tc, pipeline.Tc}, Dashed: true, Color: pipeline.Gray})
+	return pipeline.PanelsFigure(path, []pipeline.Panel{
+		{Title: "flows in the (e, |m|) plane (colours as beside)", XLabel: "energy per spin e", YLabel: "⟨|m|⟩", Curves: plane, YMin: 0, YMax: 1.3},
+		{Title: "|m| along the flows (± standard error)", XLabel: "flow step", YLabel: "⟨|m|⟩", Curves: mag, YMin: 0, YMax: 1.7},
+		{Title: "physical thermometers along the flows", XLabel: "flow step", YLabel: "temperature whose Monte Carlo mean matches", Curves: temps, YMin: 0, YMax: 9, YTicks: pipeline.TTicks{}},
+		{Title: fmt.Sprintf("untrained: W ~ N(%g, %.4g²) per half-step, one W for all chains", c.BaseMean, c.BaseStd),
+			XLabel: "flow step (|m| comes from the weight mean on 0/1 units, not T_c)", YLabel: "⟨|m|⟩ (± standard error)", Curves: rnd, YMin: 0, YMax: 1.2},
+	}, 2)
+}
+
+// meanStd returns the mean and the standard deviation (n − 1) of xs.
+func meanStd(xs []float64) (mean, std float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	for _, x := range xs {
+		std += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(xs)-1))
 }

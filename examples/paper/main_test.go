@@ -26,7 +26,7 @@ func TestSmoke(t *testing.T) {
 	if err := run(c, &pipeline.Progress{W: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"flow.png", "flow_observables.png", "summary.json", "report.md", "rbm.npz", "thermometer.npz", "flows.npz"} {
+	for _, f := range []string{"flow.png", "flow_observables.png", "fixed_point.png", "summary.json", "report.md", "rbm.npz", "thermometer.npz", "flows.npz"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
@@ -42,6 +42,15 @@ func TestSmoke(t *testing.T) {
 	if len(s.Flows) != 2 || len(s.Flows[0].Readouts) != c.Steps+1 || s.Data.N != 25*24 {
 		t.Fatalf("summary: %d flows, %d readouts, %d configurations", len(s.Flows), len(s.Flows[0].Readouts), s.Data.N)
 	}
+	for _, f := range s.Flows {
+		cm := f.Compare
+		if cm == nil || cm.Batch.N != c.Chains || len(cm.Batch.Corr.Conn) != 4 || (f.Fixed == nil) == (f.NotConverged == "") {
+			t.Fatalf("flow from %s: comparison %+v, fixed point %v, not converged %q", f.Start, cm, f.Fixed, f.NotConverged)
+		}
+		if r := f.Readouts[1]; r.Corr == nil || len(r.AbsMHist) != 10 || r.MatchAbsM == nil || r.MatchE == nil {
+			t.Fatalf("flow from %s: readout lacks the correlation, basins or matches: %+v", f.Start, r)
+		}
+	}
 	m, err := rbm.Load(filepath.Join(out, "rbm.npz"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +62,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, _ := os.ReadFile(filepath.Join(out, "report.md"))
-	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") {
+	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") || !strings.Contains(string(rep), "product state") || !strings.Contains(string(rep), "Bayes") {
 		t.Fatal("report.md lacks the figure or the reference numbers")
 	}
 

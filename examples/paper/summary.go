@@ -77,9 +77,19 @@ type rbmSummary struct {
 }
 
 type flowSummary struct {
-	Start    string           `json:"start"`
-	Fixed    *flow.FixedPoint `json:"fixed_point"`
-	Readouts []flow.Readout   `json:"readouts"`
+	Start string           `json:"start"`
+	Fixed *flow.FixedPoint `json:"fixed_point"`
+	// NotConverged says why the flow has no fixed point (empty if it has
+	// one); Drifts are then the drifts over its last steps.
+	NotConverged string       `json:"not_converged,omitempty"`
+	Drifts       []flow.Drift `json:"last_window_drifts,omitempty"`
+	// Bayes is the Bayes-on-energy thermometer's reading of the last step
+	// (beside the network's in the fixed point).
+	Bayes *flow.Readout `json:"bayes_last_step,omitempty"`
+	// Compare sets the last step against Monte Carlo at the temperatures
+	// that match its |m| and e.
+	Compare  *pipeline.Comparison `json:"compare_mc,omitempty"`
+	Readouts []flow.Readout       `json:"readouts"`
 }
 
 // verdict answers the acceptance questions of the main result.
@@ -99,9 +109,22 @@ type verdict struct {
 	// MCTemperature is the temperature whose Monte Carlo ⟨|m|⟩ equals |m|*
 	// for each flow.
 	MCTemperature []float64 `json:"T_from_abs_m"`
+	// ProductState: at the last step of each flow every connected
+	// correlation Conn(r), r ≥ 1, is within pipeline.ProductZ standard
+	// errors of zero.
+	ProductState []bool `json:"product_state"`
+	// MCMatchesAbsM and MCMatchesE: the Kolmogorov–Smirnov test does not
+	// reject (p ≥ 0.01) that the last step's |m| (e) are drawn from the
+	// Monte Carlo ensemble at the temperature matching ⟨|m|⟩ (⟨e⟩).
+	MCMatchesAbsM []bool `json:"mc_matches_abs_m_distribution"`
+	MCMatchesE    []bool `json:"mc_matches_e_distribution"`
 }
 
-func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, recon rbmSummary, flows []pipeline.FlowResult) summary {
+// ksAlpha is the significance level at which the reports call a
+// Kolmogorov–Smirnov distance a mismatch.
+const ksAlpha = 0.01
+
+func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, recon rbmSummary, flows []pipeline.FlowResult, cmp []*pipeline.Comparison, bayes []*flow.Readout) summary {
 	s := summary{Config: c}
 	s.Data = dataSummary{L: all.L, N: len(all.Temps)}
 	e := ising.Energies(nil, all.L, all.H, all.Configs)
@@ -131,8 +154,13 @@ func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, reco
 	s.RBM = recon
 	v := &s.Verdict
 	v.BothConverged, v.ReadoutNearTc = true, true
-	for _, f := range flows {
-		s.Flows = append(s.Flows, flowSummary{Start: f.Name, Fixed: f.Fixed, Readouts: f.Readouts})
+	for i, f := range flows {
+		s.Flows = append(s.Flows, flowSummary{Start: f.Name, Fixed: f.Fixed, NotConverged: f.NotConverged, Drifts: f.Drifts,
+			Bayes: bayes[i], Compare: cmp[i], Readouts: f.Readouts})
+		cm := cmp[i]
+		v.ProductState = append(v.ProductState, cm.Batch.Product)
+		v.MCMatchesAbsM = append(v.MCMatchesAbsM, cm.KSAbsM != nil && cm.KSAbsM.P >= ksAlpha)
+		v.MCMatchesE = append(v.MCMatchesE, cm.KSE != nil && cm.KSE.P >= ksAlpha)
 		if f.Fixed == nil {
 			v.BothConverged, v.ReadoutNearTc = false, false
 			v.Equilibrium = append(v.Equilibrium, false)
@@ -179,10 +207,13 @@ func write(dir string, s summary, flows []pipeline.FlowResult, p *pipeline.Progr
 	if err := fileio.WriteNPZ(filepath.Join(dir, "flows.npz"), map[string]any{"steps": s.Config.Steps, "chains": s.Config.Chains}, entries...); err != nil {
 		return err
 	}
-	if err := pipeline.FlowFigure(filepath.Join(dir, "flow.png"), fl, []int{0, 1, 2, 3, 5, 10, 20, s.Config.Steps}); err != nil {
+	if err := pipeline.FlowFigure(filepath.Join(dir, "flow.png"), fl, []int{0, 1, 2, 3, 5, 10, 20, 40, s.Config.Steps}); err != nil {
 		return err
 	}
-	if err := observablesFigure(filepath.Join(dir, "flow_observables.png"), s, flows); err != nil {
+	if err := observablesFigure(filepath.Join(dir, "flow_observables.png"), s); err != nil {
+		return err
+	}
+	if err := fixedPointFigure(filepath.Join(dir, "fixed_point.png"), s); err != nil {
 		return err
 	}
 	if err := pipeline.WriteJSON(filepath.Join(dir, "summary.json"), s); err != nil {
@@ -194,53 +225,29 @@ func write(dir string, s summary, flows []pipeline.FlowResult, p *pipeline.Progr
 	}); err != nil {
 		return err
 	}
-	p.Printf("wrote %s: flow.png, flow_observables.png, summary.json, report.md, rbm.npz, thermometer.npz, flows.npz", dir)
+	p.Printf("wrote %s: flow.png, flow_observables.png, fixed_point.png, summary.json, report.md, rbm.npz, thermometer.npz, flows.npz", dir)
 	return nil
-}
-
-func observablesFigure(path string, s summary, flows []pipeline.FlowResult) error {
-	var mc, ec, tc []pipeline.Curve
-	for _, f := range flows {
-		var x, am, amErr, e, eErr []float64
-		tE, tEErr, tM, tMErr := []float64{}, []float64{}, []float64{}, []float64{}
-		for _, r := range f.Readouts {
-			x = append(x, float64(r.Step))
-			am, amErr = append(am, r.AbsM), append(amErr, r.AbsMErr)
-			e, eErr = append(e, r.E), append(eErr, r.EErr)
-			tE, tEErr = append(tE, r.Ensembles[0].T), append(tEErr, r.Ensembles[0].Err)
-			tM, tMErr = append(tM, r.Ensembles[1].T), append(tMErr, r.Ensembles[1].Err)
-		}
-		mc = append(mc, pipeline.Curve{Name: "from " + f.Name, X: x, Y: am, YErr: amErr})
-		ec = append(ec, pipeline.Curve{Name: "from " + f.Name, X: x, Y: e, YErr: eErr})
-		tc = append(tc,
-			pipeline.Curve{Name: f.Name + ": T from energy", X: x, Y: tE, YErr: tEErr},
-			pipeline.Curve{Name: f.Name + ": T from |m|", X: x, Y: tM, YErr: tMErr})
-	}
-	steps := float64(s.Config.Steps)
-	tc = append(tc, pipeline.Curve{Name: "exact T_c", X: []float64{0, steps}, Y: []float64{ising.Tc, ising.Tc}, Dashed: true})
-	return pipeline.CurvesFigure(path,
-		[]string{"⟨|m|⟩ along the flow", "energy per spin along the flow", "physical thermometers along the flow"},
-		[]string{"flow step", "flow step", "flow step"},
-		[]string{"⟨|m|⟩", "e", "ensemble temperature"},
-		[][]pipeline.Curve{mc, ec, tc})
 }
 
 func report(s summary) string {
 	var b strings.Builder
 	f := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	f("# The RBM flow converges near T_c (rgflow, examples/paper)\n\n")
+	f("# The RBM flow from T = 0 and T = ∞ (rgflow, examples/paper)\n\n")
 	f("Run: L = %d, %d configurations (%d per temperature), seed %d; thermometer `%s`; RBM N_h = %d, %d epochs, learning rate %.3g", s.Data.L, s.Data.N, s.Data.N/len(s.Data.PerTemp), s.Config.Seed, s.Config.ThermoArch, s.Config.RBM.Nh, s.Config.RBM.Epochs, s.Config.RBM.LR)
 	if s.Config.RBM.LREnd > 0 {
 		f(" → %.3g (geometric decay)", s.Config.RBM.LREnd)
 	}
 	f(", momentum %.2g, batch %d; flows of %d chains, %d steps (%s).\n\n", s.Config.RBM.Momentum, s.Config.RBM.Batch, s.Config.Chains, s.Config.Steps, map[bool]string{false: "sampled", true: "mean-field"}[s.Config.MeanField])
-	f("![flow](flow.png)\n\n![observables](flow_observables.png)\n\n")
+	f("![flow](flow.png)\n\n![observables](flow_observables.png)\n\n![fixed point against Monte Carlo](fixed_point.png)\n\n")
 	f("## Fixed points, beside PAPER.md §4\n\n")
 	f("| | thermometer peak (p) | ⟨T⟩ thermometer | \\|m\\|* | e* | T from energy | T from \\|m\\| | T where MC ⟨\\|m\\|⟩ = \\|m\\|* | steps |\n|---|---|---|---|---|---|---|---|---|\n")
 	f("| reference (PAPER.md) | %.2f (%.2f) | | %.4f | | | | ≈ 2.38 | 0: ~3, ∞: ~20 |\n", refPeak, refPeakP, refMStar)
 	for i, fl := range s.Flows {
 		if fl.Fixed == nil {
-			f("| from %s | no fixed point within %d steps | | | | | | | |\n", fl.Start, s.Config.Steps)
+			last := fl.Readouts[len(fl.Readouts)-1]
+			f("| from %s: **not converged**, last step | %.2f | %.2f ± %.2f | %.3f ± %.3f | %.3f ± %.3f | %.2f ± %.2f | %.2f ± %.2f | %.2f | — |\n",
+				fl.Start, last.Peak, last.Expect, last.ExpectErr, last.AbsM, last.AbsMErr, last.E, last.EErr,
+				last.Ensembles[0].T, last.Ensembles[0].Err, last.Ensembles[1].T, last.Ensembles[1].Err, tFromAbsM(s.Data.PerTemp, last.AbsM))
 			continue
 		}
 		fp := fl.Fixed
@@ -256,8 +263,11 @@ func report(s summary) string {
 	}
 	v := s.Verdict
 	f("\n- Both flows converged: **%v**; the same fixed point from T = 0 and T = ∞: **%v**.\n", v.BothConverged, v.SameFixedPoint)
-	f("- Thermometer readout (peak of the mean softmax) of every fixed point in [2.0, 2.75] (T_c = %.4f): **%v**. The expectation ⟨T⟩ = Σ pₖTₖ sits higher because the thermometer spreads probability over the hard-to-tell high temperatures.\n", ising.Tc, v.ReadoutNearTc)
-	f("- One equilibrium temperature explains both the energy and |m| of each fixed point (the two physical thermometers agree within 3σ): **%v**.\n", v.Equilibrium)
+	convergence(&b, s)
+	f("- Thermometer readout (peak of the mean softmax) of every fixed point in [2.0, 2.75] (T_c = %.4f): **%v** (a flow without a fixed point counts as no). The expectation ⟨T⟩ = Σ pₖTₖ sits higher because the thermometer spreads probability over the hard-to-tell high temperatures.\n", ising.Tc, v.ReadoutNearTc)
+	f("- One equilibrium temperature explains both the energy and |m| of each fixed point (the two physical thermometers agree within 3σ): **%v** (flows in the order of the table; no fixed point counts as no).\n", v.Equilibrium)
+	f("- The last step of each flow is a product state (every connected correlation within %dσ of 0): **%v**; its |m| distribution is that of Monte Carlo at the matching T (KS, p ≥ %.2g): **%v**; its e distribution: **%v** (details below).\n", pipeline.ProductZ, v.ProductState, ksAlpha, v.MCMatchesAbsM, v.MCMatchesE)
+	fixedPointNature(&b, s)
 	f("\n## The RBM and the thermometer\n\n")
 	f("- RBM reconstruction error mean((v₀ − v₁)²) with v₁ one sampled flow step: %.4f train, %.4f test (reference after 8000 epochs: %.4f, %.4f). With v₁ = p(v=1|h) instead (rbm's monitor): %.4f, %.4f.\n", s.RBM.ReconTrain, s.RBM.ReconTest, refReconTr, refReconTest, s.RBM.ReconProbTrain, s.RBM.ReconProbTest)
 	f("- Thermometer on held-out data: exact class %.3f, within one class %.3f, MAE %.3f; T = 2.25 reads %.2f ± %.2f (reference: 0.17, 0.42, 0.66; 2.25 ± 0.36).\n",
@@ -291,6 +301,121 @@ func report(s summary) string {
 		}
 	}
 	return b.String()
+}
+
+// convergence says, flow by flow, whether and where the fixed point was
+// found and how still every readout is.
+func convergence(b *strings.Builder, s summary) {
+	f := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	f("\n## Convergence (every readout: the distribution, |m|, e, the basin fractions)\n\n")
+	f("A fixed point is declared only where every readout is still: step-to-step changes within 4σ, and the chain-by-chain trend of |m|, e, ⟨T⟩ and each basin fraction within 4 standard errors over the stretch, which must cover at least half of the flow.\n\n")
+	for _, fl := range s.Flows {
+		var ds []flow.Drift
+		if fl.Fixed != nil {
+			f("- From %s: **converged** at step %d (stretch of %d steps).", fl.Start, fl.Fixed.Step, fl.Fixed.Steps)
+			ds = fl.Fixed.Drifts
+		} else {
+			f("- From %s: **not converged** within %d steps: %s.", fl.Start, s.Config.Steps, fl.NotConverged)
+			ds = fl.Drifts
+		}
+		if s.Config.Steps > 40 {
+			r := fl.Readouts[40]
+			f(" At step 40 (the reference's flow length): |m| = %.3f ± %.3f, thermometer peak %.2f.", r.AbsM, r.AbsMErr, r.Peak)
+		}
+		if len(ds) > 0 {
+			f(" Drifts over steps %d–%d:", ds[0].From, ds[0].To)
+			for _, d := range ds[:min(3, len(ds))] {
+				f(" %s %+.4f ± %.4f;", d.Name, d.Value, d.Err)
+			}
+			w := ds[0]
+			for _, d := range ds {
+				if d.Sigmas() > w.Sigmas() {
+					w = d
+				}
+			}
+			f(" largest: %s, %.1fσ.", w.Name, w.Sigmas())
+		}
+		f("\n")
+	}
+}
+
+// fixedPointNature sets the last step of each flow against Monte Carlo at
+// the temperatures that match its |m| and e: correlations, spreads,
+// Kolmogorov–Smirnov distances, basin fractions and the second thermometer.
+func fixedPointNature(b *strings.Builder, s summary) {
+	f := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	f("\n## What the flows end in: product state or equilibrium\n\n")
+	f("The last step of each flow against fresh Monte Carlo ensembles at the temperatures whose ⟨|m|⟩ and ⟨e⟩ match it. C(r) = ⟨sᵢ sᵢ₊ᵣ⟩ along the axes; the connected Cc(r) = C(r) − C̄ subtracts C̄ = (N⟨m²⟩ − 1)/(N − 1), the mean over all pairs of distinct sites, which is exactly 0 in expectation for a product state (independent spins given each configuration's magnetisation; ⟨m⟩² subtracts nothing in a Z₂-symmetric ensemble). ξ = Σ_{r≥1} Cc(r)/Cc(0) along an axis (0 for a product state). Errors are standard errors over the configurations.\n\n")
+	f("| ensemble | ⟨\\|m\\|⟩ | spread of \\|m\\| | ⟨e⟩ | spread of e | C(1) … C(%d) | Cc(1) … Cc(%d) | ξ | product state (all \\|Cc\\| ≤ %dσ; largest) |\n|---|---|---|---|---|---|---|---|---|\n",
+		len(s.Flows[0].Compare.Batch.Corr.C)-1, len(s.Flows[0].Compare.Batch.Corr.C)-1, pipeline.ProductZ)
+	row := func(e *pipeline.Ensemble) {
+		if e == nil {
+			return
+		}
+		var cs, cc []string
+		for r := 1; r < len(e.Corr.C); r++ {
+			cs = append(cs, fmt.Sprintf("%.3f", e.Corr.C[r]))
+			cc = append(cc, fmt.Sprintf("%.3f", e.Corr.Conn[r]))
+		}
+		f("| %s | %.3f | %.3f | %.3f | %.3f | %s | %s (± %.3f) | %.3f ± %.3f | %v (%.1fσ) |\n", strings.ReplaceAll(e.Name, "|", "\\|"), e.AbsM, e.AbsMStd, e.E, e.EStd,
+			strings.Join(cs, ", "), strings.Join(cc, ", "), e.Corr.ConnErr[1], e.Corr.Xi, e.Corr.XiErr, e.Product, e.Worst)
+	}
+	for _, fl := range s.Flows {
+		c := fl.Compare
+		row(&c.Batch)
+		row(c.MCAbsM)
+		row(c.MCE)
+	}
+	f("\n")
+	for i, fl := range s.Flows {
+		c := fl.Compare
+		state := "not converged"
+		if c.Converged {
+			state = "converged"
+		}
+		f("- From %s (step %d, %s): ", fl.Start, c.Step, state)
+		if c.Batch.Product {
+			f("a **product state** by its correlations (every Cc(r) within %dσ of 0, largest %.1fσ; ξ = %.3f ± %.3f)", pipeline.ProductZ, c.Batch.Worst, c.Batch.Corr.Xi, c.Batch.Corr.XiErr)
+		} else {
+			f("**correlated**, not a product state (Cc up to %.1fσ from 0; ξ = %.3f ± %.3f)", c.Batch.Worst, c.Batch.Corr.Xi, c.Batch.Corr.XiErr)
+		}
+		f("; spread of |m| %.3f against %.3f for independent spins", c.Batch.AbsMStd, c.Binomial)
+		if m := c.MCAbsM; m != nil {
+			f(" and %.3f for Monte Carlo at T = %.3f", m.AbsMStd, m.T)
+		}
+		f(".")
+		if k := c.KSAbsM; k != nil {
+			f(" Its |m| distribution against Monte Carlo at T = %.3f: KS distance %.3f (p = %.2g): %s.", k.T, k.D, k.P, map[bool]string{true: "not told apart", false: "**a different distribution**"}[s.Verdict.MCMatchesAbsM[i]])
+		}
+		if k := c.KSE; k != nil {
+			f(" Its e distribution against Monte Carlo at T = %.3f: KS distance %.3f (p = %.2g): %s.", k.T, k.D, k.P, map[bool]string{true: "not told apart", false: "**a different distribution**"}[s.Verdict.MCMatchesE[i]])
+		}
+		f("\n")
+	}
+	f("\nKS p-values use the asymptotic Kolmogorov distribution and are conservative for the discrete |m| and e of a %d×%d lattice; a distribution counts as different at p < %.2g.\n", s.Data.L, s.Data.L, ksAlpha)
+	f("\n### Basin fractions (the |m| histogram at the last step)\n\n| flow | ")
+	h := s.Flows[0].Readouts[0].AbsMHist
+	for k := range h {
+		f("[%.1f, %.1f) | ", float64(k)/float64(len(h)), float64(k+1)/float64(len(h)))
+	}
+	f("\n|---|%s\n", strings.Repeat("---|", len(h)))
+	for _, fl := range s.Flows {
+		last := fl.Readouts[len(fl.Readouts)-1]
+		f("| from %s, step %d | ", fl.Start, last.Step)
+		for _, x := range last.AbsMHist {
+			f("%.3f | ", x)
+		}
+		f("\n")
+	}
+	f("\n### The same last steps read by two thermometers\n\n| flow | network: peak, ⟨T⟩ | Bayes on the energy: peak, ⟨T⟩ |\n|---|---|---|\n")
+	for _, fl := range s.Flows {
+		last := fl.Readouts[len(fl.Readouts)-1]
+		f("| from %s, step %d | %.2f, %.2f ± %.2f |", fl.Start, last.Step, last.Peak, last.Expect, last.ExpectErr)
+		if bz := fl.Bayes; bz != nil {
+			f(" %.2f, %.2f ± %.2f |", bz.Peak, bz.Expect, bz.ExpectErr)
+		}
+		f("\n")
+	}
 }
 
 // schedule describes an RBM training schedule in words.

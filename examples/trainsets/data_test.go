@@ -22,7 +22,7 @@ func TestBadDatasets(t *testing.T) {
 			return err
 		}
 		return run(c, &pipeline.Progress{W: io.Discard})
-	}, []string{"-thermo-epochs", "2", "-epochs", "2", "-nh", "4", "-batch", "5", "-chains", "5", "-steps", "2"})
+	}, []string{"-thermo-epochs", "2", "-epochs", "2", "-nh", "4", "-batch", "5", "-chains", "5", "-steps", "2", "-ref-epochs", "2", "-zi-steps", "2"})
 }
 
 // TestSplitFlags: -n too small for the 80/20 split to leave a test

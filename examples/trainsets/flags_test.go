@@ -12,6 +12,8 @@ import (
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
 	cases := flagtest.Common(t)
+	cases = append(cases, flagtest.Bad("ref-epochs", "-ref-epochs", "-1"), flagtest.Bad("ref-epochs", "-ref-epochs", "1000000000"),
+		flagtest.Bad("zi-steps", "-zi-steps", "0"), flagtest.Bad("zi-steps", "-zi-steps", "-5"))
 
 	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, cases)
 }

@@ -19,16 +19,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
-	"github.com/rgflow/rgflow/internal/plotutil"
+	"github.com/rgflow/rgflow/flow"
 	"github.com/rgflow/rgflow/ising"
 	"github.com/rgflow/rgflow/rbm"
 )
@@ -96,11 +94,17 @@ func validate(c config) error {
 }
 
 type profile struct {
-	T    float64   `json:"T"`
-	R    []float64 `json:"r"`
-	G    []float64 `json:"G"`  // ⟨s₀s_r⟩
-	Xi   float64   `json:"xi"` // second-moment correlation length
-	Dist float64   `json:"distance_to_couplings"`
+	T float64   `json:"T"`
+	R []float64 `json:"r"`
+	G []float64 `json:"G"` // ⟨s₀s_r⟩
+	// Xi is the integrated correlation length of the connected
+	// correlation (flow.Correlate): finite below T_c, where the
+	// second-moment length of the full ⟨s₀s_r⟩ (XiFull) diverges with
+	// the order m₀².
+	Xi     float64 `json:"xi"`
+	XiErr  float64 `json:"xi_err"`
+	XiFull float64 `json:"xi_second_moment_full"`
+	Dist   float64 `json:"distance_to_couplings"`
 }
 
 type summary struct {
@@ -187,7 +191,8 @@ func run(c config, p *pipeline.Progress) error {
 	for _, T := range all.Grid {
 		rows := pipeline.Rows(all, func(t float64) bool { return t == T })
 		cor := ising.Correlations(rows, L)
-		pf := profile{T: T, R: cor.R, G: cor.GR, Xi: cor.Xi, Dist: rms(s.Coupling[1:], cor.GR[1:])}
+		conn := flow.Correlate(rows, L, 0)
+		pf := profile{T: T, R: cor.R, G: cor.GR, Xi: conn.Xi, XiErr: conn.XiErr, XiFull: cor.Xi, Dist: rms(s.Coupling[1:], cor.GR[1:])}
 		s.Correlations = append(s.Correlations, pf)
 		if pf.Dist < best {
 			best, s.BestT = pf.Dist, T
@@ -198,7 +203,16 @@ func run(c config, p *pipeline.Progress) error {
 	wraw := m.W.RawMatrix().Data
 	s.WStats = [2]float64{mean(wraw), std(wraw)}
 
-	if err := pipeline.HeatMapFigure(filepath.Join(c.Out, "wwt.png"), "W Wᵀ (sites i*L+j)", &wwt); err != nil {
+	// The diagonal (single-site weights) dominates the scale: the second
+	// panel shows the couplings between distinct sites on their own scale.
+	off := mat.DenseCopyOf(&wwt)
+	for i := 0; i < nv; i++ {
+		off.Set(i, i, 0)
+	}
+	if err := pipeline.SaveFigure(filepath.Join(c.Out, "wwt.png"), [][]pipeline.Tile{{
+		pipeline.MatrixTile("W Wᵀ: coupling of visible sites i and j", "site j = row·L + column", "site i = row·L + column", "(W Wᵀ)ᵢⱼ", &wwt, true),
+		pipeline.MatrixTile("W Wᵀ without its diagonal (i ≠ j)", "site j = row·L + column", "site i = row·L + column", "(W Wᵀ)ᵢⱼ, i ≠ j", off, true),
+	}}, 6*vg.Inch, 5*vg.Inch); err != nil {
 		return err
 	}
 	if err := spectrumFigure(filepath.Join(c.Out, "spectrum.png"), s, all); err != nil {
@@ -207,7 +221,7 @@ func run(c config, p *pipeline.Progress) error {
 	if err := fieldsFigure(filepath.Join(c.Out, "receptive_fields.png"), m, L, c.Fields); err != nil {
 		return err
 	}
-	if err := histFigure(filepath.Join(c.Out, "histogram.png"), hist); err != nil {
+	if err := histFigure(filepath.Join(c.Out, "histogram.png"), hist, s.WStats[0], s.WStats[1]); err != nil {
 		return err
 	}
 	if err := couplingFigure(filepath.Join(c.Out, "couplings.png"), s, c.Compare); err != nil {
@@ -308,7 +322,10 @@ func spectrumFigure(path string, s summary, all *ising.Dataset) error {
 }
 
 // fieldsFigure draws the receptive fields (columns of W as L×L images) of
-// the n hidden units with the largest weight norms.
+// n hidden units chosen evenly along the ranking by weight norm, from the
+// largest to the smallest (the largest-norm units alone are single-site
+// copies and not representative), on one colour scale centred on 0 with
+// its colour bar.
 func fieldsFigure(path string, m *rbm.Model, L, n int) error {
 	_, nh := m.Dims()
 	n = min(n, nh)
@@ -320,41 +337,103 @@ func fieldsFigure(path string, m *rbm.Model, L, n int) error {
 		norms[j] = mat.Norm(mat.NewVecDense(len(col), col), 2)
 	}
 	sort.SliceStable(order, func(a, b int) bool { return norms[order[a]] > norms[order[b]] })
-	cols := int(math.Ceil(math.Sqrt(float64(n))))
-	var rows [][]*plot.Plot
-	for k := 0; k < n; k++ {
-		j := order[k]
-		var f mat.Dense
-		rbm.ReceptiveField(&f, m, j, L)
-		p := plot.New()
-		p.Title.Text = fmt.Sprintf("hidden unit %d", j)
-		p.HideAxes()
-		p.Add(plotter.NewHeatMap(plotutil.Grid{M: &f}, moreland.SmoothBlueRed().Palette(64)))
-		if k%cols == 0 {
+	pick := make([]int, n)
+	for k := range pick {
+		pick[k] = order[int(math.Round(float64(k)*float64(nh-1)/math.Max(1, float64(n-1))))]
+	}
+	// One colour scale, ±a with a the 99th percentile of |w| over the
+	// fields drawn: the few single-site weights far beyond it saturate
+	// (the colour bar says so) instead of washing out every other field.
+	nv, _ := m.Dims()
+	var abs []float64
+	for i := 0; i < nv; i++ {
+		for _, j := range pick {
+			abs = append(abs, math.Abs(m.W.At(i, j)))
+		}
+	}
+	sort.Float64s(abs)
+	a := abs[min(len(abs)-1, int(0.99*float64(len(abs))))]
+	if a == 0 {
+		a = 1
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(n + 1))))
+	var rows [][]pipeline.Tile
+	add := func(t pipeline.Tile) {
+		if len(rows) == 0 || len(rows[len(rows)-1]) == cols {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], p)
+		rows[len(rows)-1] = append(rows[len(rows)-1], t)
 	}
-	return plotutil.SaveTiles(rows, 2*vg.Inch, 2*vg.Inch, path)
+	for k, j := range pick {
+		var f mat.Dense
+		rbm.ReceptiveField(&f, m, j, L)
+		t := pipeline.MatrixTileRange(fmt.Sprintf("unit %d: norm rank %d, |w| = %.2f", j, rankOf(order, j)+1, norms[j]), "", "", "", &f, -a, a)
+		t.P.HideAxes()
+		add(pipeline.Tile{P: t.P})
+		if k == len(pick)-1 {
+			t.Bar.Y.Label.Text = fmt.Sprintf("weight (saturates at ±%.2f)", a)
+			add(pipeline.Tile{Bar: t.Bar})
+		}
+	}
+	return pipeline.SaveFigure(path, rows, 2.4*vg.Inch, 2.4*vg.Inch)
 }
 
-func histFigure(path string, h rbm.Histogram) error {
-	var x, y []float64
-	for i, c := range h.Counts {
-		x = append(x, (h.Edges[i]+h.Edges[i+1])/2)
-		y = append(y, float64(c))
+func rankOf(order []int, j int) int {
+	for k, o := range order {
+		if o == j {
+			return k
+		}
 	}
-	return pipeline.CurvesFigure(path, []string{"histogram of W"}, []string{"weight"}, []string{"count"},
-		[][]pipeline.Curve{{{Name: "W", X: x, Y: y}}})
+	return -1
+}
+
+// histFigure draws the histogram of W on a log count axis (empty bins
+// left out), beside the Gaussian of the same mean and standard deviation:
+// the tail beyond it is the single-site weights.
+func histFigure(path string, h rbm.Histogram, mu, sigma float64) error {
+	var x, y, g []float64
+	var n float64
+	for _, c := range h.Counts {
+		n += float64(c)
+	}
+	for i, c := range h.Counts {
+		xc := (h.Edges[i] + h.Edges[i+1]) / 2
+		w := h.Edges[i+1] - h.Edges[i]
+		x = append(x, xc)
+		y = append(y, nanIfZero(float64(c)))
+		z := (xc - mu) / sigma
+		g = append(g, nanIfZero(math.Max(0, n*w*math.Exp(-z*z/2)/(sigma*math.Sqrt(2*math.Pi)))))
+		if g[len(g)-1] < 0.1 {
+			g[len(g)-1] = math.NaN() // below a tenth of a count: off the axis
+		}
+	}
+	return pipeline.PanelsFigure(path, []pipeline.Panel{{
+		Title:  fmt.Sprintf("histogram of W: μ = %.4f, σ = %.4f (%d weights)", mu, sigma, int(n)),
+		XLabel: "weight", YLabel: "count per bin (log scale)", LogY: true,
+		Curves: []pipeline.Curve{
+			{Name: "W", X: x, Y: y},
+			{Name: "Gaussian of the same μ and σ", X: x, Y: g, Dashed: true, Color: pipeline.Gray},
+		}}}, 1)
+}
+
+func nanIfZero(v float64) float64 {
+	if v <= 0 {
+		return math.NaN()
+	}
+	return v
 }
 
 // couplingFigure sets the normalised coupling profile beside ⟨s₀s_r⟩(T).
 func couplingFigure(path string, s summary, temps []float64) error {
 	cs := []pipeline.Curve{{Name: "W Wᵀ (normalised at r = 0)", X: s.CouplingR, Y: s.Coupling}}
-	for _, T := range append(temps, s.BestT) {
+	show := slices.Clone(temps)
+	if !slices.Contains(show, s.BestT) {
+		show = append(show, s.BestT)
+	}
+	for _, T := range show {
 		for _, pf := range s.Correlations {
 			if pf.T == T {
-				name := fmt.Sprintf("⟨s₀s_r⟩, T = %.2f (ξ = %.2f)", T, pf.Xi)
+				name := fmt.Sprintf("⟨s₀s_r⟩, T = %.2f (ξ = %.2f ± %.2f)", T, pf.Xi, pf.XiErr)
 				if T == s.BestT {
 					name += " best match"
 				}
@@ -362,5 +441,8 @@ func couplingFigure(path string, s summary, temps []float64) error {
 			}
 		}
 	}
-	return pipeline.CurvesFigure(path, []string{"couplings against spin correlations"}, []string{"distance r"}, []string{"correlation"}, [][]pipeline.Curve{cs})
+	return pipeline.PanelsFigure(path, []pipeline.Panel{{
+		Title:  "couplings against spin correlations (ξ: connected correlation, integrated)",
+		XLabel: "distance r (lattice spacings, minimum image)", YLabel: "correlation, coupling / its r = 0 value", Curves: cs,
+		YMin: 0, YMax: 1.7}}, 1)
 }

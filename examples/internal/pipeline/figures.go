@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/rgflow/rgflow/flow"
 	"github.com/rgflow/rgflow/internal/plotutil"
@@ -35,18 +36,12 @@ func (g distGrid) Z(c, r int) float64 { return g.rs[r].Dist[c] }
 func (g distGrid) X(c int) float64    { return g.rs[0].Temps[c] }
 func (g distGrid) Y(r int) float64    { return float64(g.rs[r].Step) }
 
-// stepColor shades early steps light and late steps dark.
-func stepColor(i, n int) color.Color {
-	f := 0.15 + 0.85*float64(i)/math.Max(1, float64(n-1))
-	return color.RGBA{R: uint8(30 * f), G: uint8(60 + 60*(1-f)), B: uint8(255 * f), A: 255}
-}
-
 // FlowFigure writes a PNG with, for each flow, the thermometer's temperature
-// distribution at selected steps (lines, light to dark) and as a heat map of
-// step against temperature, with T_c marked. Every flow must carry
-// distributions.
+// distribution at selected steps (one distinct colour per step, the legend
+// above the curves) and as a heat map of step against temperature with its
+// colour bar, with T_c marked. Every flow must carry distributions.
 func FlowFigure(path string, flows []Flow, show []int) error {
-	var rows [][]*plot.Plot
+	var rows [][]Tile
 	for _, f := range flows {
 		if len(f.Readouts) == 0 || !f.Readouts[0].HasDist() {
 			return fmt.Errorf("pipeline: flow %q has no temperature distribution", f.Name)
@@ -55,9 +50,12 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 		lines.Title.Text = label("temperature distribution along the flow from " + f.Name)
 		lines.X.Label.Text = "thermometer temperature T"
 		lines.Y.Label.Text = "mean softmax probability"
+		lines.X.Tick.Marker = TTicks{}
 		var keep []flow.Readout
+		seen := map[int]bool{}
 		for _, s := range show {
-			if s < len(f.Readouts) {
+			if s < len(f.Readouts) && !seen[s] {
+				seen[s] = true
 				keep = append(keep, f.Readouts[s])
 			}
 		}
@@ -74,23 +72,42 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 			if err != nil {
 				return err
 			}
-			l.Color, pts.Color = stepColor(i, len(keep)), stepColor(i, len(keep))
+			l.Color, pts.Color = palette(i), palette(i)
+			l.Width = vg.Points(1.2)
 			pts.Radius = vg.Points(1.5)
 			lines.Add(l, pts)
 			lines.Legend.Add(fmt.Sprintf("step %d", r.Step), l)
 		}
+		// Head room for the legend (one line per step) above the curves.
+		lines.Y.Min, lines.Y.Max = 0, top*(1.15+0.075*float64(len(keep)+1))
 		lines.Legend.Top = true
 		tc := vline(Tc, 1.05*top)
 		lines.Add(tc)
-		lines.Legend.Add("exact T_c", tc)
-		heat := plot.New()
-		heat.Title.Text = label("from " + f.Name + ": probability (colour) by step")
-		heat.X.Label.Text = "thermometer temperature T"
-		heat.Y.Label.Text = "flow step"
-		heat.Add(plotter.NewHeatMap(distGrid{f.Readouts}, moreland.SmoothBlueRed().Palette(64)))
-		rows = append(rows, []*plot.Plot{lines, heat})
+		lines.Legend.Add(label("exact T_c"), tc)
+		heat := HeatTile("from "+f.Name+": mean softmax probability by step", "thermometer temperature T", "flow step", "mean softmax probability", distGrid{f.Readouts}, false)
+		heat.P.X.Tick.Marker = TTicks{}
+		rows = append(rows, []Tile{{P: lines}, heat})
 	}
-	return plotutil.SaveTiles(rows, 6*vg.Inch, 4*vg.Inch, path)
+	return SaveFigure(path, rows, 6*vg.Inch, 4*vg.Inch)
+}
+
+// TTicks marks a temperature axis every 1 (labelled) and every 0.5.
+type TTicks struct{}
+
+// Ticks returns the ticks between min and max.
+func (TTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for k := math.Ceil(2 * min); k <= 2*max; k++ {
+		if k == 0 {
+			k = 0 // +0: no "-0" label
+		}
+		t := plot.Tick{Value: k / 2}
+		if int(k)%2 == 0 {
+			t.Label = strconv.FormatFloat(k/2, 'f', -1, 64)
+		}
+		ts = append(ts, t)
+	}
+	return ts
 }
 
 // vline is a dashed vertical line at x from y = 0 to top.
@@ -102,7 +119,8 @@ func vline(x, top float64) *plotter.Line {
 }
 
 // glyphs replaces characters the plot fonts lack with plain ones.
-var glyphs = strings.NewReplacer("⟨", "<", "⟩", ">", "₀", "0", "₁", "1", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "²", "^2")
+var glyphs = strings.NewReplacer("⟨", "<", "⟩", ">", "₀", "0", "₁", "1", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "²", "^2",
+	"T_c", "Tc", "N_h", "Nh", "N_v", "Nv", "s_r", "sr", "C_c", "Cc")
 
 // label returns s with the characters the plot fonts lack replaced.
 func label(s string) string { return glyphs.Replace(s) }
@@ -112,28 +130,50 @@ type Curve struct {
 	Name       string
 	X, Y, YErr []float64
 	Dashed     bool
-	Color      color.Color
+	// Marks draws the points alone (crosses, no line): points to flag,
+	// such as readings clipped at the edge of a range.
+	Marks bool
+	Color color.Color
 }
 
 // Panel is one plot of curves in a figure.
 type Panel struct {
 	Title, XLabel, YLabel string
 	Curves                []Curve
+	// XTicks and YTicks, if not nil, mark the axes (TTicks for
+	// temperatures).
+	XTicks, YTicks plot.Ticker
+	// YMin and YMax, if YMax > YMin, fix the y range (head room for the
+	// legend).
+	YMin, YMax float64
+	// LegendBottom and LegendLeft move the legend from the top right.
+	LegendBottom, LegendLeft bool
+	// LogY (LogX) draws the y (x) axis on a log scale (points with
+	// non-positive coordinates are left out).
+	LogY, LogX bool
 }
 
 // CurvesFigure writes one panel per (title, curves) pair, side by side.
 func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Curve) error {
 	ps := make([]Panel, len(panels))
 	for i := range panels {
-		ps[i] = Panel{titles[i], xlabels[i], ylabels[i], panels[i]}
+		ps[i] = Panel{Title: titles[i], XLabel: xlabels[i], YLabel: ylabels[i], Curves: panels[i]}
 	}
 	return PanelsFigure(path, ps, len(ps))
 }
 
 // PanelsFigure writes the panels in a grid of the given number of columns.
+// It returns an error if two curves of one panel share a legend name.
 func PanelsFigure(path string, panels []Panel, cols int) error {
 	var rows [][]*plot.Plot
 	for i, pn := range panels {
+		seen := map[string]bool{}
+		for _, c := range pn.Curves {
+			if c.Name != "" && seen[c.Name] {
+				return fmt.Errorf("pipeline: panel %q has two legend entries %q", pn.Title, c.Name)
+			}
+			seen[c.Name] = true
+		}
 		p, err := panelPlot(pn)
 		if err != nil {
 			return err
@@ -155,7 +195,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		var xy plotter.XYs
 		var e plotter.YErrors
 		for k := range c.X {
-			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) {
+			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 || pn.LogX && c.X[k] <= 0 {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
@@ -184,6 +224,15 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 			pts.Radius = 0
 		}
+		if c.Marks {
+			pts.Shape = draw.CrossGlyph{}
+			pts.Radius = vg.Points(4)
+			p.Add(pts)
+			if c.Name != "" {
+				p.Legend.Add(label(c.Name), pts)
+			}
+			continue
+		}
 		p.Add(l, pts)
 		if c.YErr != nil {
 			eb, err := plotter.NewYErrorBars(struct {
@@ -200,11 +249,35 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			p.Legend.Add(label(c.Name), l)
 		}
 	}
-	p.Legend.Top = true
+	p.Legend.Top = !pn.LegendBottom
+	p.Legend.Left = pn.LegendLeft
+	if pn.YMax > pn.YMin {
+		p.Y.Min, p.Y.Max = pn.YMin, pn.YMax
+	}
+	if pn.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	if pn.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	if pn.XTicks != nil {
+		p.X.Tick.Marker = pn.XTicks
+	}
+	if pn.YTicks != nil {
+		p.Y.Tick.Marker = pn.YTicks
+	}
 	return p, nil
 }
 
 var gray = color.Gray{Y: 120}
+
+// Gray is the colour of reference lines.
+var Gray color.Color = gray
+
+// Palette returns the i-th of ten distinct colours (cycling).
+func Palette(i int) color.Color { return palette(i) }
 
 func palette(i int) color.Color {
 	cs := []color.Color{
@@ -212,14 +285,29 @@ func palette(i int) color.Color {
 		color.RGBA{R: 44, G: 160, B: 44, A: 255}, color.RGBA{R: 255, G: 127, B: 14, A: 255},
 		color.RGBA{R: 148, G: 103, B: 189, A: 255}, color.RGBA{R: 140, G: 86, B: 75, A: 255},
 		color.RGBA{R: 227, G: 119, B: 194, A: 255}, color.RGBA{R: 127, G: 127, B: 127, A: 255},
+		color.RGBA{R: 188, G: 189, B: 34, A: 255}, color.RGBA{R: 23, G: 190, B: 207, A: 255},
 	}
 	return cs[i%len(cs)]
 }
 
-// HeatMapFigure writes a matrix as a heat map PNG (row 0 on top).
-func HeatMapFigure(path, title string, m mat.Matrix) error {
-	p := plot.New()
-	p.Title.Text = label(title)
-	p.Add(plotter.NewHeatMap(plotutil.Grid{M: m}, moreland.SmoothBlueRed().Palette(64)))
-	return plotutil.SavePNG(p, 5*vg.Inch, 5*vg.Inch, path)
+// HeatMapFigure writes a matrix as a heat map PNG as printed (row 0 on
+// top, the y ticks naming the rows drawn there), on a colour scale centred
+// on 0, with a colour bar labelled barLabel.
+func HeatMapFigure(path, title, xlabel, ylabel, barLabel string, m mat.Matrix) error {
+	return SaveFigure(path, [][]Tile{{MatrixTile(title, xlabel, ylabel, barLabel, m, true)}}, 6*vg.Inch, 5*vg.Inch)
+}
+
+// ValueTicks marks an axis at the given values, labelled with them (such
+// as the hidden sizes on a log N_h axis).
+type ValueTicks []float64
+
+// Ticks returns the values between min and max.
+func (v ValueTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for _, x := range v {
+		if x >= min && x <= max {
+			ts = append(ts, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'g', -1, 64)})
+		}
+	}
+	return ts
 }

@@ -381,10 +381,13 @@ func Starts(n, nv int, seed uint64) []Start {
 }
 
 // Observer returns the readouts the examples use: the classifier (nil to
-// skip it), the lattice energy and the two physical ensemble thermometers
-// calibrated on the labelled data.
+// skip it), the lattice energy (at the data's field), the spin correlation,
+// the basin fractions, the labelled data of each temperature as reference
+// ensembles (for the Kolmogorov–Smirnov match of |m| and e) and the two
+// physical ensemble thermometers calibrated on the labelled data.
 func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) {
-	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L)}
+	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L, train.H), Lattice: train.L}
+	o.References = References(train)
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
 		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid, train.H)
 		if err != nil {
@@ -395,12 +398,51 @@ func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) 
 	return o, nil
 }
 
+// References returns the configurations of d at each temperature as
+// reference ensembles: their |m| and energy per spin.
+func References(d *ising.Dataset) []flow.Reference {
+	e := ising.Energies(nil, d.L, d.H, d.Configs)
+	m := ising.Magnetizations(nil, d.Configs)
+	refs := make([]flow.Reference, len(d.Grid))
+	for k, T := range d.Grid {
+		refs[k].T = T
+	}
+	for i, k := range d.Labels {
+		refs[k].AbsM = append(refs[k].AbsM, math.Abs(m[i]))
+		refs[k].E = append(refs[k].E, e[i])
+	}
+	return refs
+}
+
 // FlowResult is one flow's readouts, fixed point and first and last
 // configurations.
 type FlowResult struct {
 	Flow
 	Fixed       *flow.FixedPoint
 	First, Last *mat.Dense
+	// NotConverged says why no fixed point was found (empty if one was).
+	NotConverged string
+	// Drifts are the drifts of the readouts over the flow's last steps
+	// when it did not converge.
+	Drifts []flow.Drift
+}
+
+// FindFixed looks for the fixed point of r's readouts and records it, or
+// why there is none.
+func (r *FlowResult) FindFixed(p *Progress) {
+	fp, err := flow.FindFixedPoint(r.Readouts, nil)
+	if err == nil {
+		r.Fixed = &fp
+		p.Printf("flow from %s: fixed point after %d steps: %s", r.Name, fp.Step, Describe(fp))
+		return
+	}
+	r.NotConverged = err.Error()
+	var nc *flow.NotConvergedError
+	if errors.As(err, &nc) {
+		r.NotConverged, r.Drifts = nc.Reason, nc.Drifts
+	}
+	last := r.Readouts[len(r.Readouts)-1]
+	p.Printf("flow from %s: NOT converged within %d steps (last |m| = %.3f): %s", r.Name, last.Step, last.AbsM, r.NotConverged)
 }
 
 // RunFlows runs the RBM flow (sampled, or mean-field) from each start for
@@ -421,13 +463,7 @@ func RunFlows(m *rbm.Model, meanField bool, starts []Start, steps int, obs *flow
 		if err != nil {
 			return nil, err
 		}
-		if fp, err := flow.FindFixedPoint(r.Readouts, nil); err == nil {
-			r.Fixed = &fp
-			p.Printf("flow from %s: fixed point after %d steps: %s", st.Name, fp.Step, Describe(fp))
-		} else {
-			last := r.Readouts[len(r.Readouts)-1]
-			p.Printf("flow from %s: no fixed point within %d steps (last |m| = %.3f)", st.Name, steps, last.AbsM)
-		}
+		r.FindFixed(p)
 		out = append(out, r)
 	}
 	return out, nil

@@ -41,7 +41,7 @@ func TestFiguresAndJSON(t *testing.T) {
 	}
 	checkPNG(t, cpath, 2*5*96, 4*96)
 	hpath := filepath.Join(dir, "h.png")
-	if err := HeatMapFigure(hpath, "m", mat.NewDense(2, 2, []float64{1, 2, 3, 4})); err != nil {
+	if err := HeatMapFigure(hpath, "m", "column", "row", "value", mat.NewDense(2, 2, []float64{1, 2, 3, 4})); err != nil {
 		t.Fatal(err)
 	}
 	jpath := filepath.Join(dir, "s.json")
