@@ -1,12 +1,17 @@
 package rbm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 )
+
+// ErrSettings is returned (wrapped, with the field and its value) by
+// Train for an invalid Settings field.
+var ErrSettings = errors.New("rbm: invalid settings")
 
 // Settings configures Train. A nil *Settings means all defaults.
 type Settings struct {
@@ -85,17 +90,6 @@ type Settings struct {
 	// them).
 	Resume *Checkpoint
 }
-
-// The bounds of Train's divergence rule.
-const (
-	// DivergedGrowth bounds the growth of the parameters' RMS within one
-	// epoch, relative to max(RMS at the start of the epoch, 1).
-	DivergedGrowth = 100
-	// DivergedRMS bounds the parameters' RMS: sigmoid units whose inputs
-	// are sums of such weights are saturated, and a model there has left
-	// any useful region.
-	DivergedRMS = 1e4
-)
 
 // badSetting returns an error wrapping ErrSettings that names the field,
 // its value and what is wanted.
@@ -189,55 +183,6 @@ func (s *Settings) check(nv int) error {
 				return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
 			}
 		}
-	}
-	return nil
-}
-
-// checkResume returns an error wrapping ErrSettings unless the checkpoint
-// ck can resume training of a model of nv×nh units to epoch epochs: its
-// arrays have the model's shapes and hold what LoadCheckpoint accepts.
-func (ck *Checkpoint) checkResume(nv, nh, epochs int) error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: Resume: %s", ErrSettings, fmt.Sprintf(format, a...))
-	}
-	m := ck.Model
-	if m == nil || m.W == nil {
-		return bad("Model is nil")
-	}
-	if r, c := m.W.Dims(); r != nv || c != nh {
-		return bad("the checkpoint's model is %d×%d, the model to train %d×%d", r, c, nv, nh)
-	}
-	if len(m.VBias) != nv || len(m.HBias) != nh {
-		return bad("the checkpoint's model has %d visible and %d hidden biases, want %d and %d", len(m.VBias), len(m.HBias), nv, nh)
-	}
-	v := ck.Velocity
-	if v.W == nil {
-		return bad("Velocity.W is nil")
-	}
-	if r, c := v.W.Dims(); r != nv || c != nh {
-		return bad("Velocity.W is %d×%d, want %d×%d", r, c, nv, nh)
-	}
-	if len(v.VBias) != nv || len(v.HBias) != nh {
-		return bad("Velocity has %d visible and %d hidden biases, want %d and %d", len(v.VBias), len(v.HBias), nv, nh)
-	}
-	if ck.Chains != nil {
-		if _, c := ck.Chains.Dims(); c != nv {
-			return bad("Chains have %d columns, want %d", c, nv)
-		}
-	}
-	if b := ck.Best; b != nil {
-		if b.W == nil || len(b.VBias) != nv || len(b.HBias) != nh {
-			return bad("Best is not a model of the checkpoint's shape")
-		}
-		if r, c := b.W.Dims(); r != nv || c != nh {
-			return bad("Best is %d×%d, want %d×%d", r, c, nv, nh)
-		}
-	}
-	if err := ck.valid(); err != nil {
-		return bad("%v", err)
-	}
-	if epochs < ck.Epoch {
-		return badSetting("Epochs", epochs, fmt.Sprintf("≥ Resume.Epoch = %d", ck.Epoch))
 	}
 	return nil
 }
