@@ -180,49 +180,75 @@ func (ck *Checkpoint) archive() (fileMeta, []fileio.Entry) {
 // ck can resume training of a model of nv×nh units to epoch epochs: its
 // arrays have the model's shapes and hold what LoadCheckpoint accepts.
 func (ck *Checkpoint) checkResume(nv, nh, epochs int) error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: Resume: %s", ErrSettings, fmt.Sprintf(format, a...))
-	}
-	m := ck.Model
-	if m == nil || m.W == nil {
-		return bad("Model is nil")
-	}
-	if r, c := m.W.Dims(); r != nv || c != nh {
-		return bad("the checkpoint's model is %d×%d, the model to train %d×%d", r, c, nv, nh)
-	}
-	if len(m.VBias) != nv || len(m.HBias) != nh {
-		return bad("the checkpoint's model has %d visible and %d hidden biases, want %d and %d", len(m.VBias), len(m.HBias), nv, nh)
-	}
-	v := ck.Velocity
-	if v.W == nil {
-		return bad("Velocity.W is nil")
-	}
-	if r, c := v.W.Dims(); r != nv || c != nh {
-		return bad("Velocity.W is %d×%d, want %d×%d", r, c, nv, nh)
-	}
-	if len(v.VBias) != nv || len(v.HBias) != nh {
-		return bad("Velocity has %d visible and %d hidden biases, want %d and %d", len(v.VBias), len(v.HBias), nv, nh)
-	}
-	if ck.Chains != nil {
-		if _, c := ck.Chains.Dims(); c != nv {
-			return bad("Chains have %d columns, want %d", c, nv)
-		}
-	}
-	if b := ck.Best; b != nil {
-		if b.W == nil || len(b.VBias) != nv || len(b.HBias) != nh {
-			return bad("Best is not a model of the checkpoint's shape")
-		}
-		if r, c := b.W.Dims(); r != nv || c != nh {
-			return bad("Best is %d×%d, want %d×%d", r, c, nv, nh)
-		}
+	if msg := ck.misfit(nv, nh); msg != "" {
+		return fmt.Errorf("%w: Resume: %s", ErrSettings, msg)
 	}
 	if err := ck.valid(); err != nil {
-		return bad("%v", err)
+		return fmt.Errorf("%w: Resume: %v", ErrSettings, err)
 	}
 	if epochs < ck.Epoch {
 		return badSetting("Epochs", epochs, fmt.Sprintf("≥ Resume.Epoch = %d", ck.Epoch))
 	}
 	return nil
+}
+
+// misfit says how the checkpoint's arrays differ from the shapes of a
+// model of nv×nh units, or returns "" if they do not.
+func (ck *Checkpoint) misfit(nv, nh int) string {
+	m := ck.Model
+	if m == nil || m.W == nil {
+		return "Model is nil"
+	}
+	if r, c := m.W.Dims(); r != nv || c != nh {
+		return fmt.Sprintf("the checkpoint's model is %d×%d, the model to train %d×%d", r, c, nv, nh)
+	}
+	if len(m.VBias) != nv || len(m.HBias) != nh {
+		return fmt.Sprintf("the checkpoint's model has %d visible and %d hidden biases, want %d and %d", len(m.VBias), len(m.HBias), nv, nh)
+	}
+	if msg := velocityMisfit(ck.Velocity, nv, nh); msg != "" {
+		return msg
+	}
+	if ck.Chains != nil {
+		if _, c := ck.Chains.Dims(); c != nv {
+			return fmt.Sprintf("Chains have %d columns, want %d", c, nv)
+		}
+	}
+	if b := ck.Best; b != nil {
+		if b.W == nil || len(b.VBias) != nv || len(b.HBias) != nh {
+			return "Best is not a model of the checkpoint's shape"
+		}
+		if r, c := b.W.Dims(); r != nv || c != nh {
+			return fmt.Sprintf("Best is %d×%d, want %d×%d", r, c, nv, nh)
+		}
+	}
+	return ""
+}
+
+// velocityMisfit is misfit for the optimiser's velocity v.
+func velocityMisfit(v Gradient, nv, nh int) string {
+	if v.W == nil {
+		return "Velocity.W is nil"
+	}
+	if r, c := v.W.Dims(); r != nv || c != nh {
+		return fmt.Sprintf("Velocity.W is %d×%d, want %d×%d", r, c, nv, nh)
+	}
+	if len(v.VBias) != nv || len(v.HBias) != nh {
+		return fmt.Sprintf("Velocity has %d visible and %d hidden biases, want %d and %d", len(v.VBias), len(v.HBias), nv, nh)
+	}
+	return ""
+}
+
+// checkChains returns an error wrapping ErrSettings if a checkpoint ck
+// (nil: none) holds persistent chains and the trainer t keeps none
+// (persistent is false), or the other way round.
+func (ck *Checkpoint) checkChains(t Trainer, persistent bool) error {
+	if ck == nil || (ck.Chains != nil) == persistent {
+		return nil
+	}
+	if !persistent {
+		return fmt.Errorf("%w: Resume.Chains: the checkpoint holds persistent chains but the trainer %T%+v keeps none", ErrSettings, t, t)
+	}
+	return fmt.Errorf("%w: Resume.Chains = nil but the trainer %T%+v keeps persistent chains", ErrSettings, t, t)
 }
 
 // LoadCheckpoint reads a checkpoint written by Checkpoint.Save, with the
@@ -237,62 +263,86 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrFormat, path, fmt.Sprintf(format, args...))
-	}
 	if meta.Epoch < 0 {
-		return nil, bad("negative epoch %d", meta.Epoch)
+		return nil, badFile(path, "negative epoch %d", meta.Epoch)
 	}
 	ck := &Checkpoint{Model: m, Epoch: meta.Epoch}
+	for _, read := range []func(*fileio.NPZ, string, *fileMeta) error{ck.readVelocity, ck.readRNG, ck.readChains, ck.readEarly} {
+		if err := read(a, path, meta); err != nil {
+			return nil, err
+		}
+	}
+	if err := ck.valid(); err != nil {
+		return nil, badFile(path, "%v", err)
+	}
+	return ck, nil
+}
+
+// badFile returns an error wrapping ErrFormat for the file at path.
+func badFile(path, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrFormat, path, fmt.Sprintf(format, args...))
+}
+
+// readVelocity reads the optimiser's velocity of a checkpoint.
+func (ck *Checkpoint) readVelocity(a *fileio.NPZ, path string, meta *fileMeta) error {
 	var vw mat.Dense
 	if err := readArray(a, path, "vel_W", &vw, meta.Nv, meta.Nh); err != nil {
-		return nil, err
+		return err
 	}
 	ck.Velocity.W = &vw
 	if err := readArray(a, path, "vel_vbias", &ck.Velocity.VBias, meta.Nv); err != nil {
-		return nil, err
+		return err
 	}
-	if err := readArray(a, path, "vel_hbias", &ck.Velocity.HBias, meta.Nh); err != nil {
-		return nil, err
-	}
+	return readArray(a, path, "vel_hbias", &ck.Velocity.HBias, meta.Nh)
+}
+
+// readRNG reads the random state of a checkpoint.
+func (ck *Checkpoint) readRNG(a *fileio.NPZ, path string, _ *fileMeta) error {
 	h, err := a.Header("rng")
 	if err != nil {
-		return nil, formatErr(err)
+		return formatErr(err)
 	}
-	if err := readArray(a, path, "rng", &ck.RNG, h.Shape...); err != nil {
-		return nil, err
-	}
-	if meta.Chains > 0 {
-		var c mat.Dense
-		if err := readArray(a, path, "chains", &c, meta.Chains, meta.Nv); err != nil {
-			return nil, err
+	return readArray(a, path, "rng", &ck.RNG, h.Shape...)
+}
+
+// readChains reads the persistent chains of a checkpoint, if it has them.
+func (ck *Checkpoint) readChains(a *fileio.NPZ, path string, meta *fileMeta) error {
+	if meta.Chains <= 0 {
+		if a.Has("chains") {
+			return badFile(path, "unexpected chains")
 		}
-		ck.Chains = &c
-	} else if a.Has("chains") {
-		return nil, bad("unexpected chains")
+		return nil
 	}
+	var c mat.Dense
+	if err := readArray(a, path, "chains", &c, meta.Chains, meta.Nv); err != nil {
+		return err
+	}
+	ck.Chains = &c
+	return nil
+}
+
+// readEarly reads the early-stopping state of a checkpoint, with the best
+// model if there is one.
+func (ck *Checkpoint) readEarly(a *fileio.NPZ, path string, meta *fileMeta) error {
 	if e := meta.Early; e != nil {
 		ck.BestEpoch, ck.BestScore, ck.Since, ck.Stopped = e.BestEpoch, e.BestScore, e.Since, e.Stopped
 		if e.BestEpoch > 0 {
 			var w mat.Dense
 			b := &Model{W: &w, NoVBias: meta.NoVBias, NoHBias: meta.NoHBias, Hyper: e.BestHyper}
 			if err := readArray(a, path, "best_W", &w, meta.Nv, meta.Nh); err != nil {
-				return nil, err
+				return err
 			}
 			if err := readArray(a, path, "best_vbias", &b.VBias, meta.Nv); err != nil {
-				return nil, err
+				return err
 			}
 			if err := readArray(a, path, "best_hbias", &b.HBias, meta.Nh); err != nil {
-				return nil, err
+				return err
 			}
 			ck.Best = b
 		}
 	}
 	if ck.Best == nil && (a.Has("best_W") || a.Has("best_vbias") || a.Has("best_hbias")) {
-		return nil, bad("unexpected best model")
+		return badFile(path, "unexpected best model")
 	}
-	if err := ck.valid(); err != nil {
-		return nil, bad("%v", err)
-	}
-	return ck, nil
+	return nil
 }

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"errors"
+	"fmt"
 	"math"
 )
 
@@ -74,4 +75,16 @@ func (sn *snapshot) restore(m *Model, tr *trainer) {
 	copy(tr.vel.VBias, sn.vvb)
 	copy(tr.vel.HBias, sn.vhb)
 	m.Hyper.Epochs = sn.epochs
+}
+
+// checkGrowth is the end-of-epoch part of the divergence rule: if the
+// parameters' RMS grew beyond DivergedGrowth × max(r0, 1), r0 the RMS at
+// the start of the epoch, or beyond DivergedRMS, it restores the model to
+// the start of the epoch and returns ErrDiverged (wrapped).
+func (r *run) checkGrowth(epoch int, r0 float64) error {
+	if rr := paramRMS(r.m); rr > DivergedGrowth*max(r0, 1) || rr > DivergedRMS {
+		r.snap.restore(r.m, r.tr)
+		return fmt.Errorf("%w: parameter RMS %.3g at the end of epoch %d (%.3g at its start)", ErrDiverged, rr, epoch, r0)
+	}
+	return nil
 }

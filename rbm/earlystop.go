@@ -28,3 +28,19 @@ func (es *earlyStop) add(m *Model, epoch int, sc float64, patience int) {
 	}
 	es.stopped = es.since >= patience
 }
+
+// keepBest puts the best-scored model, if any, into m; if early stopping
+// ended the run, its Hyper.StoppedAt is last, the last epoch trained.
+func (es *earlyStop) keepBest(m *Model, last int) {
+	b := es.best
+	if b == nil {
+		return
+	}
+	m.W.Copy(b.W)
+	copy(m.VBias, b.VBias)
+	copy(m.HBias, b.HBias)
+	m.Hyper = b.Hyper
+	if es.stopped {
+		m.Hyper.StoppedAt = last
+	}
+}

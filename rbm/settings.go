@@ -137,6 +137,26 @@ func withDefaults(s *Settings) Settings {
 // check returns an error wrapping ErrSettings for an invalid field of s
 // (after defaults) for a model of nv visible units.
 func (s *Settings) check(nv int) error {
+	if err := s.checkNumbers(); err != nil {
+		return err
+	}
+	if s.Monitors&^(monitorLast<<1-1) != 0 {
+		return badSetting("Monitors", fmt.Sprintf("%#x", uint(s.Monitors)), "a combination of the Monitor constants")
+	}
+	if (s.L != 0 || s.Monitors&MonitorLattice != 0) && s.L*s.L != nv {
+		return badSetting("L", s.L, fmt.Sprintf("L² = Nv = %d for MonitorLattice", nv))
+	}
+	if s.Patience > 0 && s.Score == nil && s.Validation == nil {
+		return badSetting("Patience", s.Patience, "0 without Validation or a Score")
+	}
+	if s.Monitors&MonitorAIS != 0 {
+		return s.AIS.check(nv)
+	}
+	return nil
+}
+
+// checkNumbers is check for the counts and the coefficients.
+func (s *Settings) checkNumbers() error {
 	for _, f := range []struct {
 		name string
 		v    int
@@ -159,29 +179,28 @@ func (s *Settings) check(nv int) error {
 	if !(s.Momentum >= 0 && s.Momentum < 1) {
 		return badSetting("Momentum", s.Momentum, "a value in [0, 1)")
 	}
-	if s.Monitors&^(monitorLast<<1-1) != 0 {
-		return badSetting("Monitors", fmt.Sprintf("%#x", uint(s.Monitors)), "a combination of the Monitor constants")
+	return nil
+}
+
+// check returns an error wrapping ErrSettings, naming the field as
+// Settings.AIS's, for an invalid field of a (nil: the defaults) for a
+// model of nv visible units.
+func (a *AISSettings) check(nv int) error {
+	if a == nil {
+		return nil
 	}
-	if (s.L != 0 || s.Monitors&MonitorLattice != 0) && s.L*s.L != nv {
-		return badSetting("L", s.L, fmt.Sprintf("L² = Nv = %d for MonitorLattice", nv))
+	if a.Chains < 0 {
+		return badSetting("AIS.Chains", a.Chains, "≥ 0")
 	}
-	if s.Patience > 0 && s.Score == nil && s.Validation == nil {
-		return badSetting("Patience", s.Patience, "0 without Validation or a Score")
+	if a.Betas < 0 {
+		return badSetting("AIS.Betas", a.Betas, "≥ 0")
 	}
-	if a := s.AIS; a != nil && s.Monitors&MonitorAIS != 0 {
-		if a.Chains < 0 {
-			return badSetting("AIS.Chains", a.Chains, "≥ 0")
-		}
-		if a.Betas < 0 {
-			return badSetting("AIS.Betas", a.Betas, "≥ 0")
-		}
-		if a.BaseVBias != nil && len(a.BaseVBias) != nv {
-			return badSetting("len(AIS.BaseVBias)", len(a.BaseVBias), fmt.Sprintf("Nv = %d", nv))
-		}
-		for i, x := range a.BaseVBias {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
-			}
+	if a.BaseVBias != nil && len(a.BaseVBias) != nv {
+		return badSetting("len(AIS.BaseVBias)", len(a.BaseVBias), fmt.Sprintf("Nv = %d", nv))
+	}
+	for i, x := range a.BaseVBias {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
 		}
 	}
 	return nil

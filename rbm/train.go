@@ -66,15 +66,39 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 		t = CD{}
 	}
 	set := withDefaults(s)
-	nv, nh := m.check()
-	if err := set.check(nv); err != nil {
+	dm, err := checkTrain(m, data, &set)
+	if err != nil {
 		return err
 	}
-	if data.IsEmpty() {
-		return ErrNoData
+	r, err := newRun(m, data, dm, &set, t)
+	if err != nil {
+		return err
 	}
-	n, cols := data.Dims()
-	if cols != nv {
+	for epoch := r.first; epoch <= set.Epochs && !r.es.stopped; epoch++ {
+		if err := r.epoch(epoch); err != nil {
+			return err
+		}
+	}
+	if set.Patience > 0 {
+		r.es.keepBest(m, r.last)
+	}
+	return nil
+}
+
+// checkTrain checks Train's arguments (set after defaults) and returns the
+// masks of data. It returns the errors and panics Train documents for
+// what is wrong before training, in this order: settings, empty data,
+// shapes (panics), the Resume checkpoint, non-binary data, non-binary
+// validation data.
+func checkTrain(m *Model, data *mat.Dense, set *Settings) (*masks, error) {
+	nv, nh := m.check()
+	if err := set.check(nv); err != nil {
+		return nil, err
+	}
+	if data.IsEmpty() {
+		return nil, ErrNoData
+	}
+	if _, cols := data.Dims(); cols != nv {
 		panic(mat.ErrShape)
 	}
 	if set.Validation != nil {
@@ -82,136 +106,206 @@ func Train(m *Model, data *mat.Dense, s *Settings, t Trainer) error {
 			panic(mat.ErrShape)
 		}
 	}
-	ck := set.Resume
-	if ck != nil {
+	if ck := set.Resume; ck != nil {
 		if err := ck.checkResume(nv, nh, set.Epochs); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	dm, err := binaryMasks(data, "data")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if set.Validation != nil {
 		if err := checkBinary(set.Validation, "validation"); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	bs := min(set.BatchSize, n)
-	pcg := rand.NewPCG(1, 2)
+	return dm, nil
+}
+
+// run is the state of one Train call between its epochs.
+type run struct {
+	m     *Model
+	data  *mat.Dense
+	set   *Settings
+	n, bs int        // rows of data, minibatch size
+	pcg   *rand.PCG  // the run's random stream (a checkpoint saves it)
+	rng   *rand.Rand // shuffles, drawing from pcg
+	perm  []int      // the epoch's order of the rows
+	smp   Sampler
+	ft    *fast // the float32 engine, or nil
+	tr    *trainer
+	es    earlyStop
+	mon   *monitorState
+	score func(Monitors) float64
+	snap  snapshot // the model at the start of the epoch
+	first int      // the first epoch to train
+	last  int      // the last epoch trained
+}
+
+// newRun sets up a run of Train on data (with masks dm) after
+// checkTrain: it seeds the random stream (or restores it, with the rest
+// of the Resume checkpoint), asks t for its sampler, records the
+// hyper-parameters in m and prepares the monitors. It returns the
+// trainer's settings errors and a mismatch between the checkpoint's
+// chains and the trainer.
+func newRun(m *Model, data *mat.Dense, dm *masks, set *Settings, t Trainer) (*run, error) {
+	n, _ := data.Dims()
+	r := &run{m: m, data: data, set: set, n: n, bs: min(set.BatchSize, n), pcg: rand.NewPCG(1, 2),
+		es: earlyStop{bestScore: math.Inf(1)}, first: 1}
+	ck := set.Resume
 	var chains *mat.Dense
 	if ck != nil {
 		chains = ck.Chains
 	} else if set.Src != nil {
-		pcg.Seed(set.Src.Uint64(), set.Src.Uint64())
+		r.pcg.Seed(set.Src.Uint64(), set.Src.Uint64())
 	}
-	smp, err := t.Sampler(m, SamplerConfig{BatchSize: bs, Src: pcg, Chains: chains})
+	smp, err := t.Sampler(m, SamplerConfig{BatchSize: r.bs, Src: r.pcg, Chains: chains})
+	if err != nil {
+		return nil, err
+	}
+	persistent, _ := smp.(Persistent)
+	if err := ck.checkChains(t, persistent != nil); err != nil {
+		return nil, err
+	}
+	r.smp = smp
+	r.tr = newTrainer(m, r.bs)
+	if ck != nil {
+		ck.restore(m, r.tr, r.pcg, &r.es)
+		r.first = ck.Epoch + 1
+	}
+	r.ft = fastEngine(m, dm, smp)
+	r.rng = rand.New(r.pcg)
+	r.perm = make([]int, n)
+	r.recordHyper(t)
+	var fm *masks
+	if r.ft != nil {
+		fm = dm
+	}
+	r.mon = newMonitorState(m, data, fm, set)
+	r.mon.chains = persistent
+	r.score = set.Score
+	if r.score == nil {
+		r.score = func(mo Monitors) float64 { return mo.Valid.Recon }
+	}
+	r.last = r.first - 1
+	return r, nil
+}
+
+// recordHyper records the run's hyper-parameters in the model.
+func (r *run) recordHyper(t Trainer) {
+	h, set := &r.m.Hyper, r.set
+	h.Trainer = fmt.Sprintf("%T%+v", t, t)
+	h.BatchSize, h.Momentum, h.L2, h.L1 = r.bs, set.Momentum, set.L2, set.L1
+	h.Schedule = set.Schedule != nil
+	if set.Schedule == nil {
+		h.LearningRate = set.LearningRate
+	}
+}
+
+// epoch trains one epoch: the minibatches in a fresh random order, the
+// divergence rule, the monitors and early stopping, the checkpoint and
+// the Progress callback.
+func (r *run) epoch(epoch int) error {
+	lr, err := r.rate(epoch)
 	if err != nil {
 		return err
 	}
-	persistent, _ := smp.(Persistent)
-	if ck != nil && (ck.Chains != nil) != (persistent != nil) {
-		if persistent == nil {
-			return fmt.Errorf("%w: Resume.Chains: the checkpoint holds persistent chains but the trainer %T%+v keeps none", ErrSettings, t, t)
-		}
-		return fmt.Errorf("%w: Resume.Chains = nil but the trainer %T%+v keeps persistent chains", ErrSettings, t, t)
+	r.snap.take(r.m, r.tr)
+	r0 := paramRMS(r.m)
+	r.shuffle()
+	monSeed := r.pcg.Uint64()
+	if err := r.batches(epoch, lr); err != nil {
+		return err
 	}
-	tr := newTrainer(m, bs)
-	first := 1
-	es := earlyStop{bestScore: math.Inf(1)}
-	if ck != nil {
-		ck.restore(m, tr, pcg, &es)
-		first = ck.Epoch + 1
+	if err := r.checkGrowth(epoch, r0); err != nil {
+		return err
 	}
-	ft := fastEngine(m, dm, smp)
-	rng := rand.New(pcg)
-	perm := make([]int, n)
-	m.Hyper.Trainer = fmt.Sprintf("%T%+v", t, t)
-	m.Hyper.BatchSize, m.Hyper.Momentum, m.Hyper.L2, m.Hyper.L1 = bs, set.Momentum, set.L2, set.L1
-	m.Hyper.Schedule = set.Schedule != nil
-	if set.Schedule == nil {
-		m.Hyper.LearningRate = set.LearningRate
+	r.m.Hyper.Epochs, r.m.Hyper.LearningRate = epoch, lr
+	r.last = epoch
+	mons, progress, err := r.monitor(epoch, lr, monSeed)
+	if err != nil {
+		return err
 	}
-	var fm *masks
-	if ft != nil {
-		fm = dm
+	if err := r.saveCheckpoint(epoch); err != nil {
+		return err
 	}
-	mon := newMonitorState(m, data, fm, &set)
-	mon.chains = persistent
-	score := set.Score
-	if score == nil {
-		score = func(mo Monitors) float64 { return mo.Valid.Recon }
+	if progress {
+		return r.set.Progress(mons)
 	}
-	last := first - 1
-	var snap snapshot
-	for epoch := first; epoch <= set.Epochs && !es.stopped; epoch++ {
-		lr := set.LearningRate
-		if set.Schedule != nil {
-			lr = set.Schedule(epoch)
-			if !(lr >= 0) || math.IsInf(lr, 0) {
-				return fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
-			}
-		}
-		snap.take(m, tr)
-		r0 := paramRMS(m)
-		// The shuffle restarts from the identity so that a resumed run
-		// shuffles exactly as the uninterrupted one.
-		for i := range perm {
-			perm[i] = i
-		}
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		monSeed := pcg.Uint64()
-		for b0 := 0; b0 < n; b0 += bs {
-			if !tr.step(ft, smp, data, perm[b0:min(b0+bs, n)], lr, &set, pcg) {
-				snap.restore(m, tr)
-				return fmt.Errorf("%w: a parameter would become NaN or Inf (epoch %d)", ErrDiverged, epoch)
-			}
-		}
-		if r := paramRMS(m); r > DivergedGrowth*max(r0, 1) || r > DivergedRMS {
-			snap.restore(m, tr)
-			return fmt.Errorf("%w: parameter RMS %.3g at the end of epoch %d (%.3g at its start)", ErrDiverged, r, epoch, r0)
-		}
-		m.Hyper.Epochs, m.Hyper.LearningRate = epoch, lr
-		last = epoch
-		// Early stopping scores every ProgressEvery-th epoch (never the
-		// last one just for being last, so that where a run was
-		// interrupted does not change what is scored).
-		progress := set.Progress != nil && (epoch%set.ProgressEvery == 0 || epoch == set.Epochs)
-		scored := set.Patience > 0 && epoch%set.ProgressEvery == 0
-		var mons Monitors
-		if progress || scored {
-			mons = mon.compute(epoch, lr, monSeed)
-		}
-		if scored {
-			sc := score(mons)
-			if math.IsNaN(sc) {
-				snap.restore(m, tr)
-				return fmt.Errorf("%w: Score = NaN at epoch %d (was its monitor computed?)", ErrSettings, epoch)
-			}
-			mons.Score = sc
-			es.add(m, epoch, sc, set.Patience)
-		}
-		mons.BestEpoch = es.bestEpoch
-		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || es.stopped) {
-			if err := newCheckpoint(m, tr, pcg, smp, epoch, &es).Save(set.CheckpointPath); err != nil {
-				return err
-			}
-		}
-		if progress {
-			if err := set.Progress(mons); err != nil {
-				return err
-			}
-		}
+	return nil
+}
+
+// rate returns the learning rate of epoch: the Schedule's (an error for a
+// value that is negative or not finite) or LearningRate.
+func (r *run) rate(epoch int) (float64, error) {
+	if r.set.Schedule == nil {
+		return r.set.LearningRate, nil
 	}
-	if set.Patience > 0 && es.best != nil {
-		b := es.best
-		m.W.Copy(b.W)
-		copy(m.VBias, b.VBias)
-		copy(m.HBias, b.HBias)
-		m.Hyper = b.Hyper
-		if es.stopped {
-			m.Hyper.StoppedAt = last
+	lr := r.set.Schedule(epoch)
+	if !(lr >= 0) || math.IsInf(lr, 0) {
+		return 0, fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
+	}
+	return lr, nil
+}
+
+// shuffle draws the epoch's order of the rows. It restarts from the
+// identity so that a resumed run shuffles exactly as the uninterrupted
+// one.
+func (r *run) shuffle() {
+	for i := range r.perm {
+		r.perm[i] = i
+	}
+	r.rng.Shuffle(r.n, func(i, j int) { r.perm[i], r.perm[j] = r.perm[j], r.perm[i] })
+}
+
+// batches trains on the minibatches of the epoch with learning rate lr.
+// If an update would make a parameter NaN or ±Inf it restores the model
+// to the start of the epoch and returns ErrDiverged (wrapped).
+func (r *run) batches(epoch int, lr float64) error {
+	for b0 := 0; b0 < r.n; b0 += r.bs {
+		if !r.tr.step(r.ft, r.smp, r.data, r.perm[b0:min(b0+r.bs, r.n)], lr, r.set, r.pcg) {
+			r.snap.restore(r.m, r.tr)
+			return fmt.Errorf("%w: a parameter would become NaN or Inf (epoch %d)", ErrDiverged, epoch)
 		}
 	}
 	return nil
+}
+
+// monitor computes the epoch's monitors if Progress sees them or early
+// stopping scores the epoch, scores it, and reports whether Progress is
+// to be called. A NaN score is an error (the model restored to the start
+// of the epoch).
+func (r *run) monitor(epoch int, lr float64, seed uint64) (mons Monitors, progress bool, err error) {
+	set := r.set
+	// Early stopping scores every ProgressEvery-th epoch (never the last
+	// one just for being last, so that where a run was interrupted does
+	// not change what is scored).
+	progress = set.Progress != nil && (epoch%set.ProgressEvery == 0 || epoch == set.Epochs)
+	scored := set.Patience > 0 && epoch%set.ProgressEvery == 0
+	if progress || scored {
+		mons = r.mon.compute(epoch, lr, seed)
+	}
+	if scored {
+		sc := r.score(mons)
+		if math.IsNaN(sc) {
+			r.snap.restore(r.m, r.tr)
+			return mons, false, fmt.Errorf("%w: Score = NaN at epoch %d (was its monitor computed?)", ErrSettings, epoch)
+		}
+		mons.Score = sc
+		r.es.add(r.m, epoch, sc, set.Patience)
+	}
+	mons.BestEpoch = r.es.bestEpoch
+	return mons, progress, nil
+}
+
+// saveCheckpoint writes the checkpoint of the run after epoch, if one is
+// due: every CheckpointEvery epochs, after the last one and when early
+// stopping ends the run.
+func (r *run) saveCheckpoint(epoch int) error {
+	set := r.set
+	if set.CheckpointPath == "" || !(epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || r.es.stopped) {
+		return nil
+	}
+	return newCheckpoint(r.m, r.tr, r.pcg, r.smp, epoch, &r.es).Save(set.CheckpointPath)
 }
