@@ -67,11 +67,46 @@ type TrainResult struct {
 // memory, and Resume continues from it bit-identically. Training is
 // deterministic given s.Src, for any GOMAXPROCS.
 func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainResult, error) {
-	var res TrainResult
 	var set TrainSettings
 	if s != nil {
 		set = *s
 	}
+	if err := checkData(net, x, labels); err != nil {
+		return TrainResult{}, err
+	}
+	if err := set.check(); err != nil {
+		return TrainResult{}, err
+	}
+	set.defaults()
+	_, c := x.Dims()
+	side, err := set.side(c)
+	if err != nil {
+		return TrainResult{}, err
+	}
+	src, err := set.source(net, len(labels))
+	if err != nil {
+		return TrainResult{}, err
+	}
+	r, err := newRun(net, x, labels, &set, src, side)
+	if err != nil {
+		return TrainResult{}, err
+	}
+	defer r.close()
+	for epoch := r.first; epoch <= set.Epochs && !r.stopped; epoch++ {
+		if err := r.epoch(epoch); err != nil {
+			return r.res, err
+		}
+	}
+	if r.useVal {
+		copy(net.params, r.best)
+	}
+	return r.res, nil
+}
+
+// checkData panics with mat.ErrShape if x does not have net's inputs as
+// columns or labels does not have a label per row, and returns an error
+// for a label out of range or a NaN or infinite cell of x.
+func checkData(net *Network, x *mat.Dense, labels []int) error {
 	r, c := x.Dims()
 	if c != net.sizes[0] || len(labels) != r {
 		panic(mat.ErrShape)
@@ -79,142 +114,199 @@ func Train(net *Network, x *mat.Dense, labels []int, s *TrainSettings) (TrainRes
 	K := len(net.grid)
 	for _, y := range labels {
 		if y < 0 || y >= K {
-			return res, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
+			return fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
 		}
 	}
 	for i := 0; i < r; i++ {
 		for j, v := range x.RawRowView(i) {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return res, fmt.Errorf("thermo: training data cell (%d, %d) is %v", i, j, v)
+				return fmt.Errorf("thermo: training data cell (%d, %d) is %v", i, j, v)
 			}
 		}
 	}
-	if err := set.check(); err != nil {
-		return res, err
+	return nil
+}
+
+// side returns the side L of the lattice of rows of c sites if
+// Symmetrize is on (an error if c is not a square), else 0.
+func (s *TrainSettings) side(c int) (int, error) {
+	if !s.Symmetrize {
+		return 0, nil
 	}
-	set.defaults()
-	L := 0
-	if set.Symmetrize {
-		var ok bool
-		if L, ok = lattice.Side(c); !ok {
-			return res, fmt.Errorf("%w: Symmetrize = true needs rows on a square lattice, not %d sites", ErrSettings, c)
-		}
+	L, ok := lattice.Side(c)
+	if !ok {
+		return 0, fmt.Errorf("%w: Symmetrize = true needs rows on a square lattice, not %d sites", ErrSettings, c)
 	}
-	ck := set.Resume
+	return L, nil
+}
+
+// source returns the run's random source, Src or the default, after
+// checking the Resume checkpoint against net, the rows of the data and s,
+// checking that the source's state can be checkpointed if CheckpointPath
+// asks for it, and giving it the checkpoint's state.
+func (s *TrainSettings) source(net *Network, rows int) (rand.Source, error) {
+	ck := s.Resume
 	if ck != nil {
-		if err := ck.checkResume(net, r, &set); err != nil {
-			return res, err
+		if err := ck.checkResume(net, rows, s); err != nil {
+			return nil, err
 		}
 	}
-	src := set.Src
+	src := s.Src
 	if src == nil {
 		src = rand.NewPCG(1, 2)
 	}
-	if set.CheckpointPath != "" {
+	if s.CheckpointPath != "" {
 		if _, err := sourceState(src); err != nil {
-			return res, err
+			return nil, err
 		}
 	}
 	if ck != nil {
 		u, ok := src.(encoding.BinaryUnmarshaler)
 		if !ok {
-			return res, fmt.Errorf("%w: Src = %T cannot take the state of Resume.RNG", ErrSettings, src)
+			return nil, fmt.Errorf("%w: Src = %T cannot take the state of Resume.RNG", ErrSettings, src)
 		}
 		if err := u.UnmarshalBinary(ck.RNG); err != nil {
-			return res, fmt.Errorf("%w: Resume.RNG does not fit Src = %T: %v", ErrSettings, src, err)
+			return nil, fmt.Errorf("%w: Resume.RNG does not fit Src = %T: %v", ErrSettings, src, err)
 		}
+	}
+	return src, nil
+}
+
+// run is the state of one Train call between its epochs.
+type run struct {
+	t          *trainer // the float64 path, and what the paths share
+	stp        stepper  // the path of the run's precision
+	stop       func()   // stops the float32 path's workers (nil: none)
+	set        *TrainSettings
+	src        rand.Source
+	x          *mat.Dense
+	labels     []int
+	train, val []int // the rows of each part, the training rows in the current order
+	useVal     bool
+	lastGood   []float64 // the parameters at the end of the last good epoch
+	best       []float64 // those of the epoch of the lowest validation loss
+	bestLoss   float64
+	since      int // epochs since the best one
+	stopped    bool
+	first      int     // the first epoch to train
+	maxLoss    float64 // the divergence rule's bound on the mean loss
+	res        TrainResult
+}
+
+// newRun sets up a run of Train: it restores the network from the Resume
+// checkpoint (if any), splits the rows into training and validation rows
+// (or takes the checkpoint's split), builds the stepper of the run's
+// precision and restores the optimizer's and early-stopping state.
+func newRun(net *Network, x *mat.Dense, labels []int, set *TrainSettings, src rand.Source, side int) (*run, error) {
+	ck := set.Resume
+	if ck != nil {
 		copy(net.params, ck.Network.params)
 	}
 	rng := rand.New(src)
-
-	var train, val []int
+	K := len(net.grid)
+	r := &run{set: set, src: src, x: x, labels: labels, bestLoss: math.Inf(1), first: 1,
+		maxLoss: DivergedLoss * uniformLoss(set.Loss, K)}
 	if ck != nil {
-		train, val = slices.Clone(ck.Train), slices.Clone(ck.Val)
+		r.train, r.val = slices.Clone(ck.Train), slices.Clone(ck.Val)
 	} else {
-		train, val = split(labels, K, set.ValidationFraction, rng)
+		r.train, r.val = split(labels, K, set.ValidationFraction, rng)
 	}
-	if len(train) == 0 {
-		return res, errors.New("thermo: no training rows")
+	if len(r.train) == 0 {
+		return nil, errors.New("thermo: no training rows")
 	}
-	useVal := len(val) > 0
-	B := min(set.BatchSize, len(train))
-
-	t := &trainer{net: net, set: &set, rng: rng, side: L}
-	if L > 0 {
-		t.scratch = make([]float64, c)
+	r.useVal = len(r.val) > 0
+	r.t = &trainer{net: net, set: set, rng: rng, side: side}
+	if side > 0 {
+		_, c := x.Dims()
+		r.t.scratch = make([]float64, c)
 	}
-	var stp stepper = t
+	B := min(set.BatchSize, len(r.train))
 	if set.Precision == Float32 {
-		t32 := newTrainer32(net, &set, B, t)
-		defer t32.close()
-		stp = t32
+		t32 := newTrainer32(net, set, B, r.t)
+		r.stp, r.stop = t32, t32.close
 	} else {
-		t.init(len(train), B)
+		r.t.init(len(r.train), B)
+		r.stp = r.t
 	}
-	lastGood := slices.Clone(net.params)
-	var best []float64
-	if useVal {
-		best = slices.Clone(net.params)
+	r.lastGood = slices.Clone(net.params)
+	if r.useVal {
+		r.best = slices.Clone(net.params)
 	}
-	bestLoss := math.Inf(1)
-	since := 0
-	first := 1
-	stopped := false
 	if ck != nil {
-		stp.setState(ck.M, ck.V, ck.Step)
-		if useVal {
-			copy(best, ck.Best)
+		r.resume(ck)
+	}
+	return r, nil
+}
+
+// resume restores the optimizer's and the early-stopping state of ck.
+func (r *run) resume(ck *Checkpoint) {
+	r.stp.setState(ck.M, ck.V, ck.Step)
+	if r.useVal {
+		copy(r.best, ck.Best)
+	}
+	r.res, r.since, r.stopped, r.first = ck.Result, ck.Since, ck.Stopped, ck.Epoch+1
+	if r.res.BestEpoch > 0 && r.useVal {
+		r.bestLoss = r.res.Best.ValLoss
+	}
+}
+
+// close stops the float32 path's workers.
+func (r *run) close() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
+
+// epoch trains one epoch at the Schedule's learning rate, keeps its
+// weights if they are the best so far, writes the checkpoint if one is due
+// and calls Progress.
+func (r *run) epoch(epoch int) error {
+	set := r.set
+	if set.Schedule != nil {
+		lr := set.Schedule(epoch)
+		if !(lr >= 0) || math.IsInf(lr, 0) {
+			return fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
 		}
-		res, since, stopped, first = ck.Result, ck.Since, ck.Stopped, ck.Epoch+1
-		if res.BestEpoch > 0 && useVal {
-			bestLoss = res.Best.ValLoss
+		set.LearningRate = lr
+	}
+	st, err := r.t.epoch(r.stp, r.x, r.labels, r.train, r.val, epoch, r.lastGood, r.maxLoss)
+	if err != nil {
+		return err
+	}
+	copy(r.lastGood, r.t.net.params)
+	r.res.Epochs, r.res.Last = epoch, st
+	r.keep(epoch, st)
+	if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || r.stopped) {
+		ck := r.t.checkpoint(r.stp, r.src, epoch, r.train, r.val, r.best, r.since, r.res, r.stopped)
+		if err := ck.Save(set.CheckpointPath); err != nil {
+			return err
 		}
 	}
-	maxLoss := DivergedLoss * uniformLoss(set.Loss, K)
-	for epoch := first; epoch <= set.Epochs && !stopped; epoch++ {
-		if set.Schedule != nil {
-			lr := set.Schedule(epoch)
-			if !(lr >= 0) || math.IsInf(lr, 0) {
-				return res, fmt.Errorf("%w: Schedule(%d) = %v (want a finite value ≥ 0)", ErrSettings, epoch, lr)
-			}
-			set.LearningRate = lr
-		}
-		st, err := t.epoch(stp, x, labels, train, val, epoch, lastGood, maxLoss)
-		if err != nil {
-			return res, err
-		}
-		copy(lastGood, net.params)
-		res.Epochs, res.Last = epoch, st
-		if useVal {
-			if st.ValLoss < bestLoss {
-				bestLoss, since = st.ValLoss, 0
-				copy(best, net.params)
-				res.BestEpoch, res.Best = epoch, st
-			} else {
-				since++
-			}
-		} else {
-			res.BestEpoch, res.Best = epoch, st
-		}
-		if useVal && set.Patience > 0 && since >= set.Patience {
-			stopped = true
-			res.Stopped = true
-		}
-		if set.CheckpointPath != "" && (epoch%set.CheckpointEvery == 0 || epoch == set.Epochs || stopped) {
-			if err := t.checkpoint(stp, src, epoch, train, val, best, since, res, stopped).Save(set.CheckpointPath); err != nil {
-				return res, err
-			}
-		}
-		if set.Progress != nil {
-			if err := set.Progress(st); err != nil {
-				return res, err
-			}
-		}
+	if set.Progress != nil {
+		return set.Progress(st)
 	}
-	if useVal {
-		copy(net.params, best)
+	return nil
+}
+
+// keep records the epoch's statistics st as the best so far if its
+// validation loss is the lowest (or there is no validation), keeping its
+// weights, and stops the run after Patience epochs without a lower one.
+func (r *run) keep(epoch int, st EpochStats) {
+	if !r.useVal {
+		r.res.BestEpoch, r.res.Best = epoch, st
+		return
 	}
-	return res, nil
+	if st.ValLoss < r.bestLoss {
+		r.bestLoss, r.since = st.ValLoss, 0
+		copy(r.best, r.t.net.params)
+		r.res.BestEpoch, r.res.Best = epoch, st
+	} else {
+		r.since++
+	}
+	if r.set.Patience > 0 && r.since >= r.set.Patience {
+		r.stopped = true
+		r.res.Stopped = true
+	}
 }
 
 // epoch runs one epoch: it shuffles train, steps through its batches, and
