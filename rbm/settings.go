@@ -38,10 +38,12 @@ type Settings struct {
 	Src rand.Source
 	// Validation, if not nil, is held-out binary data for the monitors.
 	Validation *mat.Dense
-	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
-	// Monitors are computed only for the epochs that Progress sees or
-	// that early stopping scores, from a random stream of their own, so
-	// they never change the training trajectory.
+	// Monitors selects the per-epoch monitors (default none: Progress
+	// then sees the epoch, its learning rate and the early-stopping
+	// fields, and NaN for the rest; MonitorRecon is the cheap and usual
+	// choice). Monitors are computed only for the epochs that Progress
+	// sees or that early stopping scores, from a random stream of their
+	// own, so they never change the training trajectory.
 	Monitors Monitor
 	// MonitorRows limits the training-data monitors to the first
 	// MonitorRows rows of the data (default: all rows).
@@ -115,9 +117,6 @@ func withDefaults(s *Settings) Settings {
 	}
 	if set.CheckpointEvery == 0 {
 		set.CheckpointEvery = 1
-	}
-	if set.Monitors == 0 {
-		set.Monitors = MonitorRecon
 	}
 	if set.ProgressEvery == 0 {
 		set.ProgressEvery = 1
