@@ -78,7 +78,9 @@ type Settings struct {
 	ProgressEvery int
 	// CheckpointPath, if not empty, is where a Checkpoint is written
 	// (atomically) every CheckpointEvery epochs (default 1), after the
-	// last epoch and when early stopping ends the run.
+	// last epoch and when early stopping ends the run. An epoch's
+	// checkpoint is written before Progress sees the epoch, so a run that
+	// Progress stops can resume from the epoch where it stopped.
 	CheckpointPath  string
 	CheckpointEvery int
 	// Resume, if not nil, continues the run saved in the checkpoint: the

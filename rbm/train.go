@@ -195,12 +195,30 @@ func newRun(m *Model, data *mat.Dense, dm *masks, set *Settings, t Trainer) (*ru
 // recordHyper records the run's hyper-parameters in the model.
 func (r *run) recordHyper(t Trainer) {
 	h, set := &r.m.Hyper, r.set
-	h.Trainer = fmt.Sprintf("%T%+v", t, t)
+	h.Trainer = trainerRecord(t, r.smp)
 	h.BatchSize, h.Momentum, h.L2, h.L1 = r.bs, set.Momentum, set.L2, set.L1
 	h.Schedule = set.Schedule != nil
 	if set.Schedule == nil {
 		h.LearningRate = set.LearningRate
 	}
+}
+
+// trainerRecord returns the record of the trainer t with sampler smp in
+// Hyper.Trainer: its type and fields, with the defaults of CD and PCD
+// filled in (K 1, the number of chains), so that the record says what ran.
+func trainerRecord(t Trainer, smp Sampler) string {
+	switch v := t.(type) {
+	case CD:
+		v.K = max(v.K, 1)
+		t = v
+	case PCD:
+		v.K = max(v.K, 1)
+		if s, ok := smp.(*pcdSampler); ok && v.Chains == 0 {
+			v.Chains, _ = s.chains.Dims()
+		}
+		t = v
+	}
+	return fmt.Sprintf("%T%+v", t, t)
 }
 
 // epoch trains one epoch: the minibatches in a fresh random order, the
