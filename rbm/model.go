@@ -36,6 +36,8 @@ type Model struct {
 // model's parameters (the best-scored epoch under early stopping, with
 // StoppedAt the epoch where training stopped); LearningRate is the rate of
 // the last epoch trained, which a Schedule (Schedule = true) sets.
+// Trainer is the trainer's Go value (%T%+v), with the defaults of CD and
+// PCD filled in: "rbm.PCD{Chains:50 K:1 Precision:float32}".
 type Hyper struct {
 	InitSigma    float64 `json:"init_sigma"`
 	InitMean     float64 `json:"init_mean"`

@@ -10,7 +10,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Monitor is a set of per-epoch training monitors, combined with |.
+// Monitor is a set of per-epoch training monitors, combined with |. The
+// zero value is the empty set: no monitor is computed.
 type Monitor uint
 
 const (
@@ -34,9 +35,6 @@ const (
 	// MonitorAIS is the annealed-importance-sampling estimate of log Z and
 	// the log-likelihood it implies.
 	MonitorAIS
-	// MonitorNone computes nothing; it is a non-zero value that overrides
-	// the default.
-	MonitorNone
 	// MonitorLattice compares the model with the data on the lattice
 	// (Settings.L): the magnetisation per spin m = Σ sᵢ/N, its absolute
 	// value and the zero-field energy per spin e = −Σ_⟨ij⟩ sᵢsⱼ/N over the

@@ -1,12 +1,17 @@
 package rbm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 )
+
+// ErrSettings is returned (wrapped, with the field and its value) by
+// Train for an invalid Settings field.
+var ErrSettings = errors.New("rbm: invalid settings")
 
 // Settings configures Train. A nil *Settings means all defaults.
 type Settings struct {
@@ -33,10 +38,12 @@ type Settings struct {
 	Src rand.Source
 	// Validation, if not nil, is held-out binary data for the monitors.
 	Validation *mat.Dense
-	// Monitors selects the per-epoch monitors; if zero, MonitorRecon.
-	// Monitors are computed only for the epochs that Progress sees or
-	// that early stopping scores, from a random stream of their own, so
-	// they never change the training trajectory.
+	// Monitors selects the per-epoch monitors (default none: Progress
+	// then sees the epoch, its learning rate and the early-stopping
+	// fields, and NaN for the rest; MonitorRecon is the cheap and usual
+	// choice). Monitors are computed only for the epochs that Progress
+	// sees or that early stopping scores, from a random stream of their
+	// own, so they never change the training trajectory.
 	Monitors Monitor
 	// MonitorRows limits the training-data monitors to the first
 	// MonitorRows rows of the data (default: all rows).
@@ -71,7 +78,9 @@ type Settings struct {
 	ProgressEvery int
 	// CheckpointPath, if not empty, is where a Checkpoint is written
 	// (atomically) every CheckpointEvery epochs (default 1), after the
-	// last epoch and when early stopping ends the run.
+	// last epoch and when early stopping ends the run. An epoch's
+	// checkpoint is written before Progress sees the epoch, so a run that
+	// Progress stops can resume from the epoch where it stopped.
 	CheckpointPath  string
 	CheckpointEvery int
 	// Resume, if not nil, continues the run saved in the checkpoint: the
@@ -85,17 +94,6 @@ type Settings struct {
 	// them).
 	Resume *Checkpoint
 }
-
-// The bounds of Train's divergence rule.
-const (
-	// DivergedGrowth bounds the growth of the parameters' RMS within one
-	// epoch, relative to max(RMS at the start of the epoch, 1).
-	DivergedGrowth = 100
-	// DivergedRMS bounds the parameters' RMS: sigmoid units whose inputs
-	// are sums of such weights are saturated, and a model there has left
-	// any useful region.
-	DivergedRMS = 1e4
-)
 
 // badSetting returns an error wrapping ErrSettings that names the field,
 // its value and what is wanted.
@@ -122,9 +120,6 @@ func withDefaults(s *Settings) Settings {
 	if set.CheckpointEvery == 0 {
 		set.CheckpointEvery = 1
 	}
-	if set.Monitors == 0 {
-		set.Monitors = MonitorRecon
-	}
 	if set.ProgressEvery == 0 {
 		set.ProgressEvery = 1
 	}
@@ -143,6 +138,26 @@ func withDefaults(s *Settings) Settings {
 // check returns an error wrapping ErrSettings for an invalid field of s
 // (after defaults) for a model of nv visible units.
 func (s *Settings) check(nv int) error {
+	if err := s.checkNumbers(); err != nil {
+		return err
+	}
+	if s.Monitors&^(monitorLast<<1-1) != 0 {
+		return badSetting("Monitors", fmt.Sprintf("%#x", uint(s.Monitors)), "a combination of the Monitor constants")
+	}
+	if (s.L != 0 || s.Monitors&MonitorLattice != 0) && s.L*s.L != nv {
+		return badSetting("L", s.L, fmt.Sprintf("L² = Nv = %d for MonitorLattice", nv))
+	}
+	if s.Patience > 0 && s.Score == nil && s.Validation == nil {
+		return badSetting("Patience", s.Patience, "0 without Validation or a Score")
+	}
+	if s.Monitors&MonitorAIS != 0 {
+		return s.AIS.check(nv)
+	}
+	return nil
+}
+
+// checkNumbers is check for the counts and the coefficients.
+func (s *Settings) checkNumbers() error {
 	for _, f := range []struct {
 		name string
 		v    int
@@ -165,79 +180,29 @@ func (s *Settings) check(nv int) error {
 	if !(s.Momentum >= 0 && s.Momentum < 1) {
 		return badSetting("Momentum", s.Momentum, "a value in [0, 1)")
 	}
-	if s.Monitors&^(monitorLast<<1-1) != 0 {
-		return badSetting("Monitors", fmt.Sprintf("%#x", uint(s.Monitors)), "a combination of the Monitor constants")
-	}
-	if (s.L != 0 || s.Monitors&MonitorLattice != 0) && s.L*s.L != nv {
-		return badSetting("L", s.L, fmt.Sprintf("L² = Nv = %d for MonitorLattice", nv))
-	}
-	if s.Patience > 0 && s.Score == nil && s.Validation == nil {
-		return badSetting("Patience", s.Patience, "0 without Validation or a Score")
-	}
-	if a := s.AIS; a != nil && s.Monitors&MonitorAIS != 0 {
-		if a.Chains < 0 {
-			return badSetting("AIS.Chains", a.Chains, "≥ 0")
-		}
-		if a.Betas < 0 {
-			return badSetting("AIS.Betas", a.Betas, "≥ 0")
-		}
-		if a.BaseVBias != nil && len(a.BaseVBias) != nv {
-			return badSetting("len(AIS.BaseVBias)", len(a.BaseVBias), fmt.Sprintf("Nv = %d", nv))
-		}
-		for i, x := range a.BaseVBias {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
-			}
-		}
-	}
 	return nil
 }
 
-// checkResume returns an error wrapping ErrSettings unless the checkpoint
-// ck can resume training of a model of nv×nh units to epoch epochs: its
-// arrays have the model's shapes and hold what LoadCheckpoint accepts.
-func (ck *Checkpoint) checkResume(nv, nh, epochs int) error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: Resume: %s", ErrSettings, fmt.Sprintf(format, a...))
+// check returns an error wrapping ErrSettings, naming the field as
+// Settings.AIS's, for an invalid field of a (nil: the defaults) for a
+// model of nv visible units.
+func (a *AISSettings) check(nv int) error {
+	if a == nil {
+		return nil
 	}
-	m := ck.Model
-	if m == nil || m.W == nil {
-		return bad("Model is nil")
+	if a.Chains < 0 {
+		return badSetting("AIS.Chains", a.Chains, "≥ 0")
 	}
-	if r, c := m.W.Dims(); r != nv || c != nh {
-		return bad("the checkpoint's model is %d×%d, the model to train %d×%d", r, c, nv, nh)
+	if a.Betas < 0 {
+		return badSetting("AIS.Betas", a.Betas, "≥ 0")
 	}
-	if len(m.VBias) != nv || len(m.HBias) != nh {
-		return bad("the checkpoint's model has %d visible and %d hidden biases, want %d and %d", len(m.VBias), len(m.HBias), nv, nh)
+	if a.BaseVBias != nil && len(a.BaseVBias) != nv {
+		return badSetting("len(AIS.BaseVBias)", len(a.BaseVBias), fmt.Sprintf("Nv = %d", nv))
 	}
-	v := ck.Velocity
-	if v.W == nil {
-		return bad("Velocity.W is nil")
-	}
-	if r, c := v.W.Dims(); r != nv || c != nh {
-		return bad("Velocity.W is %d×%d, want %d×%d", r, c, nv, nh)
-	}
-	if len(v.VBias) != nv || len(v.HBias) != nh {
-		return bad("Velocity has %d visible and %d hidden biases, want %d and %d", len(v.VBias), len(v.HBias), nv, nh)
-	}
-	if ck.Chains != nil {
-		if _, c := ck.Chains.Dims(); c != nv {
-			return bad("Chains have %d columns, want %d", c, nv)
+	for i, x := range a.BaseVBias {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return badSetting(fmt.Sprintf("AIS.BaseVBias[%d]", i), x, "a finite value")
 		}
-	}
-	if b := ck.Best; b != nil {
-		if b.W == nil || len(b.VBias) != nv || len(b.HBias) != nh {
-			return bad("Best is not a model of the checkpoint's shape")
-		}
-		if r, c := b.W.Dims(); r != nv || c != nh {
-			return bad("Best is %d×%d, want %d×%d", r, c, nv, nh)
-		}
-	}
-	if err := ck.valid(); err != nil {
-		return bad("%v", err)
-	}
-	if epochs < ck.Epoch {
-		return badSetting("Epochs", epochs, fmt.Sprintf("≥ Resume.Epoch = %d", ck.Epoch))
 	}
 	return nil
 }

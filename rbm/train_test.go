@@ -503,10 +503,10 @@ func TestScheduleAndEmptyData(t *testing.T) {
 	var rates []float64
 	m := New(8, 2, nil, rand.NewPCG(1, 1))
 	err := Train(m, data, &Settings{Epochs: 4, Schedule: func(e int) float64 { epochs = append(epochs, e); return 0.1 / float64(e) },
-		Monitors: MonitorNone, Progress: func(mon Monitors) error {
+		Progress: func(mon Monitors) error {
 			rates = append(rates, mon.LearningRate)
 			if !math.IsNaN(mon.Train.Recon) {
-				t.Error("MonitorNone computed the reconstruction error")
+				t.Error("the zero Monitors computed the reconstruction error")
 			}
 			return nil
 		}}, CD{})
@@ -692,7 +692,7 @@ func TestEarlyStopping(t *testing.T) {
 	data := mixtureData(200, 5)
 	scores := []float64{5, 4, 3, 3.5, 4, 1, 2, 9, 9, 9, 9, 9}
 	var seen []int
-	set := Settings{Epochs: 12, Src: rand.NewPCG(2, 2), Patience: 2, Monitors: MonitorNone,
+	set := Settings{Epochs: 12, Src: rand.NewPCG(2, 2), Patience: 2,
 		Score: func(mo Monitors) float64 { return scores[mo.Epoch-1] },
 		Progress: func(mo Monitors) error {
 			seen = append(seen, mo.BestEpoch)

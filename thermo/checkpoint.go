@@ -132,6 +132,17 @@ func indexArray(idx []int) []float64 {
 
 // valid reports what LoadCheckpoint would reject in ck.
 func (ck *Checkpoint) valid() error {
+	for _, check := range []func() error{ck.validState, ck.validMoments, ck.validSplit, ck.validResult} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validState is valid for the network, the counts, the optimizer and the
+// precision.
+func (ck *Checkpoint) validState() error {
 	n := ck.Network
 	if n == nil {
 		return errors.New("no network")
@@ -148,7 +159,13 @@ func (ck *Checkpoint) valid() error {
 	if ck.Precision != Float32 && ck.Precision != Float64 {
 		return fmt.Errorf("unknown precision %d", ck.Precision)
 	}
-	np := len(n.params)
+	return nil
+}
+
+// validMoments is valid for the optimizer's moments and the best
+// parameters (after validState).
+func (ck *Checkpoint) validMoments() error {
+	np := len(ck.Network.params)
 	if ck.Optimizer == Adam && (ck.M == nil || ck.V == nil) {
 		return errors.New("Adam without both moments")
 	}
@@ -160,6 +177,12 @@ func (ck *Checkpoint) valid() error {
 			return fmt.Errorf("a moment or the best parameters: %d values (want %d finite ones)", len(x), np)
 		}
 	}
+	return nil
+}
+
+// validSplit is valid for the random state and the training/validation
+// split.
+func (ck *Checkpoint) validSplit() error {
 	if len(ck.RNG) == 0 {
 		return errors.New("no random state")
 	}
@@ -179,6 +202,11 @@ func (ck *Checkpoint) valid() error {
 	if (ck.Best != nil) != (len(ck.Val) > 0) {
 		return errors.New("best parameters with no validation rows, or none with them")
 	}
+	return nil
+}
+
+// validResult is valid for the result so far.
+func (ck *Checkpoint) validResult() error {
 	r := ck.Result
 	if r.Epochs != ck.Epoch || r.BestEpoch < 0 || r.BestEpoch > r.Epochs || (r.Epochs > 0) != (r.BestEpoch > 0) {
 		return fmt.Errorf("result of %d epochs (best %d) in a checkpoint of epoch %d", r.Epochs, r.BestEpoch, ck.Epoch)
@@ -212,11 +240,43 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if err := a.Meta(&meta); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrFormat, path, fmt.Sprintf(format, args...))
+	ck, err := meta.checkpoint(path)
+	if err != nil {
+		return nil, err
 	}
+	extra, err := meta.arrays(a, path)
+	if err != nil {
+		return nil, err
+	}
+	n, arrays, err := readRNGNetwork(a, &meta.networkMeta, extra)
+	if err != nil {
+		return nil, err
+	}
+	ck.Network = n
+	ck.M, ck.V, ck.Best = arrays["opt_m"], arrays["opt_v"], arrays["best"]
+	if _, err := a.Read("rng", &ck.RNG); err != nil {
+		return nil, formatErr(err)
+	}
+	if err := ck.readIndices(path, arrays); err != nil {
+		return nil, err
+	}
+	if err := ck.valid(); err != nil {
+		return nil, badCheckpoint(path, "%v", err)
+	}
+	return ck, nil
+}
+
+// badCheckpoint returns an error wrapping ErrFormat for the checkpoint
+// file at path.
+func badCheckpoint(path, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrFormat, path, fmt.Sprintf(format, args...))
+}
+
+// checkpoint returns the checkpoint of meta's format, counts, optimizer and
+// precision (without arrays) after checking them and the row counts.
+func (meta *checkpointMeta) checkpoint(path string) (*Checkpoint, error) {
 	if meta.Format != CheckpointFormat {
-		return nil, bad("format %q, want %q", meta.Format, CheckpointFormat)
+		return nil, badCheckpoint(path, "format %q, want %q", meta.Format, CheckpointFormat)
 	}
 	ck := &Checkpoint{Epoch: meta.Epoch, Step: meta.Step, Since: meta.Since, Result: meta.Result, Stopped: meta.Stopped}
 	switch meta.Optimizer {
@@ -225,7 +285,7 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	case "sgd":
 		ck.Optimizer = SGD
 	default:
-		return nil, bad("optimizer %q", meta.Optimizer)
+		return nil, badCheckpoint(path, "optimizer %q", meta.Optimizer)
 	}
 	switch meta.Precision {
 	case "float32":
@@ -233,26 +293,24 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	case "float64":
 		ck.Precision = Float64
 	default:
-		return nil, bad("precision %q", meta.Precision)
+		return nil, badCheckpoint(path, "precision %q", meta.Precision)
 	}
 	if meta.Train < 0 || meta.Val < 0 || meta.Train > maxRows || meta.Val > maxRows {
-		return nil, bad("%d training and %d validation rows", meta.Train, meta.Val)
+		return nil, badCheckpoint(path, "%d training and %d validation rows", meta.Train, meta.Val)
 	}
-	// The size of the parameters, from the metadata's sizes (checked by
-	// readNetwork before any array is decoded).
-	np := 0
-	for l := 0; l+1 < len(meta.Sizes); l++ {
-		if meta.Sizes[l] < 1 || meta.Sizes[l] > 1<<24 || meta.Sizes[l+1] < 1 || meta.Sizes[l+1] > 1<<24 {
-			break // readNetwork reports it
-		}
-		np += meta.Sizes[l]*meta.Sizes[l+1] + meta.Sizes[l+1]
-	}
+	return ck, nil
+}
+
+// arrays returns the names and shapes of the checkpoint's arrays besides
+// the network's, from meta and the header of "rng".
+func (meta *checkpointMeta) arrays(a *fileio.NPZ, path string) (map[string][]int, error) {
+	np := paramCount(meta.Sizes)
 	rh, err := a.Header("rng")
 	if err != nil {
 		return nil, formatErr(err)
 	}
 	if len(rh.Shape) != 1 || rh.Shape[0] > 1<<10 {
-		return nil, bad("rng of shape %v", rh.Shape)
+		return nil, badCheckpoint(path, "rng of shape %v", rh.Shape)
 	}
 	extra := map[string][]int{"train_idx": {meta.Train}}
 	if meta.Val > 0 {
@@ -265,23 +323,35 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		extra["opt_v"] = []int{np}
 	case "":
 	default:
-		return nil, bad("moments %q", meta.Moments)
+		return nil, badCheckpoint(path, "moments %q", meta.Moments)
 	}
 	if meta.Best {
 		extra["best"] = []int{np}
 	}
-	// rng is uint8, read below; readNetwork checks that nothing else is
-	// there.
+	// rng is uint8, read by LoadCheckpoint; readNetwork checks that
+	// nothing else is there.
 	extra["rng"] = rh.Shape
-	n, arrays, err := readRNGNetwork(a, &meta.networkMeta, extra)
-	if err != nil {
-		return nil, err
+	return extra, nil
+}
+
+// paramCount returns the number of parameters of a network of the given
+// layer sizes, counting up to the first size out of range (which
+// readNetwork reports) before any array is decoded.
+func paramCount(sizes []int) int {
+	np := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		if sizes[l] < 1 || sizes[l] > 1<<24 || sizes[l+1] < 1 || sizes[l+1] > 1<<24 {
+			break // readNetwork reports it
+		}
+		np += sizes[l]*sizes[l+1] + sizes[l+1]
 	}
-	ck.Network = n
-	ck.M, ck.V, ck.Best = arrays["opt_m"], arrays["opt_v"], arrays["best"]
-	if _, err := a.Read("rng", &ck.RNG); err != nil {
-		return nil, formatErr(err)
-	}
+	return np
+}
+
+// readIndices converts the row indices train_idx and val_idx of arrays
+// into ck.Train and ck.Val.
+func (ck *Checkpoint) readIndices(path string, arrays map[string][]float64) error {
+	rows := float64(len(arrays["train_idx"]) + len(arrays["val_idx"]))
 	for _, e := range []struct {
 		name string
 		dst  *[]int
@@ -289,17 +359,14 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		x := arrays[e.name]
 		idx := make([]int, len(x))
 		for i, v := range x {
-			if v != math.Trunc(v) || v < 0 || v >= float64(len(arrays["train_idx"])+len(arrays["val_idx"])) {
-				return nil, bad("%s[%d] = %v is not a row index", e.name, i, v)
+			if v != math.Trunc(v) || v < 0 || v >= rows {
+				return badCheckpoint(path, "%s[%d] = %v is not a row index", e.name, i, v)
 			}
 			idx[i] = int(v)
 		}
 		*e.dst = idx
 	}
-	if err := ck.valid(); err != nil {
-		return nil, bad("%v", err)
-	}
-	return ck, nil
+	return nil
 }
 
 // readRNGNetwork is readNetwork for a checkpoint, whose "rng" array is

@@ -82,79 +82,19 @@ func Load(path string) (*Network, error) {
 // It returns the network and the extra arrays. The arrays named in other
 // may be present too; the caller reads them.
 func readNetwork(a *fileio.NPZ, meta *networkMeta, extra map[string][]int, other ...string) (*Network, map[string][]float64, error) {
-	if meta.Version != FormatVersion {
-		return nil, nil, fmt.Errorf("%w: version %d, this package reads %d", ErrFormat, meta.Version, FormatVersion)
+	act, err := meta.check()
+	if err != nil {
+		return nil, nil, err
 	}
-	var act Activation
-	switch meta.Activation {
-	case "tanh":
-		act = Tanh
-	case "relu":
-		act = ReLU
-	default:
-		return nil, nil, fmt.Errorf("%w: activation %q", ErrFormat, meta.Activation)
-	}
-	if len(meta.Sizes) < 2 || len(meta.Sizes) > maxLayers {
-		return nil, nil, fmt.Errorf("%w: %d layer sizes", ErrFormat, len(meta.Sizes))
-	}
-	for _, s := range meta.Sizes {
-		if s < 1 || s > 1<<24 {
-			return nil, nil, fmt.Errorf("%w: layer size %d", ErrFormat, s)
-		}
-	}
-	K := meta.Sizes[len(meta.Sizes)-1]
 	// Check every header against the sizes before decoding anything, so
 	// that sizes the arrays do not bear out allocate nothing.
-	names := []string{"grid"}
-	want := map[string][]int{"grid": {K}}
-	for l := 0; l+1 < len(meta.Sizes); l++ {
-		w, b := "W"+strconv.Itoa(l), "b"+strconv.Itoa(l)
-		names = append(names, w, b)
-		want[w] = []int{meta.Sizes[l], meta.Sizes[l+1]}
-		want[b] = []int{meta.Sizes[l+1]}
+	names, extras, want := meta.shapes(extra)
+	if err := checkHeaders(a, names, want, other); err != nil {
+		return nil, nil, err
 	}
-	var extras []string
-	for name, shape := range extra {
-		want[name] = shape
-		extras = append(extras, name)
-	}
-	slices.Sort(extras)
-	names = append(names, extras...)
-	for _, name := range a.Names() {
-		if name != fileio.MetaKey && want[name] == nil && !slices.Contains(other, name) {
-			return nil, nil, fmt.Errorf("%w: unexpected array %q (more layers than the metadata lists?)", ErrFormat, name)
-		}
-	}
-	for _, name := range names {
-		shape := want[name]
-		h, err := a.Header(name)
-		if err != nil {
-			return nil, nil, formatErr(err)
-		}
-		if !slices.Equal(h.Shape, shape) {
-			return nil, nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, h.Shape, shape)
-		}
-	}
-	arrays := make(map[string][]float64, len(want))
-	for _, name := range names {
-		shape := want[name]
-		var x []float64
-		got, err := a.Read(name, &x)
-		if err != nil {
-			return nil, nil, formatErr(err)
-		}
-		if !slices.Equal(got, shape) {
-			return nil, nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, got, shape)
-		}
-		for _, v := range x {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				if name == "grid" {
-					return nil, nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
-				}
-				return nil, nil, fmt.Errorf("%w: non-finite value in %s", ErrFormat, name)
-			}
-		}
-		arrays[name] = x
+	arrays, err := decodeArrays(a, names, want)
+	if err != nil {
+		return nil, nil, err
 	}
 	grid := arrays["grid"]
 	if !validGrid(grid) {
@@ -170,6 +110,100 @@ func readNetwork(a *fileio.NPZ, meta *networkMeta, extra map[string][]int, other
 		out[name] = arrays[name]
 	}
 	return n, out, nil
+}
+
+// check checks meta's version, activation and layer sizes and returns the
+// activation.
+func (meta *networkMeta) check() (Activation, error) {
+	if meta.Version != FormatVersion {
+		return 0, fmt.Errorf("%w: version %d, this package reads %d", ErrFormat, meta.Version, FormatVersion)
+	}
+	var act Activation
+	switch meta.Activation {
+	case "tanh":
+		act = Tanh
+	case "relu":
+		act = ReLU
+	default:
+		return 0, fmt.Errorf("%w: activation %q", ErrFormat, meta.Activation)
+	}
+	if len(meta.Sizes) < 2 || len(meta.Sizes) > maxLayers {
+		return 0, fmt.Errorf("%w: %d layer sizes", ErrFormat, len(meta.Sizes))
+	}
+	for _, s := range meta.Sizes {
+		if s < 1 || s > 1<<24 {
+			return 0, fmt.Errorf("%w: layer size %d", ErrFormat, s)
+		}
+	}
+	return act, nil
+}
+
+// shapes returns the names of the arrays of a network with meta's sizes
+// and of the extra ones (in the order of reading: the grid, the layers,
+// the extras sorted), the extras' names, and every array's shape.
+func (meta *networkMeta) shapes(extra map[string][]int) (names, extras []string, want map[string][]int) {
+	K := meta.Sizes[len(meta.Sizes)-1]
+	names = []string{"grid"}
+	want = map[string][]int{"grid": {K}}
+	for l := 0; l+1 < len(meta.Sizes); l++ {
+		w, b := "W"+strconv.Itoa(l), "b"+strconv.Itoa(l)
+		names = append(names, w, b)
+		want[w] = []int{meta.Sizes[l], meta.Sizes[l+1]}
+		want[b] = []int{meta.Sizes[l+1]}
+	}
+	for name, shape := range extra {
+		want[name] = shape
+		extras = append(extras, name)
+	}
+	slices.Sort(extras)
+	return append(names, extras...), extras, want
+}
+
+// checkHeaders returns an error wrapping ErrFormat for an array of a that
+// is neither the metadata, nor one of want, nor one of other, and for an
+// array of names that is missing or whose header's shape is not want's.
+func checkHeaders(a *fileio.NPZ, names []string, want map[string][]int, other []string) error {
+	for _, name := range a.Names() {
+		if name != fileio.MetaKey && want[name] == nil && !slices.Contains(other, name) {
+			return fmt.Errorf("%w: unexpected array %q (more layers than the metadata lists?)", ErrFormat, name)
+		}
+	}
+	for _, name := range names {
+		shape := want[name]
+		h, err := a.Header(name)
+		if err != nil {
+			return formatErr(err)
+		}
+		if !slices.Equal(h.Shape, shape) {
+			return fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, h.Shape, shape)
+		}
+	}
+	return nil
+}
+
+// decodeArrays decodes the float64 arrays names of a, of the shapes want,
+// and returns an error wrapping ErrFormat for a NaN or infinite value.
+func decodeArrays(a *fileio.NPZ, names []string, want map[string][]int) (map[string][]float64, error) {
+	arrays := make(map[string][]float64, len(want))
+	for _, name := range names {
+		shape := want[name]
+		var x []float64
+		got, err := a.Read(name, &x)
+		if err != nil {
+			return nil, formatErr(err)
+		}
+		if !slices.Equal(got, shape) {
+			return nil, fmt.Errorf("%w: %s has shape %v, want %v", ErrFormat, name, got, shape)
+		}
+		if !allFinite(x) {
+			if name == "grid" {
+				return nil, fmt.Errorf("%w: bad temperature grid", ErrFormat)
+			}
+			return nil, fmt.Errorf("%w: non-finite value in %s", ErrFormat, name)
+		}
+		arrays[name] = x
+	}
+	return arrays, nil
 }
 
 // entries returns the network's arrays for an archive.

@@ -165,36 +165,63 @@ func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error)
 	}
 	grid := th.Temperatures()
 	K := len(grid)
-	if r == 0 {
-		return nil, fmt.Errorf("thermo: no configurations to calibrate on")
-	}
-	for _, y := range labels {
-		if y < 0 || y >= K {
-			return nil, fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
-		}
-	}
-	if err := finiteCells(x); err != nil {
+	if err := checkCalibration(x, labels, K); err != nil {
 		return nil, err
 	}
 	p := mat.NewDense(r, K, nil)
 	th.Probabilities(p, x)
-	for i := 0; i < r; i++ {
-		for k, v := range p.RawRowView(i) {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("thermo: the thermometer's probability of class %d for row %d is %v", k, i, v)
-			}
-		}
+	if err := finiteProbabilities(p); err != nil {
+		return nil, err
 	}
-	am := Argmax(nil, p, grid)
-	ex := Expectation(nil, p, grid)
 	c := &Calibration{Temps: append([]float64(nil), grid...), N: r,
 		Classes: make([]ClassCalibration, K), Confusion: make([][]int, K)}
-	sum := make([][4]float64, K) // Σ argmax, Σ argmax², Σ expectation, Σ expectation²
 	for k := range c.Classes {
 		c.Classes[k] = ClassCalibration{T: grid[k], MeanSoftmax: make([]float64, K)}
 		c.Confusion[k] = make([]int, K)
 	}
-	exact, within := 0, 0
+	sum, exact, within := c.tally(p, labels)
+	c.finish(sum, exact, within)
+	return c, nil
+}
+
+// checkCalibration returns Calibrate's errors for the data: no rows, a
+// label out of range [0, K), a NaN or infinite cell.
+func checkCalibration(x *mat.Dense, labels []int, K int) error {
+	if r, _ := x.Dims(); r == 0 {
+		return fmt.Errorf("thermo: no configurations to calibrate on")
+	}
+	for _, y := range labels {
+		if y < 0 || y >= K {
+			return fmt.Errorf("thermo: label %d out of range [0, %d)", y, K)
+		}
+	}
+	return finiteCells(x)
+}
+
+// finiteProbabilities returns an error for a thermometer's probability
+// that is NaN or infinite.
+func finiteProbabilities(p *mat.Dense) error {
+	r, _ := p.Dims()
+	for i := 0; i < r; i++ {
+		for k, v := range p.RawRowView(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("thermo: the thermometer's probability of class %d for row %d is %v", k, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+// tally adds the readouts of the rows of p, whose true classes are labels,
+// to c's confusion matrix, absolute errors, counts and softmax sums, and
+// returns per class Σ argmax, Σ argmax², Σ expectation and Σ expectation²
+// (of the temperatures read) and the numbers of rows read exactly and
+// within one class.
+func (c *Calibration) tally(p *mat.Dense, labels []int) (sum [][4]float64, exact, within int) {
+	grid := c.Temps
+	am := Argmax(nil, p, grid)
+	ex := Expectation(nil, p, grid)
+	sum = make([][4]float64, len(grid))
 	for i, y := range labels {
 		row := p.RawRowView(i)
 		j := argmax(row)
@@ -218,7 +245,13 @@ func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error)
 		s[2] += ex[i]
 		s[3] += ex[i] * ex[i]
 	}
-	n := float64(r)
+	return sum, exact, within
+}
+
+// finish turns what tally summed into c's means, standard deviations and
+// fractions (NaN for a class without configurations).
+func (c *Calibration) finish(sum [][4]float64, exact, within int) {
+	n := float64(c.N)
 	c.Exact, c.WithinOne = float64(exact)/n, float64(within)/n
 	c.MAE /= n
 	c.MAEExpectation /= n
@@ -236,7 +269,6 @@ func Calibrate(th Thermometer, x *mat.Dense, labels []int) (*Calibration, error)
 		cl.Argmax, cl.ArgmaxStd = meanStd(sum[k][0], sum[k][1], m)
 		cl.Expectation, cl.ExpectationStd = meanStd(sum[k][2], sum[k][3], m)
 	}
-	return c, nil
 }
 
 // finiteCells returns an error naming the first NaN or infinite cell of x.
