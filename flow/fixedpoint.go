@@ -153,10 +153,13 @@ func FindFixedPoint(rs []Readout, s *FixedPointSettings) (FixedPoint, error) {
 	if s != nil {
 		set = *s
 	}
-	if set.Window <= 0 {
+	if err := set.check(); err != nil {
+		return FixedPoint{}, err
+	}
+	if set.Window == 0 {
 		set.Window = 5
 	}
-	if set.Z <= 0 {
+	if set.Z == 0 {
 		set.Z = 4
 	}
 	if set.MinFraction == 0 {
@@ -481,4 +484,23 @@ func average(rs []Readout) FixedPoint {
 		fp.Ensembles = append(fp.Ensembles, Reading{Name: rs[0].Ensembles[j].Name, T: t, Err: e})
 	}
 	return fp
+}
+
+// check returns an error wrapping ErrSettings naming the first field out
+// of range (zero values are the defaults).
+func (s FixedPointSettings) check() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
+	}
+	switch {
+	case s.Window < 0:
+		return bad("Window", s.Window, "≥ 0")
+	case !(s.Z >= 0) || math.IsInf(s.Z, 0):
+		return bad("Z", s.Z, "a finite value ≥ 0")
+	case !(s.MinFraction >= 0 && s.MinFraction <= 1):
+		return bad("MinFraction", s.MinFraction, "a value in [0, 1]")
+	case !(s.Tol >= 0) || math.IsInf(s.Tol, 0):
+		return bad("Tol", s.Tol, "a finite value ≥ 0")
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -15,8 +16,10 @@ type Stepper interface {
 	Step(dst, v *mat.Dense)
 }
 
-// ErrNoSteps is returned by Run for a negative number of steps.
-var ErrNoSteps = errors.New("flow: negative number of steps")
+// ErrSettings is returned (wrapped, with the argument or field and its
+// value) by Run for a negative number of steps and by FindFixedPoint for
+// settings out of range.
+var ErrSettings = errors.New("flow: invalid settings")
 
 // Run iterates s on the batch v0 for the given number of steps and calls fn
 // with step 0 (v0 itself) and then with each new batch v_n, n = 1 … steps.
@@ -25,7 +28,7 @@ var ErrNoSteps = errors.New("flow: negative number of steps")
 // returned unchanged. v0 is not modified.
 func Run(s Stepper, v0 *mat.Dense, steps int, fn func(step int, v *mat.Dense) error) error {
 	if steps < 0 {
-		return ErrNoSteps
+		return fmt.Errorf("%w: steps = %d (want ≥ 0)", ErrSettings, steps)
 	}
 	if err := fn(0, v0); err != nil {
 		return err

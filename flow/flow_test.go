@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -68,7 +69,7 @@ func TestRun(t *testing.T) {
 	if err != stop || calls != 3 {
 		t.Fatalf("callback error: got %v after %d calls, want stop after 3", err, calls)
 	}
-	if err := Run(st, v0, -1, func(int, *mat.Dense) error { return nil }); !errors.Is(err, ErrNoSteps) {
+	if err := Run(st, v0, -1, func(int, *mat.Dense) error { return nil }); !errors.Is(err, ErrSettings) {
 		t.Fatalf("negative steps: %v", err)
 	}
 }
@@ -314,7 +315,7 @@ func TestRandomWeights(t *testing.T) {
 		f()
 	}
 	panics("shape mismatch", mat.ErrShape, func() { a.Step(mat.NewDense(n, nv+1, nil), v) })
-	panics("Nh = 0", ErrHidden, func() { (&RandomWeights{Src: rand.NewPCG(1, 1)}).Step(&x, v) })
+	panics("Nh = 0", "flow: RandomWeights.Nh = 0 (want ≥ 1)", func() { (&RandomWeights{Src: rand.NewPCG(1, 1)}).Step(&x, v) })
 }
 
 func BenchmarkMeasure(b *testing.B) {
@@ -365,5 +366,33 @@ func TestReadingJSON(t *testing.T) {
 		if got.Name != r.Name || !same(r.T, got.T) || !same(r.Err, got.Err) {
 			t.Errorf("%s round trip: %+v -> %s -> %+v", r.Name, r, b, got)
 		}
+	}
+}
+
+// TestFixedPointBadSettings: every FixedPointSettings field out of range is
+// an error wrapping ErrSettings that names the field (the settings policy
+// in the top-level doc.go); the zero value is the defaults.
+func TestFixedPointBadSettings(t *testing.T) {
+	rs := make([]Readout, 3)
+	for i := range rs {
+		rs[i].Step = i
+	}
+	for _, c := range []struct {
+		field string
+		s     FixedPointSettings
+	}{
+		{"Window", FixedPointSettings{Window: -1}},
+		{"Z", FixedPointSettings{Z: -1}}, {"Z", FixedPointSettings{Z: math.NaN()}}, {"Z", FixedPointSettings{Z: math.Inf(1)}},
+		{"MinFraction", FixedPointSettings{MinFraction: -0.1}}, {"MinFraction", FixedPointSettings{MinFraction: 1.5}},
+		{"MinFraction", FixedPointSettings{MinFraction: math.NaN()}},
+		{"Tol", FixedPointSettings{Tol: -1}}, {"Tol", FixedPointSettings{Tol: math.NaN()}},
+	} {
+		_, err := FindFixedPoint(rs, &c.s)
+		if !errors.Is(err, ErrSettings) || !strings.Contains(err.Error(), c.field+" = ") {
+			t.Errorf("%+v: %v, want an ErrSettings naming %s", c.s, err, c.field)
+		}
+	}
+	if _, err := FindFixedPoint(rs, &FixedPointSettings{}); errors.Is(err, ErrSettings) {
+		t.Errorf("zero settings: %v", err)
 	}
 }

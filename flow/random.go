@@ -1,7 +1,7 @@
 package flow
 
 import (
-	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -37,20 +37,17 @@ type RandomWeights struct {
 
 var _ Stepper = (*RandomWeights)(nil)
 
-// ErrHidden is the panic value of RandomWeights.Step when Nh < 1.
-var ErrHidden = errors.New("flow: RandomWeights.Nh < 1")
-
 // Step performs one step on every row of v into dst; an empty dst is sized.
 // It panics with mat.ErrShape if a non-empty dst differs from v in shape,
-// and with ErrHidden if Nh < 1. Nh and the batch size may change between
-// calls.
+// and with a message naming Nh if Nh < 1 (a programmer's mistake: Step
+// has no error to return). Nh and the batch size may change between calls.
 func (r *RandomWeights) Step(dst, v *mat.Dense) {
 	n, nv := v.Dims()
 	if dn, dc := dst.Dims(); !dst.IsEmpty() && (dn != n || dc != nv) {
 		panic(mat.ErrShape)
 	}
 	if r.Nh < 1 {
-		panic(ErrHidden)
+		panic(fmt.Sprintf("flow: RandomWeights.Nh = %d (want ≥ 1)", r.Nh))
 	}
 	if r.rng == nil {
 		r.rng = rand.New(r.Src)
