@@ -63,6 +63,8 @@ type thermoSummary struct {
 	WithinOne float64                   `json:"within_one_class_accuracy"`
 	MAE       float64                   `json:"mae"`
 	ReadTc    [2]float64                `json:"reads_T2.25"` // argmax mean and std at T = 2.25
+	ReadTcN   int                       `json:"reads_T2.25_rows"`
+	TestRows  int                       `json:"test_rows"`
 	PerTemp   []thermo.ClassCalibration `json:"per_temperature"`
 }
 
@@ -145,10 +147,11 @@ func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, reco
 			ExactE: ising.Exact(all.L, T).E, Tau: info.TauSweeps, Algo: info.Algorithm.String(),
 		})
 	}
-	s.Thermometer = thermoSummary{Arch: c.ThermoArch, Exact: cal.Exact, WithinOne: cal.WithinOne, MAE: cal.MAE, PerTemp: cal.Classes}
+	s.Thermometer = thermoSummary{Arch: c.ThermoArch, Exact: cal.Exact, WithinOne: cal.WithinOne, MAE: cal.MAE, PerTemp: cal.Classes, TestRows: cal.N}
 	for _, cc := range cal.Classes {
 		if cc.T == 2.25 {
 			s.Thermometer.ReadTc = [2]float64{cc.Argmax, cc.ArgmaxStd}
+			s.Thermometer.ReadTcN = cc.N
 		}
 	}
 	s.RBM = recon
@@ -270,8 +273,9 @@ func report(s summary) string {
 	fixedPointNature(&b, s)
 	f("\n## The RBM and the thermometer\n\n")
 	f("- RBM reconstruction error mean((v₀ − v₁)²) with v₁ one sampled flow step: %.4f train, %.4f test (reference after 8000 epochs: %.4f, %.4f). With v₁ = p(v=1|h) instead (rbm's monitor): %.4f, %.4f.\n", s.RBM.ReconTrain, s.RBM.ReconTest, refReconTr, refReconTest, s.RBM.ReconProbTrain, s.RBM.ReconProbTest)
-	f("- Thermometer on held-out data: exact class %.3f, within one class %.3f, MAE %.3f; T = 2.25 reads %.2f ± %.2f (reference: 0.17, 0.42, 0.66; 2.25 ± 0.36).\n",
-		s.Thermometer.Exact, s.Thermometer.WithinOne, s.Thermometer.MAE, s.Thermometer.ReadTc[0], s.Thermometer.ReadTc[1])
+	f("- Thermometer on %d held-out configurations: exact class %.3f, within one class %.3f, MAE %.3f; T = 2.25 reads %.2f ± %.2f (the argmax's mean ± its spread over the %d test rows at T = 2.25, so the mean's standard error is %.3f; reference: 0.17, 0.42, 0.66; 2.25 ± 0.36).\n",
+		s.Thermometer.TestRows, s.Thermometer.Exact, s.Thermometer.WithinOne, s.Thermometer.MAE, s.Thermometer.ReadTc[0], s.Thermometer.ReadTc[1],
+		s.Thermometer.ReadTcN, s.Thermometer.ReadTc[1]/math.Sqrt(max(1, float64(s.Thermometer.ReadTcN))))
 	f("\n## The training schedule against the reference\n\n")
 	f("This run: %s on %d configurations. The reference code: CD-1, bias-free, N_h = 100, learning rate 0.01 without momentum, batch 100, 8000 epochs on 40 000 configurations. ", schedule(s.Config.RBM), s.Data.N*4/5)
 	if s.Config.RBM.Momentum > 0 || s.Config.RBM.LREnd > 0 {
