@@ -23,11 +23,12 @@ import (
 func TestGenerateDefault(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	d, err := Generate(nil, rand.NewPCG(2018, 53304), func(done, total int) {
+	d, err := Generate(nil, rand.NewPCG(2018, 53304), func(done, total int) error {
 		calls++
 		if done != calls || total != 25 {
 			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
 		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -161,25 +162,33 @@ func mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
-// TestAutoChoosesWolffNearTc: at L = 32 and T = 2.25 local updates have
-// τ_int of tens of sweeps while Wolff decorrelates in about one, so Auto
-// must pick Wolff; at T = 5 it must pick the cheaper local update.
+// TestAutoChoosesWolffNearTc: at L = 100 and T = 2.25 the multi-spin
+// sampler's τ_int is thousands of sweeps while Wolff decorrelates in about
+// one update of ≈ L² flips, so Auto must hand the temperature to Wolff; at
+// T = 5 the multi-spin lanes are far cheaper. At L = 10 the multi-spin
+// sampler wins even at T = 2.25 (τ ≈ 10 sweeps of 100 lane updates at
+// MultiSpinWork against Wolff's ≈ 1 update of 100 flips at WolffWork).
 func TestAutoChoosesWolffNearTc(t *testing.T) {
 	t.Parallel()
-	d, err := Generate(&DatasetSettings{L: 32, Grid: []float64{2.25, 5}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
+	d, err := Generate(&DatasetSettings{L: 100, Grid: []float64{2.25, 5}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a := d.Info[0].Algorithm; a != AlgWolff {
-		t.Errorf("T = 2.25: %v, candidates %+v", a, d.Info[0].Candidates)
+		t.Errorf("L = 100, T = 2.25: %v, candidates %+v", a, d.Info[0].Candidates)
 	}
-	if a := d.Info[1].Algorithm; a != AlgCheckerboard {
-		t.Errorf("T = 5: %v, candidates %+v", a, d.Info[1].Candidates)
+	if a := d.Info[1].Algorithm; a != AlgMultiSpin {
+		t.Errorf("L = 100, T = 5: %v, candidates %+v", a, d.Info[1].Candidates)
 	}
 	for _, in := range d.Info {
-		if len(in.Candidates) != 2 || !in.Candidates[0].Converged || in.Candidates[0].Cost() > in.Candidates[1].Cost() {
+		if !in.Candidates[0].Converged || len(in.Candidates) > 1 && in.Candidates[1].Algorithm == AlgWolff &&
+			in.Candidates[1].Converged && in.Candidates[0].Cost() > in.Candidates[1].Cost() {
 			t.Errorf("T = %v: candidates %+v", in.T, in.Candidates)
 		}
+	}
+	d, err = Generate(&DatasetSettings{L: 10, Grid: []float64{2.25}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
+	if err != nil || d.Info[0].Algorithm != AlgMultiSpin {
+		t.Errorf("L = 10, T = 2.25: %+v, %v", d.Info[0], err)
 	}
 }
 
@@ -250,7 +259,7 @@ func TestGenerateSettings(t *testing.T) {
 			t.Error(err)
 			continue
 		}
-		if a := d.Info[0].Algorithm; a != AlgMetropolis && a != AlgWolff {
+		if a := d.Info[0].Algorithm; a != AlgMetropolis && a != AlgWolff && a != AlgMultiSpin {
 			t.Errorf("L = 5 with %v sampled by %v", alg, a)
 		}
 	}

@@ -37,14 +37,20 @@
 //
 // Generate draws a labelled dataset over a temperature grid (by default the
 // paper's L = 10, T = 0, 0.25, …, 6, 2000 configurations per temperature,
-// random global spin flip on; it applies only at h = 0). For each
-// temperature it measures the integrated autocorrelation time τ_int of E
-// and |m| in a pilot run, picks
-// the algorithm with the least work per independent sample (Wolff near
-// T_c, where local updates slow down critically; checkerboard Metropolis
-// elsewhere), and spaces the saved configurations by 5 τ_int. Temperatures run in parallel, each with its own random
-// stream derived from the caller's source, so the same seed gives the same
-// bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
+// random global spin flip on; it applies only at h = 0). At h = 0 the
+// temperatures run together as lanes of multi-spin samplers, each with many
+// independent chains: short pilots measure the integrated autocorrelation
+// time τ_int of E and |m| (pooled over chains), each temperature gets a
+// number of chains that balances the run, burns in 20 τ_int and saves a
+// configuration every 5 τ_int; Wolff takes the temperatures where it is
+// cheaper per independent sample (near T_c at large L). A temperature whose
+// saved rows still look correlated is drawn again with a longer spacing.
+// TempInfo records each temperature's τ_int, chains, spacing and the work
+// of its pilots and of its production run (Dataset.PilotShare: about a
+// tenth at 2000 configurations per temperature). At h ≠ 0 each temperature
+// runs one chain chosen by its own pilot. Temperatures and lanes have their
+// own random streams derived from the caller's source, so the same seed
+// gives the same bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
 // (uint8 N×L²), temperatures.npy (float64 N) and meta.json, with SHA-256
 // checksums of both arrays (a temperature +Inf is the string "+Inf" there).
 //

@@ -10,7 +10,8 @@ import (
 )
 
 // Generate draws a labelled dataset; each temperature reports the sampler
-// it chose and how far apart the saved configurations are.
+// it chose, from how many independent chains the configurations come and
+// how far apart they are; PilotShare is the pilot runs' share of the work.
 func ExampleGenerate() {
 	set := &ising.DatasetSettings{L: 16, Grid: []float64{0, 2.25, 6}, PerTemp: 100}
 	d, err := ising.Generate(set, rand.NewPCG(1, 2), nil)
@@ -21,13 +22,15 @@ func ExampleGenerate() {
 	r, c := d.Configs.Dims()
 	fmt.Println(r, "configurations of", c, "spins")
 	for _, info := range d.Info {
-		fmt.Printf("T = %v: %v, saved every %d updates\n", info.T, info.Algorithm, info.Spacing)
+		fmt.Printf("T = %v: %v, %d chains, saved every %d updates\n", info.T, info.Algorithm, info.Chains, info.Spacing)
 	}
+	fmt.Printf("pilots: %.0f%% of the work\n", 100*d.PilotShare())
 	// Output:
 	// 300 configurations of 256 spins
-	// T = 0: zero-t, saved every 1 updates
-	// T = 2.25: wolff, saved every 7 updates
-	// T = 6: checkerboard, saved every 3 updates
+	// T = 0: zero-t, 1 chains, saved every 1 updates
+	// T = 2.25: multispin, 16 chains, saved every 110 updates
+	// T = 6: multispin, 7 chains, saved every 4 updates
+	// pilots: 18% of the work
 }
 
 // A Sampler advances by a fixed number of updates between measurements.
