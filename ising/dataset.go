@@ -518,7 +518,7 @@ func (g *genRun) generateOne(k int) bool {
 			if g.stopped() {
 				return false
 			}
-			if ws, ok := smp.(*wolffSweeps); ok {
+			if ws, ok := smp.(*WolffGroup); ok {
 				info.PilotWork += float64(ws.Flipped()-flipped0) * WolffWork
 			} else {
 				info.PilotWork += float64(b * N)
@@ -536,7 +536,7 @@ func (g *genRun) generateOne(k int) bool {
 		info.Spacing = max(1, int(math.Ceil(s.SpacingTau*p.Tau())))
 		info.BurnIn = max(burned, int(math.Ceil(DefaultBurnInTau*p.Tau())))
 		var f0 int64
-		if ws, ok := smp.(*wolffSweeps); ok {
+		if ws, ok := smp.(*WolffGroup); ok {
 			w = ws.Wolff
 			f0 = w.Flipped()
 		}
@@ -614,13 +614,8 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64, burn, first int, stop f
 	p := Pilot{Algorithm: alg, Work: float64(N), Chains: 1}
 	w, isWolff := smp.(*Wolff)
 	if isWolff {
-		f0, probes := w.Flipped(), 0
-		for probes < wolffProbe && w.Flipped()-f0 < int64(wolffProbeSweeps*N) {
-			w.Sweep(1)
-			probes++
-		}
-		p.Clusters = max(1, int(math.Round(float64(N)*float64(probes)/float64(w.Flipped()-f0))))
-		smp = &wolffSweeps{w, p.Clusters}
+		p.Clusters = w.ClustersPerSweep(wolffProbe, wolffProbeSweeps*int64(N))
+		smp = w.Grouped(p.Clusters)
 	}
 	smp.Sweep(burn)
 	done := burn
@@ -654,20 +649,6 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64, burn, first int, stop f
 		}
 	}
 	return p, done, smp
-}
-
-// wolffSweeps groups k Wolff clusters into one update.
-type wolffSweeps struct {
-	*Wolff
-	k int
-}
-
-// Sweep grows and flips n·k clusters.
-func (w *wolffSweeps) Sweep(n int) {
-	if n < 0 {
-		panic(errNegative)
-	}
-	w.Wolff.Sweep(n * w.k)
 }
 
 // tauInt returns TauInt(x) (Sokal's automatic window), at least 1/2: a
