@@ -198,3 +198,34 @@ func TestGenerateStop(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateFrozenField is the regression test of the Generate hang at
+// h ≠ 0 and low T: at h = 0.1, T = 0.25 the chain is frozen all up with
+// e = −2.1, not exact in binary; TauInt must see the constant series
+// (τ = ½) rather than the rounding noise around its mean (which gave
+// τ = n/4 and spacings of 10⁶ sweeps), so the spacing is ⌈5·½⌉ = 3.
+func TestGenerateFrozenField(t *testing.T) {
+	t.Parallel()
+	x := make([]float64, 4000)
+	for i := range x {
+		x[i] = -2.1
+	}
+	if tau, err := TauInt(x); tau != 0.5 || err != 0 {
+		t.Errorf("TauInt of a constant −2.1 series: %v ± %v", tau, err)
+	}
+	if m, err := BinnedMean(x); m != -2.1 || err != 0 {
+		t.Errorf("BinnedMean of a constant −2.1 series: %v ± %v", m, err)
+	}
+	d, err := Generate(&DatasetSettings{L: 10, H: 0.1, Grid: []float64{0.25}, PerTemp: 200}, rand.NewPCG(1, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := d.Info[0]; in.Tau != 0.5 || in.Spacing != 3 {
+		t.Errorf("h = 0.1, T = 0.25: τ %v, spacing %d, want ½ and 3", in.Tau, in.Spacing)
+	}
+	for _, e := range Energies(nil, 10, 0.1, d.Configs) {
+		if math.Abs(e+2.1) > 1e-12 {
+			t.Fatalf("h = 0.1, T = 0.25: e = %v, want the frozen −2.1", e)
+		}
+	}
+}
