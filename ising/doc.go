@@ -61,7 +61,7 @@
 //
 // # JSON
 //
-// The result types (Summary, Correlation, Enumeration, Thermo, Pilot,
+// The result types (Summary, Correlation, Enumeration, ExactValues, Pilot,
 // TempInfo; meta.json uses the same encoding) marshal with encoding/json and
 // round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
 // every rgflow package: NaN (a value not computed, or undefined) as null, +Inf

@@ -139,8 +139,10 @@ func ellipticKE(kprime float64) (kk, ke float64) {
 	return kk, kk * (1 - sum)
 }
 
-// Thermo holds thermodynamic quantities per spin.
-type Thermo struct {
+// ExactValues holds the exact thermodynamic quantities per spin that Exact
+// returns (named so as not to suggest package thermo, whose thermometers
+// estimate temperatures).
+type ExactValues struct {
 	LnZ float64 // ln Z / N
 	E   float64 // ⟨H⟩ / N
 	C   float64 // (⟨H²⟩ − ⟨H⟩²) / (N T²)
@@ -174,7 +176,7 @@ type Thermo struct {
 // about 10⁻¹⁶·T (the prefactor's and the products' derivatives cancel);
 // from T = 10⁶ on, the leading high-temperature expansion is used, with an
 // absolute error below 10⁻¹¹. Exact panics if L < 2, T < 0 or T is NaN.
-func Exact(L int, T float64) Thermo {
+func Exact(L int, T float64) ExactValues {
 	if L < 2 {
 		panic(fmt.Sprintf("ising: Exact needs L ≥ 2, got %d", L))
 	}
@@ -182,9 +184,9 @@ func Exact(L int, T float64) Thermo {
 	N := float64(L * L)
 	switch {
 	case T == 0:
-		return Thermo{LnZ: math.Inf(1), E: -2, C: 0}
+		return ExactValues{LnZ: math.Inf(1), E: -2, C: 0}
 	case math.IsInf(T, 1):
-		return Thermo{LnZ: math.Ln2, E: 0, C: 0}
+		return ExactValues{LnZ: math.Ln2, E: 0, C: 0}
 	case T >= 1e6:
 		// Leading high-temperature expansion: each of the z distinct
 		// neighbour pairs per spin contributes ln cosh κ of its coupling
@@ -196,13 +198,13 @@ func Exact(L int, T float64) Thermo {
 			z, kappa = 1, 2*K
 		}
 		sech := 1 / math.Cosh(kappa)
-		return Thermo{
+		return ExactValues{
 			LnZ: math.Ln2 + z*math.Log(math.Cosh(kappa)),
 			E:   -z * math.Tanh(kappa) * kappa / K,
 			C:   z * kappa * kappa * sech * sech,
 		}
 	case T < 1.0/30:
-		return Thermo{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}
+		return ExactValues{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}
 	}
 	K := 1 / T
 	n := L
@@ -298,7 +300,7 @@ func Exact(L int, T float64) Thermo {
 	lnZ := lnP0 + M + math.Log(U)
 	dlnZ := lnP1 + mean
 	d2lnZ := lnP2 + V
-	return Thermo{
+	return ExactValues{
 		LnZ: lnZ / N,
 		E:   -dlnZ / N,
 		C:   math.Max(K*K*d2lnZ/N, 0), // ≥ 0; clamps rounding at very low T

@@ -403,21 +403,6 @@ func BenchmarkDensityOfStates(b *testing.B) {
 	}
 }
 
-func ExampleDensityOfStates() {
-	// The number of states of each energy on the 3×3 periodic lattice.
-	energies, lnG := DensityOfStates(3)
-	for i, e := range energies {
-		fmt.Printf("E = %3d: g = %.0f\n", e, math.Exp(lnG[i]))
-	}
-	// Output:
-	// E = -18: g = 2
-	// E = -10: g = 18
-	// E =  -6: g = 48
-	// E =  -2: g = 198
-	// E =   2: g = 144
-	// E =   6: g = 102
-}
-
 func exactMustPanic(t *testing.T, name string, f func()) {
 	t.Helper()
 	defer func() {
@@ -432,7 +417,7 @@ func BenchmarkExact(b *testing.B) {
 	for _, L := range []int{10, 1024} {
 		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
 			b.ReportAllocs()
-			var x Thermo
+			var x ExactValues
 			for b.Loop() {
 				x = Exact(L, Tc)
 			}
@@ -451,27 +436,4 @@ func BenchmarkEnumerate(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/65536, "ns/state")
 	})
-}
-
-func ExampleExact() {
-	x := Exact(10, 2.0)
-	fmt.Printf("L=10 T=2: e = %.7f, c = %.7f\n", x.E, x.C)
-	x = Exact(10, 3.0)
-	fmt.Printf("L=10 T=3: e = %.7f, c = %.7f\n", x.E, x.C)
-	fmt.Printf("Onsager T=2: e = %.6f, c = %.6f, m = %.6f\n",
-		OnsagerEnergy(2), OnsagerSpecificHeat(2), SpontaneousMagnetization(2))
-	// Output:
-	// L=10 T=2: e = -1.7454310, c = 0.7231649
-	// L=10 T=3: e = -0.8256408, c = 0.4395525
-	// Onsager T=2: e = -1.745565, c = 0.724871, m = 0.911319
-}
-
-func ExampleEnumerate() {
-	en := Enumerate(4, Tc, 0)
-	fmt.Printf("4×4 at Tc: e = %.4f, |m| = %.4f, c = %.4f\n", en.E, en.AbsM, en.C)
-	allUp := en.StateIndex([]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	fmt.Printf("p(all up) = %.4f\n", en.Prob[allUp])
-	// Output:
-	// 4×4 at Tc: e = -1.5656, |m| = 0.8439, c = 0.7833
-	// p(all up) = 0.2417
 }
