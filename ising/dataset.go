@@ -239,7 +239,7 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 		return nil, err
 	}
 	if src == nil {
-		panic("ising: Generate with a nil rand.Source")
+		panic(errNilSource)
 	}
 	L, n, K := set.L, set.PerTemp, len(set.Grid)
 	N := L * L
@@ -666,10 +666,13 @@ func tauInt(x []float64) float64 {
 // round(frac·n_k) of the n_k rows of each temperature, chosen uniformly at
 // random with src, and a test part holding the rest. Rows keep their
 // relative order. Both parts share Grid and Info. It panics if frac is
-// outside [0, 1].
+// outside [0, 1] or src is nil.
 func (d *Dataset) Split(frac float64, src rand.Source) (train, test *Dataset) {
 	if !(frac >= 0 && frac <= 1) {
 		panic("ising: split fraction outside [0, 1]")
+	}
+	if src == nil {
+		panic(errNilSource)
 	}
 	byLabel := make([][]int, len(d.Grid))
 	for r, k := range d.Labels {

@@ -225,11 +225,17 @@ func TestGenerateSettings(t *testing.T) {
 	for _, s := range []DatasetSettings{
 		{L: 1}, {PerTemp: -1}, {Grid: []float64{}}, {Grid: []float64{1, 1}}, {Grid: []float64{-1, 1}},
 		{Grid: []float64{math.NaN()}}, {H: 0.1, Algorithm: AlgWolff}, {H: math.Inf(1)}, {L: 9, Algorithm: AlgHeatBath},
-		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1},
+		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1}, {SpacingTau: math.Inf(1)}, {SpacingTau: math.NaN()},
+		{H: 0.1, Algorithm: AlgMultiSpin}, {Algorithm: AlgZeroT},
 	} {
 		if _, err := Generate(&s, rand.NewPCG(1, 1), nil); err == nil {
 			t.Errorf("settings %+v accepted", s)
 		}
+	}
+	// SpacingTau = +Inf used to become a spacing of 1 (a float-to-int
+	// conversion of +Inf); the error names the field.
+	if _, err := Generate(&DatasetSettings{SpacingTau: math.Inf(1)}, rand.NewPCG(1, 1), nil); err == nil || !contains(err.Error(), "SpacingTau") {
+		t.Errorf("SpacingTau = +Inf: %v", err)
 	}
 	// Mean-field data: independent draws, exact at every T, m from the
 	// mean-field equation: ⟨|m|⟩ at T = 2 over 500 configurations of 100
@@ -518,6 +524,38 @@ func TestSaveRefusesKeepsOld(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
 		t.Errorf("refused Saves left files behind: %v", ents)
+	}
+}
+
+// TestSaveCleansStaleTemps: the temporary files of a Save killed mid-write
+// (fileio.WriteAtomic's .<name>.tmp-*) are removed by the next Save into the
+// directory; other files are left alone.
+func TestSaveCleansStaleTemps(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 4, Grid: []float64{1}, PerTemp: 3}, rand.NewPCG(1, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	stale := []string{"." + ConfigsFile + ".tmp-123", "." + MetaFile + ".tmp-9", "." + TempsFile + ".tmp-x"}
+	for _, f := range append(slices.Clone(stale), "notes.txt") {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range stale {
+		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("an unrelated file was removed: %v", err)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
 	}
 }
 

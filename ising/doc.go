@@ -56,8 +56,11 @@
 //
 // # Randomness
 //
-// Every random thing takes a caller-supplied math/rand/v2 rand.Source.
-// Types are not safe for concurrent use unless their documentation says so.
+// Every random thing takes a caller-supplied math/rand/v2 rand.Source; a
+// nil source is a programmer mistake and panics with "ising: nil
+// rand.Source" (in the constructor, before any work). Stream derives named,
+// independent streams from one seed. Types are not safe for concurrent use
+// unless their documentation says so.
 //
 // # JSON
 //

@@ -130,7 +130,8 @@ type fileSum struct {
 // strictly ascending or has a negative or NaN temperature, Info not holding one record per grid
 // temperature with Info[k].T = Grid[k], a row whose temperature is not
 // Grid[Labels[r]]). Each file is then written atomically, meta.json last,
-// so an interrupted Save is detected by Load. Save panics with mat.ErrShape
+// so an interrupted Save is detected by Load; the temporary files a killed
+// Save leaves in dir are removed by the next Save into dir. Save panics with mat.ErrShape
 // if Configs does not have L² columns or Temps and Labels do not have one
 // entry per row.
 func (d *Dataset) Save(dir string) error {
@@ -194,6 +195,7 @@ func (d *Dataset) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	removeStaleTemps(dir)
 	for _, f := range files {
 		err := fileio.WriteAtomic(filepath.Join(dir, f.name), func(w io.Writer) error {
 			_, err := w.Write(f.data)
@@ -204,6 +206,24 @@ func (d *Dataset) Save(dir string) error {
 		}
 	}
 	return nil
+}
+
+// removeStaleTemps removes the temporary files that an earlier Save into
+// dir left behind when it was killed mid-write (fileio.WriteAtomic names
+// them .<file>.tmp-<random>). Errors are ignored: a file that cannot be
+// removed does no harm.
+func removeStaleTemps(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		for _, name := range []string{ConfigsFile, TempsFile, MetaFile} {
+			if strings.HasPrefix(e.Name(), "."+name+".tmp-") && !e.IsDir() {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 // npyUint8Header returns the NumPy .npy (format version 1.0) header of an

@@ -134,3 +134,35 @@ func TestSubsetConcat(t *testing.T) {
 		}
 	}
 }
+
+// TestNilSource: every constructor given a nil rand.Source panics at once
+// with the documented message (not later, in a Sweep).
+func TestNilSource(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func(){
+		"Metropolis":   func() { NewMetropolis(4, 1, 0, nil) },
+		"Checkerboard": func() { NewCheckerboard(4, 1, 0, nil) },
+		"HeatBath":     func() { NewHeatBath(4, 1, 0, nil) },
+		"Wolff":        func() { NewWolff(4, 1, nil) },
+		"SwendsenWang": func() { NewSwendsenWang(4, 1, nil) },
+		"ZeroT":        func() { NewZeroT(4, 0, nil) },
+		"InfiniteT":    func() { NewInfiniteT(4, nil) },
+		"MeanField":    func() { NewMeanField(4, 1, 0, nil) },
+		"CurieWeiss":   func() { NewCurieWeiss(4, 1, 0, nil) },
+		"MultiSpin":    func() { NewMultiSpin(4, []float64{1}, 0, nil) },
+		"Generate":     func() { Generate(&DatasetSettings{L: 4, Grid: []float64{1}, PerTemp: 1}, nil, nil) },
+		"Split": func() {
+			d, _ := Generate(&DatasetSettings{L: 4, Grid: []float64{1}, PerTemp: 2}, rand.NewPCG(1, 1), nil)
+			d.Split(0.5, nil)
+		},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != errNilSource {
+					t.Errorf("%s(nil source): recovered %v, want %q", name, r, errNilSource)
+				}
+			}()
+			f()
+		}()
+	}
+}
