@@ -720,11 +720,16 @@ func (d *Dataset) subset(rows []int) *Dataset {
 	return &s
 }
 
-// PilotShare returns the pilots' share of the work that drew the dataset,
-// ΣPilotWork / Σ(PilotWork + Work) over Info (0 for an empty Info).
+// PilotShare returns the pilots' share of the work that drew the dataset's
+// Markov-chain temperatures, ΣPilotWork / Σ(PilotWork + Work) over the
+// records with pilot runs (the exact samplers have none), or 0 if there
+// are none.
 func (d *Dataset) PilotShare() float64 {
 	var p, w float64
 	for _, in := range d.Info {
+		if len(in.Candidates) == 0 {
+			continue
+		}
 		p += in.PilotWork
 		w += in.Work
 	}

@@ -218,6 +218,16 @@ func TestGenerateDeterministic(t *testing.T) {
 	if mat.Equal(a.Configs, c.Configs) {
 		t.Fatal("different seeds gave the same dataset")
 	}
+	// With a temperature that the multi-spin lanes hand over to Wolff
+	// during their production run (a job queued from inside another).
+	set = &DatasetSettings{L: 100, Grid: []float64{2.25, 5}, PerTemp: 20}
+	a = run(1, 1)
+	if a.Info[0].Algorithm != AlgWolff {
+		t.Fatalf("L = 100, T = 2.25: %v, want the hand-over to Wolff", a.Info[0].Algorithm)
+	}
+	if b := run(2, 0); !mat.Equal(a.Configs, b.Configs) || !reflect.DeepEqual(a.Info, b.Info) {
+		t.Fatal("L = 100: GOMAXPROCS 2 differs from GOMAXPROCS 1")
+	}
 }
 
 func TestGenerateSettings(t *testing.T) {

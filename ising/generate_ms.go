@@ -215,6 +215,29 @@ func msEnough(R int) float64 {
 	return msPilotTaus
 }
 
+// rowEM returns the h = 0 energy and the magnetisation per spin of a 0/1
+// row of the L×L lattice in one pass (EnergyPerSpin and Magnetization
+// make two).
+func rowEM(L int, row []float64) (e, m float64) {
+	var bonds, up float64
+	for i := range L {
+		r := row[i*L : (i+1)*L]
+		d := row[(i+1)%L*L : ((i+1)%L+1)*L]
+		for j, v := range r {
+			jr := j + 1
+			if jr == L {
+				jr = 0
+			}
+			// Anti-aligned bonds: v ≠ neighbour, (v − w)² for 0/1 cells.
+			a, b := v-r[jr], v-d[j]
+			bonds += a*a + b*b
+			up += v
+		}
+	}
+	N := float64(L * L)
+	return (2*bonds - 2*N) / N, (2*up - N) / N
+}
+
 // msTemp is one temperature's state in the multi-spin pilot.
 type msTemp struct {
 	k       int // grid index
@@ -721,15 +744,28 @@ func (g *genRun) msProduceOnce(ts []*msTemp, src rand.Source, redo bool) ([]*msT
 			if p.online || p.abandoned || p.next != now || p.saved[0] == p.q[0] {
 				continue
 			}
-			msMeasureWords(ms, p.lane0/64, (p.lane0+p.chains+63)/64, e, am)
+			// e and |m| of the saved rows: from the bit-sliced counters
+			// when the chains fill their words (a word costs about as much
+			// as eight rows), else from the rows just read.
+			w0, w1 := p.lane0/64, (p.lane0+p.chains+63)/64
+			byWords := p.chains > 8*(w1-w0)
+			if byWords {
+				msMeasureWords(ms, w0, w1, e, am)
+			}
 			for c := range p.chains {
 				if p.saved[c] == p.q[c] {
 					continue
 				}
 				row := g.d.Configs.RawRowView(p.row0[c] + p.saved[c])
 				ms.ReadReplica(row, p.lane0+c)
-				p.e[c] = append(p.e[c], e[p.lane0+c])
-				p.am[c] = append(p.am[c], am[p.lane0+c])
+				if byWords {
+					p.e[c] = append(p.e[c], e[p.lane0+c])
+					p.am[c] = append(p.am[c], am[p.lane0+c])
+				} else {
+					ec, mc := rowEM(L, row)
+					p.e[c] = append(p.e[c], ec)
+					p.am[c] = append(p.am[c], math.Abs(mc))
+				}
 				p.saved[c]++
 			}
 			p.next += p.spacing

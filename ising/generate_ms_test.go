@@ -229,3 +229,22 @@ func TestGenerateFrozenField(t *testing.T) {
 		}
 	}
 }
+
+// TestRowEM: the one-pass energy and magnetisation equal EnergyPerSpin and
+// Magnetization on random rows of odd and even sides.
+func TestRowEM(t *testing.T) {
+	t.Parallel()
+	src := rand.New(rand.NewPCG(4, 4))
+	for _, L := range []int{2, 3, 10, 17} {
+		row := make([]float64, L*L)
+		for range 20 {
+			for i := range row {
+				row[i] = float64(src.IntN(2))
+			}
+			e, m := rowEM(L, row)
+			if e != EnergyPerSpin(L, 0, row) || m != Magnetization(row) {
+				t.Fatalf("L=%d: rowEM %v %v, want %v %v", L, e, m, EnergyPerSpin(L, 0, row), Magnetization(row))
+			}
+		}
+	}
+}
