@@ -79,9 +79,10 @@ type DatasetSettings struct {
 	// the measured τ_int (rounded up to whole updates). If SpacingTau is 0,
 	// DefaultSpacingTau is used.
 	SpacingTau float64
-	// Workers bounds the number of temperatures generated in parallel. If
-	// Workers is 0, runtime.GOMAXPROCS(0) is used. The result does not depend
-	// on it.
+	// Workers bounds the number of goroutines that generate in parallel
+	// (one per temperature on the single-chain path; the multi-spin lanes
+	// are one job, each Wolff temperature another). If Workers is 0,
+	// runtime.GOMAXPROCS(0) is used. The result does not depend on it.
 	Workers int
 }
 
@@ -95,12 +96,16 @@ type Pilot struct {
 	// 0 for the other algorithms, whose update is one sweep.
 	Clusters int `json:"clusters_per_update,omitempty"`
 	// TauE and TauM are the integrated autocorrelation times of the energy
-	// and |m| in updates, from TauInt over Updates updates.
+	// and |m| in updates, from TauInt over Updates updates (for the
+	// multi-spin pilot, TauIntChains over Chains chains of Updates sweeps
+	// each, after its burn-in).
 	TauE    float64 `json:"tau_e"`
 	TauM    float64 `json:"tau_absm"`
 	Updates int     `json:"updates"`
-	// Converged reports whether the run was at least 100 τ_int long; the
-	// pilot stops at 2²⁷ spin updates otherwise and its τ_int is a lower bound.
+	// Converged reports whether the run was at least 100 τ_int long (the
+	// multi-spin pilot: 25 τ_int per chain, 12 with 16 chains or more, a
+	// self-consistent window and chain means that agree); the pilot stops
+	// at 2²⁷ spin updates otherwise and its τ_int is a lower bound.
 	Converged bool `json:"converged"`
 	// Work is the mean number of spins updated per update: L² for a sweep,
 	// Clusters times the mean cluster size for Wolff.
@@ -151,12 +156,15 @@ type TempInfo struct {
 	// TauSweeps is Tau converted to sweeps of L² spin updates.
 	TauSweeps float64 `json:"tau_sweeps"`
 	// BurnIn and Spacing are in updates: BurnIn before the first saved
-	// configuration (at least 20 τ_int; Wolff adds its 1000-cluster probe),
-	// Spacing between saved configurations.
+	// configuration (at least 20 τ_int; Wolff adds its probe clusters; for
+	// the multi-spin lanes the pilot's sweeps and the production run's own
+	// burn-in, and those of discarded runs, see Retries), Spacing between
+	// saved configurations.
 	BurnIn  int `json:"burn_in"`
 	Spacing int `json:"spacing"`
 	// SavedTauE and SavedTauM are τ_int of e and |m| along the saved
-	// configurations, in saved configurations: 0.5 means independent.
+	// configurations, in saved configurations, pooled over the chains
+	// (TauIntChains): 0.5 means independent.
 	SavedTauE float64 `json:"saved_tau_e"`
 	SavedTauM float64 `json:"saved_tau_absm"`
 	// Chains is the number of independent chains the configurations come

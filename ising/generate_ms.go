@@ -66,7 +66,7 @@ const (
 	msRedoMin       = 100 // saved rows are checked (msRedoTau) if there are at least this many per temperature …
 	msRedoMax       = 3   // … and drawn again at most this many times
 	wolffBurnIn     = 100 // Wolff pilot updates before measuring (after the probe)
-	wolffFirst      = 256 // Wolff pilot updates in the first measurement
+	wolffFirst      = 512 // Wolff pilot updates in the first measurement (τ_int ≈ 2 near T_c: ±30%)
 )
 
 // msPilotChains returns the pilot chains per temperature for k
