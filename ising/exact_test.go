@@ -1,6 +1,7 @@
 package ising
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -316,12 +317,12 @@ func TestDensityOfStatesVsEnumeration(t *testing.T) {
 	t.Parallel()
 	// Kaufman–Beale polynomial against brute-force counting: identical integers.
 	for _, L := range []int{2, 3, 4} {
-		e1, g1 := bealeDOS(L)
+		e1, g1, _ := bealeDOS(L, nil)
 		e2, g2 := enumDOS(L)
 		if fmt.Sprint(e1, g1) != fmt.Sprint(e2, g2) {
 			t.Errorf("L=%d: Beale %v %v, enumeration %v %v", L, e1, g1, e2, g2)
 		}
-		e3, g3 := DensityOfStatesCounts(L)
+		e3, g3, _ := DensityOfStatesCounts(L, nil)
 		if fmt.Sprint(e3, g3) != fmt.Sprint(e2, g2) {
 			t.Errorf("L=%d: DensityOfStatesCounts differs", L)
 		}
@@ -331,8 +332,8 @@ func TestDensityOfStatesVsEnumeration(t *testing.T) {
 func TestDensityOfStatesVsExact(t *testing.T) {
 	t.Parallel()
 	for _, L := range []int{5, 6, 7, 10, 16} {
-		energies, g := DensityOfStatesCounts(L)
-		_, lnG := DensityOfStates(L)
+		energies, g, _ := DensityOfStatesCounts(L, nil)
+		_, lnG, _ := DensityOfStates(L, nil)
 		N := L * L
 		// Exact low-lying counts (L ≥ 5): 2 ground states; 2N single flips
 		// (ΔE = 8); 4N flipped nearest-neighbour pairs (ΔE = 12).
@@ -388,8 +389,8 @@ func TestDensityOfStatesVsExact(t *testing.T) {
 			}
 		}
 	}
-	exactMustPanic(t, "L=0", func() { DensityOfStates(0) })
-	exactMustPanic(t, "L too large", func() { DensityOfStates(MaxDensityOfStatesL + 1) })
+	exactMustPanic(t, "L=0", func() { DensityOfStates(0, nil) })
+	exactMustPanic(t, "L too large", func() { DensityOfStates(MaxDensityOfStatesL+1, nil) })
 }
 
 func BenchmarkDensityOfStates(b *testing.B) {
@@ -397,7 +398,7 @@ func BenchmarkDensityOfStates(b *testing.B) {
 		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				DensityOfStates(L)
+				DensityOfStates(L, nil)
 			}
 		})
 	}
@@ -436,4 +437,34 @@ func BenchmarkEnumerate(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/65536, "ns/state")
 	})
+}
+
+// TestDensityOfStatesStop: DensityOfStates at L = 12 (Beale's method) calls
+// progress once per polynomial factor, 2(L−1) in all, and a callback error
+// stops it, returned unchanged with no result.
+func TestDensityOfStatesStop(t *testing.T) {
+	t.Parallel()
+	const L = 12
+	calls := 0
+	if _, _, err := DensityOfStates(L, func(done, total int) error {
+		calls++
+		if done != calls || total != 2*(L-1) {
+			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
+		}
+		return nil
+	}); err != nil || calls != 2*(L-1) {
+		t.Errorf("%d calls, %v", calls, err)
+	}
+	stop := errors.New("stop")
+	calls = 0
+	e, g, err := DensityOfStates(L, func(done, total int) error {
+		calls++
+		if done == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || e != nil || g != nil || calls != 3 {
+		t.Errorf("stopped: %v, %v, %v, %d calls", e, g, err, calls)
+	}
 }

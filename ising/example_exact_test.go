@@ -11,7 +11,11 @@ import (
 
 func ExampleDensityOfStates() {
 	// The number of states of each energy on the 3×3 periodic lattice.
-	energies, lnG := ising.DensityOfStates(3)
+	energies, lnG, err := ising.DensityOfStates(3, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for i, e := range energies {
 		fmt.Printf("E = %3d: g = %.0f\n", e, math.Exp(lnG[i]))
 	}
