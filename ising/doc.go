@@ -54,6 +54,22 @@
 // (uint8 N×L²), temperatures.npy (float64 N) and meta.json, with SHA-256
 // checksums of both arrays (a temperature +Inf is the string "+Inf" there).
 //
+// # Studies
+//
+// Measure is the measurement loop of a Monte Carlo study (burn-in, a fixed
+// number of updates between measurements, the series of e and m per spin,
+// Series.Summarize for the averages with autocorrelation-aware errors);
+// Wolff.ClustersPerSweep and Wolff.Grouped turn Wolff's clusters into
+// sweep-sized updates for it; TauInt and TauIntChains measure τ_int to
+// choose its burn-in and spacing. Dataset.Subset, Dataset.Split and Concat
+// cut and join datasets.
+//
+// # Stopping long calls
+//
+// The long calls (Generate, Measure, DensityOfStates) take a progress
+// callback func(done, total int) error: returning an error stops the call
+// promptly, and the call returns that error unchanged and no result.
+//
 // # Randomness
 //
 // Every random thing takes a caller-supplied math/rand/v2 rand.Source; a
