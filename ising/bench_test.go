@@ -58,24 +58,3 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "configs/s")
 }
-
-// BenchmarkWolffTc measures Wolff single-cluster updates at T_c in ns per
-// flipped spin, at the sizes of the C reference in benchmarks/peers
-// (ising_ref.c): one op is one cluster.
-func BenchmarkWolffTc(b *testing.B) {
-	for _, L := range []int{64, 256} {
-		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
-			w := NewWolff(L, Tc, rand.NewPCG(1, 2))
-			w.Sweep(10) // leave the all-up start
-			f0 := w.Flipped()
-			b.ReportAllocs()
-			for b.Loop() {
-				w.Sweep(1)
-			}
-			flips := float64(w.Flipped() - f0)
-			ns := float64(b.Elapsed().Nanoseconds())
-			b.ReportMetric(ns/flips, "ns/flip")
-			b.ReportMetric(flips/ns, "flips/ns")
-		})
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -20,7 +21,8 @@ const (
 	DefaultBurnInTau  = 20   // minimum burn-in in units of τ_int
 	DefaultPilot      = 4000 // updates in the first pilot run per candidate
 	pilotBurnIn       = 1000 // updates before the pilot run measures
-	wolffProbe        = 1000 // clusters that fix the Wolff update (Pilot.Clusters)
+	wolffProbe        = 1000 // clusters that fix the Wolff update (Pilot.Clusters) …
+	wolffProbeSweeps  = 20   // … or fewer, once they have flipped this many times L² spins
 	maxPilotWork      = 1 << 27
 	// WolffWork is the cost of one spin flipped by Wolff relative to one
 	// checkerboard site update (BenchmarkSweep: ≈ 22 ns against ≈ 5 ns on
@@ -53,10 +55,16 @@ type DatasetSettings struct {
 	PerTemp int
 	// H is the uniform external field.
 	H float64
-	// Algorithm selects the sampler for 0 < T < ∞. Auto runs a pilot of
-	// checkerboard Metropolis (random-site Metropolis for odd L) and, for
-	// h = 0, Wolff at every temperature and keeps the one with the smaller
-	// work per independent sample (Pilot.Cost).
+	// Algorithm selects the sampler for 0 < T < ∞. At h = 0, Auto runs
+	// every such temperature as lanes of multi-spin samplers (NewMultiSpin:
+	// many independent chains per temperature, any L), with short pilots
+	// that measure τ_int, and hands a temperature to Wolff where Wolff's
+	// work per independent sample (Pilot.Cost) is smaller (near T_c at
+	// large L); see generate_ms.go's overview for the pilots, the lane
+	// allocation and the checks. AlgMultiSpin does the same without Wolff.
+	// At h ≠ 0 (which the multi-spin sampler refuses) Auto runs a pilot of
+	// checkerboard Metropolis (random-site Metropolis for odd L) per
+	// temperature, as the single-chain algorithms do.
 	// T = 0 and T = +Inf are always sampled exactly (ZeroT, InfiniteT) by
 	// the lattice algorithms; AlgMeanField and AlgCurieWeiss are exact at
 	// every T.
@@ -71,9 +79,10 @@ type DatasetSettings struct {
 	// the measured τ_int (rounded up to whole updates). If SpacingTau is 0,
 	// DefaultSpacingTau is used.
 	SpacingTau float64
-	// Workers bounds the number of temperatures generated in parallel. If
-	// Workers is 0, runtime.GOMAXPROCS(0) is used. The result does not depend
-	// on it.
+	// Workers bounds the number of goroutines that generate in parallel
+	// (one per temperature on the single-chain path; the multi-spin lanes
+	// are one job, each Wolff temperature another). If Workers is 0,
+	// runtime.GOMAXPROCS(0) is used. The result does not depend on it.
 	Workers int
 }
 
@@ -82,31 +91,44 @@ type Pilot struct {
 	Algorithm Algorithm `json:"algorithm"`
 	// Clusters is, for Wolff, the number of clusters in one update, fixed
 	// before any measurement as L² divided by the mean size of a probe of
-	// 1000 clusters, so that an update is about one sweep's worth of flips;
+	// 1000 clusters (fewer if they flip 20 L² spins first), so that an
+	// update is about one sweep's worth of flips;
 	// 0 for the other algorithms, whose update is one sweep.
 	Clusters int `json:"clusters_per_update,omitempty"`
 	// TauE and TauM are the integrated autocorrelation times of the energy
-	// and |m| in updates, from TauInt over Updates updates.
+	// and |m| in updates, from TauInt over Updates updates (for the
+	// multi-spin pilot, TauIntChains over Chains chains of Updates sweeps
+	// each, after its burn-in).
 	TauE    float64 `json:"tau_e"`
 	TauM    float64 `json:"tau_absm"`
 	Updates int     `json:"updates"`
-	// Converged reports whether the run was at least 100 τ_int long; the
-	// pilot stops at 2²⁷ spin updates otherwise and its τ_int is a lower bound.
+	// Converged reports whether the run was at least 100 τ_int long (the
+	// multi-spin pilot: 25 τ_int per chain, 12 with 16 chains or more, a
+	// self-consistent window and chain means that agree); the pilot stops
+	// at 2²⁷ spin updates otherwise and its τ_int is a lower bound.
 	Converged bool `json:"converged"`
 	// Work is the mean number of spins updated per update: L² for a sweep,
 	// Clusters times the mean cluster size for Wolff.
 	Work float64 `json:"work"`
+	// Chains is the number of independent chains the pilot pooled (the
+	// multi-spin pilot's lanes per temperature; 1 otherwise); Updates is
+	// per chain.
+	Chains int `json:"chains"`
 }
 
 // Tau returns max(TauE, TauM).
 func (p Pilot) Tau() float64 { return math.Max(p.TauE, p.TauM) }
 
 // Cost returns the work per independent sample, 2·Tau·Work spin updates,
-// with Wolff's flips weighted by WolffWork.
+// with Wolff's flips weighted by WolffWork and multi-spin site updates by
+// MultiSpinWork (units: one checkerboard site update).
 func (p Pilot) Cost() float64 {
 	c := 2 * p.Tau() * p.Work
-	if p.Algorithm == AlgWolff {
+	switch p.Algorithm {
+	case AlgWolff:
 		c *= WolffWork
+	case AlgMultiSpin:
+		c *= MultiSpinWork
 	}
 	return c
 }
@@ -134,14 +156,33 @@ type TempInfo struct {
 	// TauSweeps is Tau converted to sweeps of L² spin updates.
 	TauSweeps float64 `json:"tau_sweeps"`
 	// BurnIn and Spacing are in updates: BurnIn before the first saved
-	// configuration (at least 20 τ_int; Wolff adds its 1000-cluster probe),
-	// Spacing between saved configurations.
+	// configuration (at least 20 τ_int; Wolff adds its probe clusters; for
+	// the multi-spin lanes the pilot's sweeps and the production run's own
+	// burn-in, and those of discarded runs, see Retries), Spacing between
+	// saved configurations.
 	BurnIn  int `json:"burn_in"`
 	Spacing int `json:"spacing"`
 	// SavedTauE and SavedTauM are τ_int of e and |m| along the saved
-	// configurations, in saved configurations: 0.5 means independent.
+	// configurations, in saved configurations, pooled over the chains
+	// (TauIntChains): 0.5 means independent.
 	SavedTauE float64 `json:"saved_tau_e"`
 	SavedTauM float64 `json:"saved_tau_absm"`
+	// Chains is the number of independent chains the configurations come
+	// from (multi-spin lanes; 1 for one chain or an exact sampler). Rows
+	// are chain-major: each chain's configurations are consecutive, in
+	// time order.
+	Chains int `json:"chains"`
+	// PilotWork and Work are the cost of the pilot runs and of the
+	// production run (burn-in after the pilots, and the saved sweeps) in
+	// units of one checkerboard site update: site updates weighted by
+	// MultiSpinWork for multi-spin lanes, spins flipped by Wolff weighted
+	// by WolffWork (see Pilot.Cost). Dataset.PilotShare sums them.
+	PilotWork float64 `json:"pilot_work"`
+	Work      float64 `json:"work"`
+	// Retries counts production runs of a multi-spin temperature discarded
+	// because their saved rows were correlated (see Generate); their work
+	// is in PilotWork.
+	Retries int `json:"retries"`
 }
 
 // Dataset is a labelled set of configurations.
@@ -166,18 +207,23 @@ type Dataset struct {
 
 // Generate draws a labelled dataset with the given settings (nil means all
 // defaults), taking randomness from src, and calls progress (if not nil) on
-// the calling goroutine after each temperature with the number of
-// temperatures done and their total.
+// the calling goroutine each time a temperature is done, with the number of
+// temperatures done and their total. If progress returns an error,
+// Generate stops promptly (the samplers poll for it between short runs of
+// sweeps), discards everything drawn and returns that error unchanged; no
+// dataset is returned.
 //
 // Each temperature gets its own random stream seeded from src in grid
-// order, so the result is bit-identical for any GOMAXPROCS or Workers. To
-// draw n configurations at one temperature (for example a flow's Monte
-// Carlo start ensemble) use a one-element Grid, or Sample.
+// order, and the multi-spin lanes their own, so the result is bit-identical
+// for any GOMAXPROCS or Workers. To draw n configurations at one
+// temperature (for example a flow's Monte Carlo start ensemble) use a
+// one-element Grid, or Sample.
 //
 // Generate returns an error for invalid settings: a grid that is empty,
 // not ascending or has a negative or NaN temperature, L < 2, a negative
-// count, or a cluster algorithm with h ≠ 0.
-func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int)) (*Dataset, error) {
+// count, a SpacingTau that is not positive and finite, or a cluster or
+// multi-spin algorithm with h ≠ 0. src must not be nil (Generate panics).
+func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int) error) (*Dataset, error) {
 	var set DatasetSettings
 	if s != nil {
 		set = *s
@@ -200,46 +246,120 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 	if err := set.validate(); err != nil {
 		return nil, err
 	}
+	if src == nil {
+		panic(errNilSource)
+	}
 	L, n, K := set.L, set.PerTemp, len(set.Grid)
 	N := L * L
 	d := &Dataset{
 		L: L, H: set.H, Grid: slices.Clone(set.Grid),
-		Configs:   mat.NewDense(K*n, N, nil),
+		Configs:   mat.NewDense(max(K*n, 1), N, nil),
 		Temps:     make([]float64, K*n),
 		Labels:    make([]int, K*n),
 		Info:      make([]TempInfo, K),
 		Algorithm: set.Algorithm, Flip: set.flip(),
 	}
-	seeds := make([][2]uint64, K)
-	for k := range seeds {
-		seeds[k] = [2]uint64{src.Uint64(), src.Uint64()}
+	if K*n == 0 {
+		d.Configs = &mat.Dense{}
 	}
-	jobs := make(chan int)
+	g := &genRun{set: &set, d: d, srcs: make([]*rand.PCG, K)}
+	for k := range g.srcs {
+		g.srcs[k] = rand.NewPCG(src.Uint64(), src.Uint64())
+	}
+	msSrc := rand.NewPCG(src.Uint64(), src.Uint64())
+
+	// Jobs: one per temperature on the single-chain path, and for the
+	// multi-spin temperatures a pilot job that queues their production
+	// (one job for the multi-spin lanes, one per Wolff temperature).
+	jobs := make(chan func() int, 2*K+2)
+	var pending sync.WaitGroup
+	push := func(f func() int) {
+		pending.Add(1)
+		jobs <- f
+	}
+	g.push = push
+	var msKs []int
+	for k, T := range set.Grid {
+		if exactAlg(&set, T) == Auto && set.multiSpin() {
+			msKs = append(msKs, k)
+			continue
+		}
+		push(func() int {
+			if g.generateOne(k) {
+				return 1
+			}
+			return 0
+		})
+	}
+	if len(msKs) > 0 {
+		push(func() int {
+			ts := g.msPilot(msKs, msSrc)
+			if ts == nil {
+				return 0
+			}
+			for _, t := range ts {
+				if t.useW {
+					push(func() int {
+						if g.wolffProduce(t) {
+							return 1
+						}
+						return 0
+					})
+				}
+			}
+			push(func() int {
+				if !g.msProduce(ts, msSrc) {
+					return 0
+				}
+				c := 0
+				for _, t := range ts {
+					if !t.useW {
+						c++
+					}
+				}
+				return c
+			})
+			return 0
+		})
+	}
 	done := make(chan int)
-	var wg sync.WaitGroup
+	var workers sync.WaitGroup
 	for range min(set.Workers, K) {
-		wg.Add(1)
+		workers.Add(1)
 		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				d.Info[k] = generateOne(&set, set.Grid[k], rand.NewPCG(seeds[k][0], seeds[k][1]), d.Configs, k*n)
-				done <- k
+			defer workers.Done()
+			for job := range jobs {
+				c := 0
+				if !g.stopped() {
+					c = job()
+				}
+				done <- c
+				pending.Done()
 			}
 		}()
 	}
 	go func() {
-		for k := range K {
-			jobs <- k
-		}
+		pending.Wait()
 		close(jobs)
+		workers.Wait()
+		close(done)
 	}()
-	for c := 1; c <= K; c++ {
-		<-done
-		if progress != nil {
-			progress(c, K)
+	var stopErr error
+	finished := 0
+	for c := range done {
+		for range c {
+			finished++
+			if progress != nil && stopErr == nil {
+				if err := progress(finished, K); err != nil {
+					stopErr = err
+					g.stop.Store(true)
+				}
+			}
 		}
 	}
-	wg.Wait()
+	if stopErr != nil {
+		return nil, stopErr
+	}
 	for k, T := range d.Grid {
 		for r := k * n; r < (k+1)*n; r++ {
 			d.Temps[r] = T
@@ -247,6 +367,47 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 		}
 	}
 	return d, nil
+}
+
+// genRun is the shared state of one Generate call.
+type genRun struct {
+	set  *DatasetSettings
+	d    *Dataset
+	srcs []*rand.PCG // per temperature
+	stop atomic.Bool
+	push func(job func() int) // queues a job (from any goroutine)
+}
+
+func (g *genRun) stopped() bool { return g.stop.Load() }
+
+// sampSrc returns a new source for a sampler of temperature k, seeded from
+// the temperature's stream.
+func (g *genRun) sampSrc(k int) rand.Source {
+	return rand.NewPCG(g.srcs[k].Uint64(), g.srcs[k].Uint64())
+}
+
+// flipRows applies the random global spin flip (if on) to the rows of
+// temperature k, one bit of the temperature's stream per row.
+func (g *genRun) flipRows(k int) {
+	if !g.set.flip() {
+		return
+	}
+	n := g.set.PerTemp
+	var bits uint64
+	nbits := 0
+	for r := k * n; r < (k+1)*n; r++ {
+		if nbits == 0 {
+			bits, nbits = g.srcs[k].Uint64(), 64
+		}
+		if bits&1 == 1 {
+			row := g.d.Configs.RawRowView(r)
+			for j, v := range row {
+				row[j] = 1 - v
+			}
+		}
+		bits >>= 1
+		nbits--
+	}
 }
 
 // Sample draws n configurations at temperature T and field h on the L×L
@@ -272,15 +433,15 @@ func (s *DatasetSettings) validate() error {
 		return fmt.Errorf("ising: negative configurations per temperature %d", s.PerTemp)
 	case len(s.Grid) == 0:
 		return errors.New("ising: empty temperature grid")
-	case !(s.SpacingTau > 0):
-		return fmt.Errorf("ising: SpacingTau %v must be positive", s.SpacingTau)
+	case !(s.SpacingTau > 0) || math.IsInf(s.SpacingTau, 1):
+		return fmt.Errorf("ising: DatasetSettings.SpacingTau = %v, want a positive finite number", s.SpacingTau)
 	case s.Workers < 0:
 		return fmt.Errorf("ising: negative Workers %d", s.Workers)
 	case math.IsNaN(s.H) || math.IsInf(s.H, 0):
 		return fmt.Errorf("ising: field h = %v is not finite", s.H)
-	case s.Algorithm < Auto || s.Algorithm > AlgCurieWeiss:
+	case s.Algorithm < Auto || s.Algorithm > AlgCurieWeiss && s.Algorithm != AlgMultiSpin:
 		return fmt.Errorf("ising: unknown algorithm %v", s.Algorithm)
-	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang):
+	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang || s.Algorithm == AlgMultiSpin):
 		return fmt.Errorf("ising: %v needs h = 0, have h = %v", s.Algorithm, s.H)
 	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath) && s.L%2 != 0:
 		return fmt.Errorf("ising: %v needs an even lattice side, have L = %d", s.Algorithm, s.L)
@@ -296,30 +457,52 @@ func (s *DatasetSettings) validate() error {
 	return nil
 }
 
-// exactAt returns the exact sampler to use at T, or nil.
-func exactAt(s *DatasetSettings, T float64, src rand.Source) (Sampler, Algorithm) {
-	switch s.Algorithm {
-	case AlgMeanField:
-		return NewMeanField(s.L*s.L, T, s.H, src), AlgMeanField
-	case AlgCurieWeiss:
-		return NewCurieWeiss(s.L*s.L, T, s.H, src), AlgCurieWeiss
-	}
-	if T == 0 {
-		return NewZeroT(s.L, s.H, src), AlgZeroT
-	}
-	if math.IsInf(T, 1) {
-		return NewInfiniteT(s.L*s.L, src), AlgInfiniteT
-	}
-	return nil, 0
+// multiSpin reports whether the temperatures 0 < T < ∞ run on multi-spin
+// lanes (Auto at h = 0, or AlgMultiSpin).
+func (s *DatasetSettings) multiSpin() bool {
+	return s.Algorithm == AlgMultiSpin || s.Algorithm == Auto && s.H == 0
 }
 
-// generateOne fills rows [row0, row0+PerTemp) of dst at temperature T.
-func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, row0 int) TempInfo {
-	info := TempInfo{T: T}
+// exactAlg returns the exact sampler's algorithm to use at T, or Auto if
+// T needs a Markov chain.
+func exactAlg(s *DatasetSettings, T float64) Algorithm {
+	switch {
+	case s.Algorithm == AlgMeanField || s.Algorithm == AlgCurieWeiss:
+		return s.Algorithm
+	case T == 0:
+		return AlgZeroT
+	case math.IsInf(T, 1):
+		return AlgInfiniteT
+	}
+	return Auto
+}
+
+// newExact returns the exact sampler alg (from exactAlg) at T.
+func newExact(s *DatasetSettings, alg Algorithm, T float64, src rand.Source) Sampler {
+	switch alg {
+	case AlgMeanField:
+		return NewMeanField(s.L*s.L, T, s.H, src)
+	case AlgCurieWeiss:
+		return NewCurieWeiss(s.L*s.L, T, s.H, src)
+	case AlgZeroT:
+		return NewZeroT(s.L, s.H, src)
+	}
+	return NewInfiniteT(s.L*s.L, src)
+}
+
+// generateOne fills the rows of grid temperature k with one chain (or an
+// exact sampler) and records its TempInfo; it reports false if g was
+// stopped.
+func (g *genRun) generateOne(k int) bool {
+	s := g.set
+	T := s.Grid[k]
+	info := TempInfo{T: T, Chains: 1}
 	N := s.L * s.L
 	var smp Sampler
-	if ex, alg := exactAt(s, T, rand.NewPCG(src.Uint64(), src.Uint64())); ex != nil {
-		smp, info.Algorithm, info.Tau, info.TauSweeps, info.Spacing = ex, alg, 0.5, 0, 1
+	var w *Wolff
+	if alg := exactAlg(s, T); alg != Auto {
+		smp = newExact(s, alg, T, g.sampSrc(k))
+		info.Algorithm, info.Tau, info.TauSweeps, info.Spacing = alg, 0.5, 0, 1
 	} else {
 		cands := []Algorithm{s.Algorithm}
 		if s.Algorithm == Auto {
@@ -334,8 +517,20 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 		var best Sampler
 		var burned int
 		for _, alg := range cands {
-			smp, _ := NewSampler(alg, s.L, T, s.H, rand.NewPCG(src.Uint64(), src.Uint64()))
-			p, b, smp := pilot(smp, alg, s.L, s.H)
+			smp, _ := NewSampler(alg, s.L, T, s.H, g.sampSrc(k))
+			var flipped0 int64
+			if ws, ok := smp.(*Wolff); ok {
+				flipped0 = ws.Flipped()
+			}
+			p, b, smp := pilot(smp, alg, s.L, s.H, pilotBurnIn, DefaultPilot, g.stopped)
+			if g.stopped() {
+				return false
+			}
+			if ws, ok := smp.(*WolffGroup); ok {
+				info.PilotWork += float64(ws.Flipped()-flipped0) * WolffWork
+			} else {
+				info.PilotWork += float64(b * N)
+			}
 			if len(info.Candidates) == 0 || p.better(info.Candidates[0]) {
 				info.Candidates = append([]Pilot{p}, info.Candidates...)
 				best, burned = smp, b
@@ -347,64 +542,102 @@ func generateOne(s *DatasetSettings, T float64, src *rand.PCG, dst *mat.Dense, r
 		smp, info.Algorithm, info.Tau = best, p.Algorithm, p.Tau()
 		info.TauSweeps = p.Tau() * p.Work / float64(N)
 		info.Spacing = max(1, int(math.Ceil(s.SpacingTau*p.Tau())))
-		extra := max(0, int(math.Ceil(DefaultBurnInTau*p.Tau()))-burned)
-		smp.Sweep(extra)
-		info.BurnIn = burned + extra
+		info.BurnIn = max(burned, int(math.Ceil(DefaultBurnInTau*p.Tau())))
+		var f0 int64
+		if ws, ok := smp.(*WolffGroup); ok {
+			w = ws.Wolff
+			f0 = w.Flipped()
+		}
+		smp.Sweep(info.BurnIn - burned)
+		if w != nil {
+			info.Work = float64(w.Flipped()-f0) * WolffWork
+		} else {
+			info.Work = float64((info.BurnIn - burned) * N)
+		}
 	}
+	return g.produce(k, &info, smp, w)
+}
+
+// produce saves PerTemp configurations of smp, Spacing updates apart, into
+// the rows of temperature k, completes info (SavedTauE and SavedTauM, Work)
+// and stores it; w is smp's Wolff sampler if it has one (for the work
+// count). It reports false if g was stopped.
+func (g *genRun) produce(k int, info *TempInfo, smp Sampler, w *Wolff) bool {
+	s := g.set
+	N := s.L * s.L
 	e := make([]float64, s.PerTemp)
 	am := make([]float64, s.PerTemp)
-	var bits uint64
-	nbits := 0
-	flip := s.flip()
+	var flipped0 int64
+	if w != nil {
+		flipped0 = w.Flipped()
+	}
 	for r := range s.PerTemp {
+		if r%64 == 0 && g.stopped() {
+			return false
+		}
 		smp.Sweep(info.Spacing)
-		row := dst.RawRowView(row0 + r)
+		row := g.d.Configs.RawRowView(k*s.PerTemp + r)
 		smp.Read(row)
 		e[r] = EnergyPerSpin(s.L, s.H, row)
 		am[r] = math.Abs(Magnetization(row))
-		if flip {
-			if nbits == 0 {
-				bits, nbits = src.Uint64(), 64
-			}
-			if bits&1 == 1 {
-				for j, v := range row {
-					row[j] = 1 - v
-				}
-			}
-			bits >>= 1
-			nbits--
-		}
+	}
+	switch {
+	case w != nil:
+		info.Work += float64(w.Flipped()-flipped0) * WolffWork
+	default: // a sweep, or an exact draw, updates every site once
+		info.Work += float64(s.PerTemp * info.Spacing * N)
 	}
 	info.SavedTauE = tauInt(e)
 	info.SavedTauM = tauInt(am)
-	return info
+	g.d.Info[k] = *info
+	g.flipRows(k)
+	return true
 }
 
-// pilot burns smp in and measures τ_int of e and |m|, doubling the run
-// until it is at least 100 τ_int long (or 2²⁷ spin updates). It returns the
-// pilot, the number of updates done, all of which count as burn-in, and the
-// sampler to continue with (for Wolff, one that groups Pilot.Clusters
-// clusters into one update).
-func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int, Sampler) {
+// wolffProduce draws the configurations of a multi-spin-pilot temperature
+// that Wolff took, continuing the Wolff pilot's sampler.
+func (g *genRun) wolffProduce(t *msTemp) bool {
+	N := g.set.L * g.set.L
+	p := t.wolff.p
+	info := TempInfo{T: t.T, Algorithm: AlgWolff, Candidates: []Pilot{p, t.pilot}, Chains: 1,
+		Tau: p.Tau(), TauSweeps: p.Tau() * p.Work / float64(N),
+		Spacing: max(1, int(math.Ceil(g.set.SpacingTau*p.Tau())))}
+	info.PilotWork = t.work + t.wolff.work
+	info.BurnIn = max(t.wolff.burned, int(math.Ceil(DefaultBurnInTau*p.Tau())))
+	f0 := t.wolff.w.Flipped()
+	t.wolff.smp.Sweep(info.BurnIn - t.wolff.burned)
+	info.Work = float64(t.wolff.w.Flipped()-f0) * WolffWork
+	return g.produce(t.k, &info, t.wolff.smp, t.wolff.w)
+}
+
+// pilot burns smp in for burn updates and measures τ_int of e and |m|,
+// doubling the run from first updates until it is at least 100 τ_int long
+// (or 2²⁷ spin updates), or stop reports true. It returns the pilot, the
+// number of updates done, all of which count as burn-in, and the sampler
+// to continue with (for Wolff, one that groups Pilot.Clusters clusters
+// into one update).
+func pilot(smp Sampler, alg Algorithm, L int, h float64, burn, first int, stop func() bool) (Pilot, int, Sampler) {
 	N := L * L
 	row := make([]float64, N)
-	p := Pilot{Algorithm: alg, Work: float64(N)}
+	p := Pilot{Algorithm: alg, Work: float64(N), Chains: 1}
 	w, isWolff := smp.(*Wolff)
 	if isWolff {
-		w.Sweep(wolffProbe)
-		p.Clusters = max(1, int(math.Round(float64(N)*wolffProbe/float64(w.Flipped()))))
-		smp = &wolffSweeps{w, p.Clusters}
+		p.Clusters = w.ClustersPerSweep(wolffProbe, wolffProbeSweeps*int64(N))
+		smp = w.Grouped(p.Clusters)
 	}
-	smp.Sweep(pilotBurnIn)
-	done := pilotBurnIn
+	smp.Sweep(burn)
+	done := burn
 	var flipped0 int64
 	if isWolff {
 		flipped0 = w.Flipped()
 	}
-	for n := DefaultPilot; ; n *= 2 {
+	for n := first; ; n *= 2 {
 		e := make([]float64, n)
 		am := make([]float64, n)
 		for i := range n {
+			if i%256 == 0 && stop() {
+				return p, done, smp
+			}
 			smp.Sweep(1)
 			smp.Read(row)
 			e[i] = EnergyPerSpin(L, h, row)
@@ -412,7 +645,7 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int, Sampler) {
 		}
 		done += n
 		if isWolff {
-			p.Work = float64(w.Flipped()-flipped0) / float64(done-pilotBurnIn)
+			p.Work = float64(w.Flipped()-flipped0) / float64(done-burn)
 		}
 		p.TauE, p.TauM, p.Updates = tauInt(e), tauInt(am), n
 		if float64(n) >= 100*p.Tau() {
@@ -424,20 +657,6 @@ func pilot(smp Sampler, alg Algorithm, L int, h float64) (Pilot, int, Sampler) {
 		}
 	}
 	return p, done, smp
-}
-
-// wolffSweeps groups k Wolff clusters into one update.
-type wolffSweeps struct {
-	*Wolff
-	k int
-}
-
-// Sweep grows and flips n·k clusters.
-func (w *wolffSweeps) Sweep(n int) {
-	if n < 0 {
-		panic(errNegative)
-	}
-	w.Wolff.Sweep(n * w.k)
 }
 
 // tauInt returns TauInt(x) (Sokal's automatic window), at least 1/2: a
@@ -455,10 +674,13 @@ func tauInt(x []float64) float64 {
 // round(frac·n_k) of the n_k rows of each temperature, chosen uniformly at
 // random with src, and a test part holding the rest. Rows keep their
 // relative order. Both parts share Grid and Info. It panics if frac is
-// outside [0, 1].
+// outside [0, 1] or src is nil.
 func (d *Dataset) Split(frac float64, src rand.Source) (train, test *Dataset) {
 	if !(frac >= 0 && frac <= 1) {
 		panic("ising: split fraction outside [0, 1]")
+	}
+	if src == nil {
+		panic(errNilSource)
 	}
 	byLabel := make([][]int, len(d.Grid))
 	for r, k := range d.Labels {
@@ -504,6 +726,25 @@ func (d *Dataset) subset(rows []int) *Dataset {
 		s.Labels[i] = d.Labels[r]
 	}
 	return &s
+}
+
+// PilotShare returns the pilots' share of the work that drew the dataset's
+// Markov-chain temperatures, ΣPilotWork / Σ(PilotWork + Work) over the
+// records with pilot runs (the exact samplers have none), or 0 if there
+// are none.
+func (d *Dataset) PilotShare() float64 {
+	var p, w float64
+	for _, in := range d.Info {
+		if len(in.Candidates) == 0 {
+			continue
+		}
+		p += in.PilotWork
+		w += in.Work
+	}
+	if p+w == 0 {
+		return 0
+	}
+	return p / (p + w)
 }
 
 // Counts returns the number of rows per grid temperature.

@@ -23,11 +23,12 @@ import (
 func TestGenerateDefault(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	d, err := Generate(nil, rand.NewPCG(2018, 53304), func(done, total int) {
+	d, err := Generate(nil, rand.NewPCG(2018, 53304), func(done, total int) error {
 		calls++
 		if done != calls || total != 25 {
 			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
 		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -161,25 +162,33 @@ func mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
-// TestAutoChoosesWolffNearTc: at L = 32 and T = 2.25 local updates have
-// τ_int of tens of sweeps while Wolff decorrelates in about one, so Auto
-// must pick Wolff; at T = 5 it must pick the cheaper local update.
+// TestAutoChoosesWolffNearTc: at L = 100 and T = 2.25 the multi-spin
+// sampler's τ_int is thousands of sweeps while Wolff decorrelates in about
+// one update of ≈ L² flips, so Auto must hand the temperature to Wolff; at
+// T = 5 the multi-spin lanes are far cheaper. At L = 10 the multi-spin
+// sampler wins even at T = 2.25 (τ ≈ 10 sweeps of 100 lane updates at
+// MultiSpinWork against Wolff's ≈ 1 update of 100 flips at WolffWork).
 func TestAutoChoosesWolffNearTc(t *testing.T) {
 	t.Parallel()
-	d, err := Generate(&DatasetSettings{L: 32, Grid: []float64{2.25, 5}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
+	d, err := Generate(&DatasetSettings{L: 100, Grid: []float64{2.25, 5}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a := d.Info[0].Algorithm; a != AlgWolff {
-		t.Errorf("T = 2.25: %v, candidates %+v", a, d.Info[0].Candidates)
+		t.Errorf("L = 100, T = 2.25: %v, candidates %+v", a, d.Info[0].Candidates)
 	}
-	if a := d.Info[1].Algorithm; a != AlgCheckerboard {
-		t.Errorf("T = 5: %v, candidates %+v", a, d.Info[1].Candidates)
+	if a := d.Info[1].Algorithm; a != AlgMultiSpin {
+		t.Errorf("L = 100, T = 5: %v, candidates %+v", a, d.Info[1].Candidates)
 	}
 	for _, in := range d.Info {
-		if len(in.Candidates) != 2 || !in.Candidates[0].Converged || in.Candidates[0].Cost() > in.Candidates[1].Cost() {
+		if !in.Candidates[0].Converged || len(in.Candidates) > 1 && in.Candidates[1].Algorithm == AlgWolff &&
+			in.Candidates[1].Converged && in.Candidates[0].Cost() > in.Candidates[1].Cost() {
 			t.Errorf("T = %v: candidates %+v", in.T, in.Candidates)
 		}
+	}
+	d, err = Generate(&DatasetSettings{L: 10, Grid: []float64{2.25}, PerTemp: 20}, rand.NewPCG(1, 1), nil)
+	if err != nil || d.Info[0].Algorithm != AlgMultiSpin {
+		t.Errorf("L = 10, T = 2.25: %+v, %v", d.Info[0], err)
 	}
 }
 
@@ -209,6 +218,16 @@ func TestGenerateDeterministic(t *testing.T) {
 	if mat.Equal(a.Configs, c.Configs) {
 		t.Fatal("different seeds gave the same dataset")
 	}
+	// With a temperature that the multi-spin lanes hand over to Wolff
+	// during their production run (a job queued from inside another).
+	set = &DatasetSettings{L: 100, Grid: []float64{2.25, 5}, PerTemp: 20}
+	a = run(1, 1)
+	if a.Info[0].Algorithm != AlgWolff {
+		t.Fatalf("L = 100, T = 2.25: %v, want the hand-over to Wolff", a.Info[0].Algorithm)
+	}
+	if b := run(2, 0); !mat.Equal(a.Configs, b.Configs) || !reflect.DeepEqual(a.Info, b.Info) {
+		t.Fatal("L = 100: GOMAXPROCS 2 differs from GOMAXPROCS 1")
+	}
 }
 
 func TestGenerateSettings(t *testing.T) {
@@ -216,11 +235,17 @@ func TestGenerateSettings(t *testing.T) {
 	for _, s := range []DatasetSettings{
 		{L: 1}, {PerTemp: -1}, {Grid: []float64{}}, {Grid: []float64{1, 1}}, {Grid: []float64{-1, 1}},
 		{Grid: []float64{math.NaN()}}, {H: 0.1, Algorithm: AlgWolff}, {H: math.Inf(1)}, {L: 9, Algorithm: AlgHeatBath},
-		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1},
+		{Algorithm: Algorithm(99)}, {Workers: -1}, {SpacingTau: -1}, {SpacingTau: math.Inf(1)}, {SpacingTau: math.NaN()},
+		{H: 0.1, Algorithm: AlgMultiSpin}, {Algorithm: AlgZeroT},
 	} {
 		if _, err := Generate(&s, rand.NewPCG(1, 1), nil); err == nil {
 			t.Errorf("settings %+v accepted", s)
 		}
+	}
+	// SpacingTau = +Inf used to become a spacing of 1 (a float-to-int
+	// conversion of +Inf); the error names the field.
+	if _, err := Generate(&DatasetSettings{SpacingTau: math.Inf(1)}, rand.NewPCG(1, 1), nil); err == nil || !contains(err.Error(), "SpacingTau") {
+		t.Errorf("SpacingTau = +Inf: %v", err)
 	}
 	// Mean-field data: independent draws, exact at every T, m from the
 	// mean-field equation: ⟨|m|⟩ at T = 2 over 500 configurations of 100
@@ -250,7 +275,7 @@ func TestGenerateSettings(t *testing.T) {
 			t.Error(err)
 			continue
 		}
-		if a := d.Info[0].Algorithm; a != AlgMetropolis && a != AlgWolff {
+		if a := d.Info[0].Algorithm; a != AlgMetropolis && a != AlgWolff && a != AlgMultiSpin {
 			t.Errorf("L = 5 with %v sampled by %v", alg, a)
 		}
 	}
@@ -509,6 +534,38 @@ func TestSaveRefusesKeepsOld(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
 		t.Errorf("refused Saves left files behind: %v", ents)
+	}
+}
+
+// TestSaveCleansStaleTemps: the temporary files of a Save killed mid-write
+// (fileio.WriteAtomic's .<name>.tmp-*) are removed by the next Save into the
+// directory; other files are left alone.
+func TestSaveCleansStaleTemps(t *testing.T) {
+	t.Parallel()
+	d, err := Generate(&DatasetSettings{L: 4, Grid: []float64{1}, PerTemp: 3}, rand.NewPCG(1, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	stale := []string{"." + ConfigsFile + ".tmp-123", "." + MetaFile + ".tmp-9", "." + TempsFile + ".tmp-x"}
+	for _, f := range append(slices.Clone(stale), "notes.txt") {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range stale {
+		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("an unrelated file was removed: %v", err)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -37,25 +37,50 @@
 //
 // Generate draws a labelled dataset over a temperature grid (by default the
 // paper's L = 10, T = 0, 0.25, …, 6, 2000 configurations per temperature,
-// random global spin flip on; it applies only at h = 0). For each
-// temperature it measures the integrated autocorrelation time τ_int of E
-// and |m| in a pilot run, picks
-// the algorithm with the least work per independent sample (Wolff near
-// T_c, where local updates slow down critically; checkerboard Metropolis
-// elsewhere), and spaces the saved configurations by 5 τ_int. Temperatures run in parallel, each with its own random
-// stream derived from the caller's source, so the same seed gives the same
-// bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
+// random global spin flip on; it applies only at h = 0). At h = 0 the
+// temperatures run together as lanes of multi-spin samplers, each with many
+// independent chains: short pilots measure the integrated autocorrelation
+// time τ_int of E and |m| (pooled over chains), each temperature gets a
+// number of chains that balances the run, burns in 20 τ_int and saves a
+// configuration every 5 τ_int; Wolff takes the temperatures where it is
+// cheaper per independent sample (near T_c at large L). A temperature whose
+// saved rows still look correlated is drawn again with a longer spacing.
+// TempInfo records each temperature's τ_int, chains, spacing and the work
+// of its pilots and of its production run (Dataset.PilotShare: about a
+// tenth at 2000 configurations per temperature). At h ≠ 0 each temperature
+// runs one chain chosen by its own pilot. Temperatures and lanes have their
+// own random streams derived from the caller's source, so the same seed
+// gives the same bits for any GOMAXPROCS. Save and Load keep a dataset as configs.npy
 // (uint8 N×L²), temperatures.npy (float64 N) and meta.json, with SHA-256
 // checksums of both arrays (a temperature +Inf is the string "+Inf" there).
 //
+// # Studies
+//
+// Measure is the measurement loop of a Monte Carlo study (burn-in, a fixed
+// number of updates between measurements, the series of e and m per spin,
+// Series.Summarize for the averages with autocorrelation-aware errors);
+// Wolff.ClustersPerSweep and Wolff.Grouped turn Wolff's clusters into
+// sweep-sized updates for it; TauInt and TauIntChains measure τ_int to
+// choose its burn-in and spacing. Dataset.Subset, Dataset.Split and Concat
+// cut and join datasets.
+//
+// # Stopping long calls
+//
+// The long calls (Generate, Measure, DensityOfStates) take a progress
+// callback func(done, total int) error: returning an error stops the call
+// promptly, and the call returns that error unchanged and no result.
+//
 // # Randomness
 //
-// Every random thing takes a caller-supplied math/rand/v2 rand.Source.
-// Types are not safe for concurrent use unless their documentation says so.
+// Every random thing takes a caller-supplied math/rand/v2 rand.Source; a
+// nil source is a programmer mistake and panics with "ising: nil
+// rand.Source" (in the constructor, before any work). Stream derives named,
+// independent streams from one seed. Types are not safe for concurrent use
+// unless their documentation says so.
 //
 // # JSON
 //
-// The result types (Summary, Correlation, Enumeration, Thermo, Pilot,
+// The result types (Summary, Correlation, Enumeration, ExactValues, Pilot,
 // TempInfo; meta.json uses the same encoding) marshal with encoding/json and
 // round-trip bit for bit. Floats JSON cannot hold are encoded the same way in
 // every rgflow package: NaN (a value not computed, or undefined) as null, +Inf

@@ -139,8 +139,10 @@ func ellipticKE(kprime float64) (kk, ke float64) {
 	return kk, kk * (1 - sum)
 }
 
-// Thermo holds thermodynamic quantities per spin.
-type Thermo struct {
+// ExactValues holds the exact thermodynamic quantities per spin that Exact
+// returns (named so as not to suggest package thermo, whose thermometers
+// estimate temperatures).
+type ExactValues struct {
 	LnZ float64 // ln Z / N
 	E   float64 // ⟨H⟩ / N
 	C   float64 // (⟨H²⟩ − ⟨H⟩²) / (N T²)
@@ -174,7 +176,7 @@ type Thermo struct {
 // about 10⁻¹⁶·T (the prefactor's and the products' derivatives cancel);
 // from T = 10⁶ on, the leading high-temperature expansion is used, with an
 // absolute error below 10⁻¹¹. Exact panics if L < 2, T < 0 or T is NaN.
-func Exact(L int, T float64) Thermo {
+func Exact(L int, T float64) ExactValues {
 	if L < 2 {
 		panic(fmt.Sprintf("ising: Exact needs L ≥ 2, got %d", L))
 	}
@@ -182,9 +184,9 @@ func Exact(L int, T float64) Thermo {
 	N := float64(L * L)
 	switch {
 	case T == 0:
-		return Thermo{LnZ: math.Inf(1), E: -2, C: 0}
+		return ExactValues{LnZ: math.Inf(1), E: -2, C: 0}
 	case math.IsInf(T, 1):
-		return Thermo{LnZ: math.Ln2, E: 0, C: 0}
+		return ExactValues{LnZ: math.Ln2, E: 0, C: 0}
 	case T >= 1e6:
 		// Leading high-temperature expansion: each of the z distinct
 		// neighbour pairs per spin contributes ln cosh κ of its coupling
@@ -196,13 +198,13 @@ func Exact(L int, T float64) Thermo {
 			z, kappa = 1, 2*K
 		}
 		sech := 1 / math.Cosh(kappa)
-		return Thermo{
+		return ExactValues{
 			LnZ: math.Ln2 + z*math.Log(math.Cosh(kappa)),
 			E:   -z * math.Tanh(kappa) * kappa / K,
 			C:   z * kappa * kappa * sech * sech,
 		}
 	case T < 1.0/30:
-		return Thermo{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}
+		return ExactValues{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}
 	}
 	K := 1 / T
 	n := L
@@ -298,7 +300,7 @@ func Exact(L int, T float64) Thermo {
 	lnZ := lnP0 + M + math.Log(U)
 	dlnZ := lnP1 + mean
 	d2lnZ := lnP2 + V
-	return Thermo{
+	return ExactValues{
 		LnZ: lnZ / N,
 		E:   -dlnZ / N,
 		C:   math.Max(K*K*d2lnZ/N, 0), // ≥ 0; clamps rounding at very low T
@@ -571,14 +573,19 @@ const MaxDensityOfStatesL = 48
 // ascending, and ln g(E), the logarithm of the number of states with that
 // energy, so that Z(T) = Σ_E g(E) e^(−E/T) and P(E | T) = g(E) e^(−E/T) / Z.
 // See DensityOfStatesCounts for the exact integers and the method.
-// It panics if L < 1 or L > MaxDensityOfStatesL.
-func DensityOfStates(L int) (energies []int, lnG []float64) {
-	energies, g := DensityOfStatesCounts(L)
+// progress (if not nil) is called as DensityOfStatesCounts says; if it
+// returns an error, DensityOfStates stops and returns that error unchanged
+// and no result. It panics if L < 1 or L > MaxDensityOfStatesL.
+func DensityOfStates(L int, progress func(done, total int) error) (energies []int, lnG []float64, err error) {
+	energies, g, err := DensityOfStatesCounts(L, progress)
+	if err != nil {
+		return nil, nil, err
+	}
 	lnG = make([]float64, len(g))
 	for i, v := range g {
 		lnG[i] = bigLn(v)
 	}
-	return energies, lnG
+	return energies, lnG, nil
 }
 
 // DensityOfStatesCounts returns the energies of DensityOfStates and the exact
@@ -598,16 +605,20 @@ func DensityOfStates(L int) (energies []int, lnG []float64) {
 // rounding within 1/4 of an integer, exact divisions, even coefficients
 // before the factor ½, non-negative counts summing to 2^(L²)) and the
 // function panics if a check fails. It takes about 0.1 s at L = 16, 1.4 s at
-// L = 32 and 35 s at L = 48 on one core. It panics if L < 1 or
-// L > MaxDensityOfStatesL.
-func DensityOfStatesCounts(L int) (energies []int, g []*big.Int) {
+// L = 32 and 35 s at L = 48 on one core, so it calls progress (if not nil)
+// after each of the 2(L−1) polynomial factors with the number done and
+// their total (enumeration, L ≤ MaxEnumerateL, makes no calls); if progress
+// returns an error, it stops and returns that error unchanged and no
+// result. It panics if L < 1 or L > MaxDensityOfStatesL.
+func DensityOfStatesCounts(L int, progress func(done, total int) error) (energies []int, g []*big.Int, err error) {
 	if L < 1 || L > MaxDensityOfStatesL {
 		panic(fmt.Sprintf("ising: DensityOfStates needs 1 ≤ L ≤ %d, got %d", MaxDensityOfStatesL, L))
 	}
 	if L <= MaxEnumerateL {
-		return enumDOS(L)
+		energies, g = enumDOS(L)
+		return energies, g, nil
 	}
-	return bealeDOS(L)
+	return bealeDOS(L, progress)
 }
 
 // enumDOS counts the states of each energy by enumeration (L ≤ 4).
@@ -737,8 +748,17 @@ func (x rpoly) add(y rpoly, sign int64) rpoly {
 
 // bealeDOS computes the density of states from Kaufman's partition function
 // (see DensityOfStatesCounts). Valid for L ≥ 2.
-func bealeDOS(L int) ([]int, []*big.Int) {
+func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, error) {
 	n, m := L, L
+	// Progress: one step per factor l of the four products.
+	var stopErr error
+	steps, nsteps := 0, 2*(n-1)
+	step := func() {
+		steps++
+		if progress != nil && stopErr == nil {
+			stopErr = progress(steps, nsteps)
+		}
+	}
 	N := L * L
 	prec := uint(3*N + 128)
 	pi := bigPi(prec)
@@ -766,6 +786,10 @@ func bealeDOS(L int) ([]int, []*big.Int) {
 	paired := func(ls []int, shift int64) []*big.Int {
 		acc := []*big.Float{new(big.Float).SetPrec(prec).SetInt64(1)}
 		for _, l := range ls {
+			if stopErr != nil {
+				return bigInts(1)
+			}
+			step()
 			theta := new(big.Float).SetPrec(prec).Mul(pi, big.NewFloat(float64(l)))
 			theta.Quo(theta, new(big.Float).SetPrec(prec).SetInt64(int64(n)))
 			negDelta := bigCos(theta, prec)
@@ -877,6 +901,9 @@ func bealeDOS(L int) ([]int, []*big.Int) {
 		pref.mul(u[2]).mul(toA(paired(evenL, 2))),
 		pref.mul(u[3]).mul(toA(paired(evenL, -2))),
 	}
+	if stopErr != nil {
+		return nil, nil, stopErr
+	}
 	z := terms[0].add(terms[1], 1).add(terms[2], 1).add(terms[3], 1)
 	for ; z.em < 0; z.em++ {
 		z.c = polyDivLin(z.c, -1)
@@ -910,7 +937,7 @@ func bealeDOS(L int) ([]int, []*big.Int) {
 	if total.Cmp(new(big.Int).Lsh(big.NewInt(1), uint(N))) != 0 {
 		panic("ising: DensityOfStates: counts do not sum to 2^N (internal error)")
 	}
-	return energies, g
+	return energies, g, nil
 }
 
 // bigPi returns π to prec bits by Machin's formula π = 16 atan(1/5) − 4 atan(1/239).

@@ -1,6 +1,7 @@
 package ising
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -316,12 +317,12 @@ func TestDensityOfStatesVsEnumeration(t *testing.T) {
 	t.Parallel()
 	// Kaufman–Beale polynomial against brute-force counting: identical integers.
 	for _, L := range []int{2, 3, 4} {
-		e1, g1 := bealeDOS(L)
+		e1, g1, _ := bealeDOS(L, nil)
 		e2, g2 := enumDOS(L)
 		if fmt.Sprint(e1, g1) != fmt.Sprint(e2, g2) {
 			t.Errorf("L=%d: Beale %v %v, enumeration %v %v", L, e1, g1, e2, g2)
 		}
-		e3, g3 := DensityOfStatesCounts(L)
+		e3, g3, _ := DensityOfStatesCounts(L, nil)
 		if fmt.Sprint(e3, g3) != fmt.Sprint(e2, g2) {
 			t.Errorf("L=%d: DensityOfStatesCounts differs", L)
 		}
@@ -331,8 +332,8 @@ func TestDensityOfStatesVsEnumeration(t *testing.T) {
 func TestDensityOfStatesVsExact(t *testing.T) {
 	t.Parallel()
 	for _, L := range []int{5, 6, 7, 10, 16} {
-		energies, g := DensityOfStatesCounts(L)
-		_, lnG := DensityOfStates(L)
+		energies, g, _ := DensityOfStatesCounts(L, nil)
+		_, lnG, _ := DensityOfStates(L, nil)
 		N := L * L
 		// Exact low-lying counts (L ≥ 5): 2 ground states; 2N single flips
 		// (ΔE = 8); 4N flipped nearest-neighbour pairs (ΔE = 12).
@@ -388,8 +389,8 @@ func TestDensityOfStatesVsExact(t *testing.T) {
 			}
 		}
 	}
-	exactMustPanic(t, "L=0", func() { DensityOfStates(0) })
-	exactMustPanic(t, "L too large", func() { DensityOfStates(MaxDensityOfStatesL + 1) })
+	exactMustPanic(t, "L=0", func() { DensityOfStates(0, nil) })
+	exactMustPanic(t, "L too large", func() { DensityOfStates(MaxDensityOfStatesL+1, nil) })
 }
 
 func BenchmarkDensityOfStates(b *testing.B) {
@@ -397,25 +398,10 @@ func BenchmarkDensityOfStates(b *testing.B) {
 		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				DensityOfStates(L)
+				DensityOfStates(L, nil)
 			}
 		})
 	}
-}
-
-func ExampleDensityOfStates() {
-	// The number of states of each energy on the 3×3 periodic lattice.
-	energies, lnG := DensityOfStates(3)
-	for i, e := range energies {
-		fmt.Printf("E = %3d: g = %.0f\n", e, math.Exp(lnG[i]))
-	}
-	// Output:
-	// E = -18: g = 2
-	// E = -10: g = 18
-	// E =  -6: g = 48
-	// E =  -2: g = 198
-	// E =   2: g = 144
-	// E =   6: g = 102
 }
 
 func exactMustPanic(t *testing.T, name string, f func()) {
@@ -432,7 +418,7 @@ func BenchmarkExact(b *testing.B) {
 	for _, L := range []int{10, 1024} {
 		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
 			b.ReportAllocs()
-			var x Thermo
+			var x ExactValues
 			for b.Loop() {
 				x = Exact(L, Tc)
 			}
@@ -453,25 +439,32 @@ func BenchmarkEnumerate(b *testing.B) {
 	})
 }
 
-func ExampleExact() {
-	x := Exact(10, 2.0)
-	fmt.Printf("L=10 T=2: e = %.7f, c = %.7f\n", x.E, x.C)
-	x = Exact(10, 3.0)
-	fmt.Printf("L=10 T=3: e = %.7f, c = %.7f\n", x.E, x.C)
-	fmt.Printf("Onsager T=2: e = %.6f, c = %.6f, m = %.6f\n",
-		OnsagerEnergy(2), OnsagerSpecificHeat(2), SpontaneousMagnetization(2))
-	// Output:
-	// L=10 T=2: e = -1.7454310, c = 0.7231649
-	// L=10 T=3: e = -0.8256408, c = 0.4395525
-	// Onsager T=2: e = -1.745565, c = 0.724871, m = 0.911319
-}
-
-func ExampleEnumerate() {
-	en := Enumerate(4, Tc, 0)
-	fmt.Printf("4×4 at Tc: e = %.4f, |m| = %.4f, c = %.4f\n", en.E, en.AbsM, en.C)
-	allUp := en.StateIndex([]float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1})
-	fmt.Printf("p(all up) = %.4f\n", en.Prob[allUp])
-	// Output:
-	// 4×4 at Tc: e = -1.5656, |m| = 0.8439, c = 0.7833
-	// p(all up) = 0.2417
+// TestDensityOfStatesStop: DensityOfStates at L = 12 (Beale's method) calls
+// progress once per polynomial factor, 2(L−1) in all, and a callback error
+// stops it, returned unchanged with no result.
+func TestDensityOfStatesStop(t *testing.T) {
+	t.Parallel()
+	const L = 12
+	calls := 0
+	if _, _, err := DensityOfStates(L, func(done, total int) error {
+		calls++
+		if done != calls || total != 2*(L-1) {
+			t.Errorf("progress(%d, %d) at call %d", done, total, calls)
+		}
+		return nil
+	}); err != nil || calls != 2*(L-1) {
+		t.Errorf("%d calls, %v", calls, err)
+	}
+	stop := errors.New("stop")
+	calls = 0
+	e, g, err := DensityOfStates(L, func(done, total int) error {
+		calls++
+		if done == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || e != nil || g != nil || calls != 3 {
+		t.Errorf("stopped: %v, %v, %v, %d calls", e, g, err, calls)
+	}
 }

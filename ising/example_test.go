@@ -10,7 +10,8 @@ import (
 )
 
 // Generate draws a labelled dataset; each temperature reports the sampler
-// it chose and how far apart the saved configurations are.
+// it chose, from how many independent chains the configurations come and
+// how far apart they are; PilotShare is the pilot runs' share of the work.
 func ExampleGenerate() {
 	set := &ising.DatasetSettings{L: 16, Grid: []float64{0, 2.25, 6}, PerTemp: 100}
 	d, err := ising.Generate(set, rand.NewPCG(1, 2), nil)
@@ -21,13 +22,15 @@ func ExampleGenerate() {
 	r, c := d.Configs.Dims()
 	fmt.Println(r, "configurations of", c, "spins")
 	for _, info := range d.Info {
-		fmt.Printf("T = %v: %v, saved every %d updates\n", info.T, info.Algorithm, info.Spacing)
+		fmt.Printf("T = %v: %v, %d chains, saved every %d updates\n", info.T, info.Algorithm, info.Chains, info.Spacing)
 	}
+	fmt.Printf("pilots: %.0f%% of the work\n", 100*d.PilotShare())
 	// Output:
 	// 300 configurations of 256 spins
-	// T = 0: zero-t, saved every 1 updates
-	// T = 2.25: wolff, saved every 7 updates
-	// T = 6: checkerboard, saved every 3 updates
+	// T = 0: zero-t, 1 chains, saved every 1 updates
+	// T = 2.25: multispin, 16 chains, saved every 110 updates
+	// T = 6: multispin, 6 chains, saved every 3 updates
+	// pilots: 18% of the work
 }
 
 // A Sampler advances by a fixed number of updates between measurements.
@@ -90,4 +93,51 @@ func ExampleNewCurieWeiss() {
 	// Output:
 	// mean-field m(T=2) = 0.9575, m(T=4) = 0
 	// Curie–Weiss N=4, T=0: P(#up) = [0.5 0 0 0 0.5]
+}
+
+// The measurement loop of a study with Wolff at L = 32: clusters grouped
+// into sweep-sized updates, a burn-in, then a series of e and m whose
+// averages carry errors that account for the autocorrelation.
+func ExampleMeasure() {
+	const L, T = 32, 2.5
+	w := ising.NewWolff(L, T, ising.Stream(1, "wolff"))
+	k := w.ClustersPerSweep(1000, 20*L*L)
+	s, err := ising.Measure(w.Grouped(k), ising.MeasureSettings{BurnIn: 200, N: 4000}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sum := s.Summarize(T)
+	fmt.Printf("%d clusters per update; τ_int(|m|) = %.1f updates\n", k, sum.TauAbsM)
+	fmt.Printf("⟨|m|⟩ = %.3f ± %.3f, U = %.3f ± %.3f, χ = %.2f ± %.2f\n",
+		sum.AbsM, sum.AbsMErr, sum.Binder, sum.BinderErr, sum.Chi, sum.ChiErr)
+	// Output:
+	// 17 clusters per update; τ_int(|m|) = 0.5 updates
+	// ⟨|m|⟩ = 0.200 ± 0.002, U = 0.151 ± 0.014, χ = 8.20 ± 0.18
+}
+
+// Datasets drawn at different temperatures (each from its own named
+// stream) join into one; Subset picks rows.
+func ExampleConcat() {
+	low, err := ising.Generate(&ising.DatasetSettings{L: 8, Grid: []float64{1, 2}, PerTemp: 30}, ising.Stream(7, "low"), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	high, err := ising.Generate(&ising.DatasetSettings{L: 8, Grid: []float64{3}, PerTemp: 20}, ising.Stream(7, "high"), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	all, err := ising.Concat(high, low)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("grid", all.Grid, "counts", all.Counts())
+	first := all.Subset([]int{0, 30, 60})
+	fmt.Println("subset temperatures", first.Temps)
+	// Output:
+	// grid [1 2 3] counts [30 30 20]
+	// subset temperatures [1 2 3]
 }

@@ -131,7 +131,9 @@ type fileSum struct {
 // Grid[Labels[r]]). All three are then written in full to temporary files
 // and only then renamed into place, meta.json last (fileio.WriteAtomicAll):
 // a Save that fails leaves the old dataset as it was and loadable, and a
-// crash between the renames leaves a mix that Load refuses (checksums). Save panics with mat.ErrShape
+// crash between the renames leaves a mix that Load refuses (checksums); the
+// temporary files a killed Save leaves in dir are removed by the next Save
+// into dir. Save panics with mat.ErrShape
 // if Configs does not have L² columns or Temps and Labels do not have one
 // entry per row.
 func (d *Dataset) Save(dir string) error {
@@ -195,11 +197,30 @@ func (d *Dataset) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	removeStaleTemps(dir)
 	set := make([]fileio.File, len(files))
 	for i, f := range files {
 		set[i] = fileio.File{Name: f.name, Data: f.data}
 	}
 	return fileio.WriteAtomicAll(dir, set)
+}
+
+// removeStaleTemps removes the temporary files that an earlier Save into
+// dir left behind when it was killed mid-write (fileio.WriteAtomic names
+// them .<file>.tmp-<random>). Errors are ignored: a file that cannot be
+// removed does no harm.
+func removeStaleTemps(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		for _, name := range []string{ConfigsFile, TempsFile, MetaFile} {
+			if strings.HasPrefix(e.Name(), "."+name+".tmp-") && !e.IsDir() {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
 }
 
 // npyUint8Header returns the NumPy .npy (format version 1.0) header of an

@@ -17,6 +17,9 @@ type ZeroT struct {
 // NewZeroT returns the exact T = 0 sampler on an L×L lattice with field h.
 // It panics if L < 2 or h is not finite.
 func NewZeroT(L int, h float64, src rand.Source) *ZeroT {
+	if src == nil {
+		panic(errNilSource)
+	}
 	return &ZeroT{onLattice: onLattice{NewLattice(L, h)}, src: src}
 }
 
@@ -50,6 +53,9 @@ type InfiniteT struct {
 func NewInfiniteT(n int, src rand.Source) *InfiniteT {
 	if n < 1 {
 		panic(errSites)
+	}
+	if src == nil {
+		panic(errNilSource)
 	}
 	s := make([]int8, n)
 	for i := range s {
@@ -94,6 +100,9 @@ type MeanField struct {
 func NewMeanField(n int, T, h float64, src rand.Source) *MeanField {
 	if n < 1 {
 		panic(errSites)
+	}
+	if src == nil {
+		panic(errNilSource)
 	}
 	checkTemp(T)
 	checkField(h)
@@ -196,6 +205,9 @@ type CurieWeiss struct {
 func NewCurieWeiss(n int, T, h float64, src rand.Source) *CurieWeiss {
 	if n < 1 {
 		panic(errSites)
+	}
+	if src == nil {
+		panic(errNilSource)
 	}
 	checkTemp(T)
 	checkField(h)

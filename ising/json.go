@@ -45,14 +45,14 @@ func (e *Enumeration) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON encodes t with NaN as null and ±Inf as "+Inf"/"-Inf".
-func (t Thermo) MarshalJSON() ([]byte, error) {
-	type plain Thermo
+func (t ExactValues) MarshalJSON() ([]byte, error) {
+	type plain ExactValues
 	return jsonf.Marshal(plain(t))
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; null becomes NaN.
-func (t *Thermo) UnmarshalJSON(b []byte) error {
-	type plain Thermo
+func (t *ExactValues) UnmarshalJSON(b []byte) error {
+	type plain ExactValues
 	return jsonf.Unmarshal(b, (*plain)(t))
 }
 

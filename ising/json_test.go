@@ -21,7 +21,7 @@ func TestJSONRoundTrip(t *testing.T) {
 			G: mat.NewDense(2, 2, nil), GConn: mat.NewDense(2, 2, nil), R: three(), GR: three(), GRConn: three(), Count: []int{1, 2, 1}}},
 		{"Correlation/noSS", &ising.Correlation{L: 2, G: mat.NewDense(2, 2, nil), GConn: mat.NewDense(2, 2, nil)}},
 		{"Enumeration", &ising.Enumeration{L: 2, Prob: three(), Energy: three(), Mag: three()}},
-		{"Thermo", &ising.Thermo{}},
+		{"ExactValues", &ising.ExactValues{}},
 		{"Pilot", &ising.Pilot{Algorithm: ising.AlgWolff, Clusters: 3, Updates: 7, Converged: true}},
 		{"TempInfo", &ising.TempInfo{Algorithm: ising.AlgMetropolis, BurnIn: 4, Spacing: 2,
 			Candidates: []ising.Pilot{{Algorithm: ising.AlgMetropolis}, {Algorithm: ising.AlgWolff, Clusters: 2}}}},

@@ -12,10 +12,16 @@ import (
 // from the caller's seed.
 type xoshiro struct{ s0, s1, s2, s3 uint64 }
 
+// errNilSource is the panic of every constructor given a nil rand.Source.
+const errNilSource = "ising: nil rand.Source"
+
 // newXoshiro seeds a generator with four words from src, passed through
 // splitmix64 so that any source (even one returning zeros) gives a valid,
 // well-mixed state.
 func newXoshiro(src rand.Source) xoshiro {
+	if src == nil {
+		panic(errNilSource)
+	}
 	var s [4]uint64
 	for i := range s {
 		z := src.Uint64() + uint64(i+1)*0x9e3779b97f4a7c15

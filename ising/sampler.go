@@ -60,9 +60,10 @@ const (
 	AlgCurieWeiss             // exact Curie–Weiss, coupling 4/N, no topology
 	AlgZeroT                  // exact T = 0 ground states (used at T = 0 only)
 	AlgInfiniteT              // exact T = +Inf, independent fair spins
+	AlgMultiSpin              // multi-spin Metropolis lanes (h = 0; datasets only, see NewMultiSpin)
 )
 
-var algNames = [...]string{"auto", "metropolis", "checkerboard", "heatbath", "wolff", "swendsen-wang", "meanfield", "curieweiss", "zero-t", "infinite-t"}
+var algNames = [...]string{"auto", "metropolis", "checkerboard", "heatbath", "wolff", "swendsen-wang", "meanfield", "curieweiss", "zero-t", "infinite-t", "multispin"}
 
 // String returns the algorithm's name as accepted by ParseAlgorithm.
 func (a Algorithm) String() string {
@@ -148,6 +149,8 @@ func NewSampler(alg Algorithm, L int, T, h float64, src rand.Source) (Sampler, e
 			panic(errSize)
 		}
 		return NewInfiniteT(L*L, src), nil
+	case AlgMultiSpin:
+		return nil, fmt.Errorf("ising: %v is a batch sampler: use NewMultiSpin", alg)
 	}
 	return nil, fmt.Errorf("ising: unknown algorithm %v", alg)
 }

@@ -34,7 +34,8 @@ const SokalWindow = 6.0
 // autocovariance, normalised with 1/(n − t), is summed directly for the
 // first 16 lags and by FFT in O(n log n) beyond.
 //
-// An exactly constant series returns (½, 0); a series whose variance is
+// A constant series returns (½, 0), whatever its value (the test is on the
+// values, not on a variance around a rounded mean); a series whose variance is
 // NaN or +Inf (one holding a NaN or an infinity, or so large that its
 // squares overflow) returns (NaN, NaN). If no window up to n/4 is
 // self-consistent the series is too short for its correlation time; TauInt
@@ -44,6 +45,12 @@ func TauInt(x []float64) (tau, err float64) {
 	n := len(x)
 	if n < 2 {
 		return math.NaN(), math.NaN()
+	}
+	if constant(x) {
+		// Tested on the values themselves, not on the variance around a
+		// floating-point mean: a frozen chain's −2.1 is not exact in binary,
+		// and its rounded mean leaves a variance of order 10⁻³².
+		return 0.5, 0
 	}
 	maxW := max(n/4, 1)
 	// Short windows (the common case of nearly independent samples) are
@@ -98,6 +105,20 @@ func TauInt(x []float64) (tau, err float64) {
 	}
 	W = min(W, maxW)
 	return tau, math.Abs(tau) * math.Sqrt(float64(4*W+2)/float64(n))
+}
+
+// constant reports whether every value of x equals x[0] (a NaN never
+// does, an infinity does not count: its variance is not 0).
+func constant(x []float64) bool {
+	if len(x) == 0 || math.IsInf(x[0], 0) {
+		return false
+	}
+	for _, v := range x {
+		if v != x[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // autocorrelation returns ρ(t) = C(t)/C(0) for t = 0 … n−1 with
@@ -164,6 +185,9 @@ func BinnedMean(x []float64) (mean, err float64) {
 	mean /= float64(n)
 	if n < 2 {
 		return mean, math.NaN()
+	}
+	if constant(x) {
+		return x[0], 0
 	}
 	type level struct {
 		n     int

@@ -186,8 +186,9 @@ func run(c config, log io.Writer) error {
 	set := &ising.DatasetSettings{L: c.L, Grid: grid, PerTemp: c.N, H: c.H, Algorithm: alg, NoFlip: c.NoFlip}
 	logf("generating L = %d, h = %v, %d temperatures × %d configurations, algorithm %v, seed %d, global spin flip %v",
 		c.L, c.H, len(grid), c.N, alg, c.Seed, !c.NoFlip && c.H == 0)
-	d, err := ising.Generate(set, rand.NewPCG(c.Seed, 0x5eed), func(done, total int) {
+	d, err := ising.Generate(set, rand.NewPCG(c.Seed, 0x5eed), func(done, total int) error {
 		logf("Monte Carlo: %d/%d temperatures", done, total)
+		return nil
 	})
 	if err != nil {
 		return err

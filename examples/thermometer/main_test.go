@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"image/png"
 	"io"
 	"math/rand/v2"
@@ -11,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/rgflow/rgflow/internal/jsonf"
 	"github.com/rgflow/rgflow/ising"
 	"github.com/rgflow/rgflow/thermo"
 )
@@ -43,7 +43,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s summary
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := jsonf.Unmarshal(raw, &s); err != nil {
 		t.Fatal(err)
 	}
 	if s.L != 10 || len(s.Temps) != 25 || s.NTrain+s.NTest != 25*12 || s.Epochs != 2 ||
@@ -82,7 +82,7 @@ func TestLoadData(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s summary
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := jsonf.Unmarshal(raw, &s); err != nil {
 		t.Fatal(err)
 	}
 	if s.L != 4 || len(s.Temps) != 4 || s.NTrain != 64 {

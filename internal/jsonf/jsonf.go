@@ -420,6 +420,29 @@ func decodeValue(b []byte, v reflect.Value, top bool) error {
 			return err
 		}
 		return decodeFields(fields, v)
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			break
+		}
+		if null {
+			v.SetZero()
+			return nil
+		}
+		var elems map[string]json.RawMessage
+		if err := json.Unmarshal(b, &elems); err != nil {
+			return err
+		}
+		if v.IsNil() {
+			v.Set(reflect.MakeMapWithSize(t, len(elems)))
+		}
+		for k, e := range elems {
+			x := reflect.New(t.Elem()).Elem()
+			if err := decodeValue(e, x, false); err != nil {
+				return fmt.Errorf("jsonf: key %q: %w", k, err)
+			}
+			v.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), x)
+		}
+		return nil
 	}
 	return fmt.Errorf("jsonf: cannot decode %v holding floats", t)
 }

@@ -174,3 +174,40 @@ func TestUnmarshalErrors(t *testing.T) {
 		t.Error("Unmarshal into a non-pointer accepted")
 	}
 }
+
+// TestMapRoundTrip: maps with string keys holding floats (±Inf, NaN among
+// them) and structs with floats read back what Marshal wrote.
+func TestMapRoundTrip(t *testing.T) {
+	t.Parallel()
+	type val struct{ X float64 }
+	in := map[string]float64{"a": 1.5, "inf": math.Inf(1), "ninf": math.Inf(-1)}
+	b, err := jsonf.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]float64
+	if err := jsonf.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(in) {
+		t.Fatalf("%s read back as %v", b, out)
+	}
+	for k, x := range in {
+		if math.Float64bits(out[k]) != math.Float64bits(x) {
+			t.Errorf("%s: %v read back as %v (%s)", k, x, out[k], b)
+		}
+	}
+	in2 := map[string]val{"p": {math.Inf(1)}, "q": {2}}
+	b, err = jsonf.Marshal(in2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out2 map[string]val
+	if err := jsonf.Unmarshal(b, &out2); err != nil || out2["p"].X != math.Inf(1) || out2["q"].X != 2 {
+		t.Errorf("%s read back as %v, %v", b, out2, err)
+	}
+	var bad map[int]float64
+	if err := jsonf.Unmarshal([]byte(`{"1": 2}`), &bad); err == nil {
+		t.Error("a map with int keys holding floats was decoded")
+	}
+}

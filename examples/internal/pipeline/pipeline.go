@@ -54,11 +54,12 @@ func Data(c DataConfig, p *Progress) (all, train, test *ising.Dataset, err error
 	} else {
 		s := &ising.DatasetSettings{L: c.L, PerTemp: c.PerTemp, Grid: c.Grid, Algorithm: c.Algorithm}
 		last := -1
-		all, err = ising.Generate(s, Src(c.Seed, "data"), func(done, total int) {
+		all, err = ising.Generate(s, Src(c.Seed, "data"), func(done, total int) error {
 			if pct := 100 * done / total; pct/20 != last/20 || done == total {
 				last = pct
 				p.Printf("Monte Carlo: %d/%d temperatures", done, total)
 			}
+			return nil
 		})
 		if err != nil {
 			return nil, nil, nil, err
