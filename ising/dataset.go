@@ -425,33 +425,42 @@ func Sample(L int, T, h float64, n int, src rand.Source) (*mat.Dense, error) {
 // off, and only at h = 0, where it is a symmetry of the ensemble.
 func (s *DatasetSettings) flip() bool { return !s.NoFlip && s.H == 0 }
 
+// ErrSettings is returned (wrapped, naming the field and its value) by
+// Generate and Measure for settings out of range.
+var ErrSettings = errors.New("ising: invalid settings")
+
+// validate returns an error wrapping ErrSettings for the first field of s
+// out of range.
 func (s *DatasetSettings) validate() error {
+	bad := func(field string, v any, want string) error {
+		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
+	}
 	switch {
 	case s.L < 2:
-		return fmt.Errorf("ising: dataset lattice side %d < 2", s.L)
+		return bad("L", s.L, "≥ 2")
 	case s.PerTemp < 0:
-		return fmt.Errorf("ising: negative configurations per temperature %d", s.PerTemp)
+		return bad("PerTemp", s.PerTemp, "≥ 0")
 	case len(s.Grid) == 0:
-		return errors.New("ising: empty temperature grid")
+		return bad("Grid", s.Grid, "at least one temperature")
 	case !(s.SpacingTau > 0) || math.IsInf(s.SpacingTau, 1):
-		return fmt.Errorf("ising: DatasetSettings.SpacingTau = %v, want a positive finite number", s.SpacingTau)
+		return bad("SpacingTau", s.SpacingTau, "a positive finite number")
 	case s.Workers < 0:
-		return fmt.Errorf("ising: negative Workers %d", s.Workers)
+		return bad("Workers", s.Workers, "≥ 0")
 	case math.IsNaN(s.H) || math.IsInf(s.H, 0):
-		return fmt.Errorf("ising: field h = %v is not finite", s.H)
+		return bad("H", s.H, "a finite field")
 	case s.Algorithm < Auto || s.Algorithm > AlgCurieWeiss && s.Algorithm != AlgMultiSpin:
-		return fmt.Errorf("ising: unknown algorithm %v", s.Algorithm)
+		return bad("Algorithm", int(s.Algorithm), "a known algorithm")
 	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang || s.Algorithm == AlgMultiSpin):
-		return fmt.Errorf("ising: %v needs h = 0, have h = %v", s.Algorithm, s.H)
+		return bad("Algorithm", s.Algorithm, fmt.Sprintf("one that works in a field: %v needs H = 0, have H = %v", s.Algorithm, s.H))
 	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath) && s.L%2 != 0:
-		return fmt.Errorf("ising: %v needs an even lattice side, have L = %d", s.Algorithm, s.L)
+		return bad("Algorithm", s.Algorithm, fmt.Sprintf("one that works at odd L: %v needs an even L, have L = %d", s.Algorithm, s.L))
 	}
 	for i, T := range s.Grid {
 		if !(T >= 0) {
-			return fmt.Errorf("ising: temperature %v is negative or NaN", T)
+			return bad(fmt.Sprintf("Grid[%d]", i), T, "a temperature ≥ 0 (+Inf allowed)")
 		}
 		if i > 0 && !(T > s.Grid[i-1]) {
-			return fmt.Errorf("ising: temperature grid is not strictly ascending at %v", T)
+			return bad(fmt.Sprintf("Grid[%d]", i), T, fmt.Sprintf("a strictly ascending grid: above Grid[%d] = %v", i-1, s.Grid[i-1]))
 		}
 	}
 	return nil

@@ -62,13 +62,13 @@ func (s *Series) Summarize(T float64) Summary { return Summarize(s.E, s.AbsM(), 
 func Measure(smp Sampler, set MeasureSettings, progress func(done, total int) error) (*Series, error) {
 	switch {
 	case set.BurnIn < 0:
-		return nil, fmt.Errorf("ising: MeasureSettings.BurnIn = %d is negative", set.BurnIn)
+		return nil, fmt.Errorf("%w: BurnIn = %d (want ≥ 0)", ErrSettings, set.BurnIn)
 	case set.Every < 0:
-		return nil, fmt.Errorf("ising: MeasureSettings.Every = %d is negative", set.Every)
+		return nil, fmt.Errorf("%w: Every = %d (want ≥ 0)", ErrSettings, set.Every)
 	case set.N < 0:
-		return nil, fmt.Errorf("ising: MeasureSettings.N = %d is negative", set.N)
+		return nil, fmt.Errorf("%w: N = %d (want ≥ 0)", ErrSettings, set.N)
 	case math.IsNaN(set.H) || math.IsInf(set.H, 0):
-		return nil, fmt.Errorf("ising: MeasureSettings.H = %v is not finite", set.H)
+		return nil, fmt.Errorf("%w: H = %v (want a finite field)", ErrSettings, set.H)
 	}
 	L, ok := lattice.Side(smp.Sites())
 	if !ok || L < 2 {

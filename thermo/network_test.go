@@ -516,3 +516,38 @@ func TestTrainRejectsBadData(t *testing.T) {
 		t.Errorf("fractional cells: %v", err)
 	}
 }
+
+// TestSymmetrizeInField: with Field ≠ 0 the random symmetry keeps the
+// signed magnetisation (no global flip, which is no symmetry in a field)
+// and the energy, and still reaches every lattice image: 8·25 = 200 for a
+// generic 5×5 row.
+func TestSymmetrizeInField(t *testing.T) {
+	t.Parallel()
+	const L = 5
+	tr := &trainer{rng: rand.New(rand.NewPCG(1, 2)), side: L, scratch: make([]float64, L*L), set: &TrainSettings{Field: 0.3}}
+	src := rand.New(rand.NewPCG(3, 4))
+	row := make([]float64, L*L)
+	sum := 0.0
+	for i := range row {
+		row[i] = float64(2*src.IntN(2) - 1)
+		sum += row[i]
+	}
+	seen := map[string]bool{}
+	for range 2000 {
+		got := slices.Clone(row)
+		tr.symmetrize(got)
+		s := 0.0
+		for _, x := range got {
+			s += x
+		}
+		if s != sum {
+			t.Fatalf("magnetisation %v, want %v: the flip was applied in a field", s, sum)
+		}
+		seen[fmt.Sprint(got)] = true
+	}
+	// 2000 draws miss a given one of 200 images with probability
+	// (1 − 1/200)^2000 ≈ 4e-5.
+	if len(seen) != 200 {
+		t.Errorf("%d distinct images, want 200", len(seen))
+	}
+}

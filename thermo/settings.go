@@ -70,8 +70,12 @@ type TrainSettings struct {
 	// zero-field Ising model on the periodic L×L lattice: a translation, one
 	// of the eight rotations and reflections of the square, and a global
 	// spin flip (8·L²·2 elements). The temperature is invariant under all of
-	// them, so this is free data; it needs Inputs() = L².
+	// them, so this is free data; it needs Inputs() = L². In a field
+	// (Field ≠ 0) the global flip is no symmetry and is left out.
 	Symmetrize bool
+	// Field is the magnetic field h of the training data (0 for the
+	// paper's); it must be finite. Only Symmetrize uses it.
+	Field float64
 	// Precision is the arithmetic of training: Float32 (the default; the
 	// float64 parameters are rounded to float32 at the start, trained in
 	// float32 and written back exactly at the end of every epoch, so the
@@ -130,6 +134,8 @@ func (s *TrainSettings) check() error {
 		return bad("Patience", s.Patience, "≥ 0")
 	case s.CheckpointEvery < 0:
 		return bad("CheckpointEvery", s.CheckpointEvery, "≥ 0")
+	case math.IsNaN(s.Field) || math.IsInf(s.Field, 0):
+		return bad("Field", s.Field, "a finite value")
 	case s.Optimizer != Adam && s.Optimizer != SGD:
 		return bad("Optimizer", int(s.Optimizer), "Adam or SGD")
 	case s.Loss != CrossEntropy && s.Loss != BinaryCrossEntropy:

@@ -85,6 +85,8 @@ func TestTrainSettings(t *testing.T) {
 		{name: "Src cannot checkpoint", want: "Src = thermo.opaqueSource cannot be checkpointed", s: TrainSettings{
 			Src: opaqueSource{rand.NewPCG(1, 1)}, CheckpointPath: filepath.Join(t.TempDir(), "ck.npz")}},
 		{name: "CheckpointEvery", want: "CheckpointEvery = -1", s: TrainSettings{CheckpointEvery: -1}},
+		{name: "Field NaN", want: "Field = NaN", s: TrainSettings{Field: math.NaN()}},
+		{name: "Field Inf", want: "Field = +Inf", s: TrainSettings{Field: math.Inf(1)}},
 		{name: "Resume Epochs below", want: "Epochs = 1 (want ≥ Resume.Epoch = 2)", s: TrainSettings{Epochs: 1, ValidationFraction: 0.2, Resume: adamCk}},
 		{name: "Resume optimizer", want: "Resume: Optimizer = sgd, the settings' adam", s: TrainSettings{Epochs: 3, Resume: sgdCk}},
 		{name: "Resume precision", want: "Resume: Precision = float32, the settings' float64", s: TrainSettings{Epochs: 3, ValidationFraction: 0.2, Precision: Float64, Resume: adamCk}},

@@ -3,7 +3,17 @@ package thermo
 // symmetrize maps the spins of one L×L row by a random translation,
 // rotation or reflection and global flip.
 func (t *trainer) symmetrize(row []float64) {
-	symmetrizeRow(row, t.scratch, t.side, t.rng.Uint64())
+	symmetrizeRow(row, t.scratch, t.side, t.symWord(t.rng.Uint64()))
+}
+
+// symWord is the random word r of symmetrizeRow with the global flip
+// switched off in a field (Field ≠ 0), where the flip is no symmetry; the
+// word is drawn either way, so the stream does not depend on Field.
+func (t *trainer) symWord(r uint64) uint64 {
+	if t.set != nil && t.set.Field != 0 {
+		return r &^ 8
+	}
+	return r
 }
 
 // symmetrizeRow maps the spins of one L×L row by the symmetry that the

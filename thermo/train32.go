@@ -281,7 +281,7 @@ func (t *trainer32) step(x *mat.Dense, labels, idx []int) (float64, int) {
 		// One draw per row in row order, as the float64 path does; the
 		// row chunks apply them.
 		for i := range idx {
-			t.sym[i] = t.base.rng.Uint64()
+			t.sym[i] = t.base.symWord(t.base.rng.Uint64())
 		}
 	}
 	t.run(phaseRows)

@@ -198,6 +198,7 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 		// Random lattice symmetries and spin flips of each training row:
 		// the thermometer's calibration then approaches the Bayes limit.
 		Symmetrize: true,
+		Field:      train.H, // the flip is left out in a field
 		Src:        Src(c.Seed, "thermometer-train"),
 		Progress: func(e thermo.EpochStats) error {
 			if e.Epoch%10 == 0 || e.Epoch == 1 {
