@@ -54,6 +54,32 @@
 // means all defaults, so a zero is never an error; nil as a method (a
 // Trainer) means the default method, as in gonum's optimize.Minimize.
 //
+// # Names and orders
+//
+// One rule for each, in every package:
+//
+//   - Parameters come in the order dst (the result, sized if empty), the
+//     lattice (L, then T, then h), the data (configurations, a model), the
+//     options (a unit index, a distance), a settings pointer, the random
+//     source, and a progress callback last: ising.Energies(dst, L, h,
+//     configs), ising.Correlations(L, configs), flow.Correlate(L, v, rmax),
+//     rbm.ReceptiveField(dst, L, m, j), ising.Generate(s, src, progress).
+//   - The random source is a rand.Source parameter of whatever draws random
+//     numbers (src, before a progress callback). The two trainers are the
+//     exception: rbm.Settings and thermo.TrainSettings carry Src and
+//     Progress as fields, because a checkpoint saves the source's state with
+//     the rest of the run and Resume restores it. A type that draws numbers
+//     in a method it must keep (flow.RandomWeights, a Stepper) has a Src
+//     field, as gonum's distuv types do.
+//   - A long call stops through its progress callback: the callback returns
+//     an error, and the call returns promptly with that error unchanged and
+//     no partial result (ising.Generate, ising.Measure,
+//     ising.DensityOfStates, rbm.Train, thermo.Train; a flow's fn).
+//   - Settings types are named …Settings; their zero value is the documented
+//     default, a nil pointer means all defaults, and each package that has
+//     them returns ErrSettings (wrapped, naming the field and its value) for
+//     a field out of range.
+//
 // # The examples
 //
 // Each figure of the paper is an example program under examples/, run as

@@ -76,7 +76,7 @@ type Correlation struct {
 // is 0 or more than L/2, ⌊L/2⌋ is used. It panics with mat.ErrShape if v
 // does not have L² columns or L < 2, and if v has no rows. The cost is
 // 2·N·(rmax + 1) multiply-adds per row.
-func Correlate(v *mat.Dense, L, rmax int) Correlation {
+func Correlate(L int, v *mat.Dense, rmax int) Correlation {
 	n, nv := v.Dims()
 	if L < 2 || nv != L*L || n == 0 {
 		panic(mat.ErrShape)

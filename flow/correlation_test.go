@@ -40,7 +40,7 @@ func productState(n, L int, rng *rand.Rand) *mat.Dense {
 func TestCorrelateProductState(t *testing.T) {
 	t.Parallel()
 	const n, L = 4000, 10
-	c := Correlate(productState(n, L, rand.New(rand.NewPCG(1, 2))), L, 0)
+	c := Correlate(L, productState(n, L, rand.New(rand.NewPCG(1, 2))), 0)
 	if c.RMax != 5 || len(c.Conn) != 6 {
 		t.Fatalf("RMax %d, %d distances; want 5, 6", c.RMax, len(c.Conn))
 	}
@@ -78,7 +78,7 @@ func TestCorrelateExact(t *testing.T) {
 			all.Set(k, i, float64(k>>i&1))
 		}
 	}
-	c := Correlate(all, L, 0)
+	c := Correlate(L, all, 0)
 	for r, want := range []float64{1, 0, 0} {
 		if math.Abs(c.C[r]-want) > 1e-12 || math.Abs(c.Conn[r]-(want-c.Bar)) > 1e-12 {
 			t.Errorf("4×4 enumeration: C(%d) = %v, Conn = %v; want %v", r, c.C[r], c.Conn[r], want)
@@ -94,7 +94,7 @@ func TestCorrelateExact(t *testing.T) {
 			cb.Set(0, i*6+j, float64((i+j)%2))
 		}
 	}
-	c = Correlate(cb, 6, 0)
+	c = Correlate(6, cb, 0)
 	for r := 0; r <= 3; r++ {
 		if want := math.Pow(-1, float64(r)); c.C[r] != want {
 			t.Errorf("checkerboard: C(%d) = %v, want %v", r, c.C[r], want)
@@ -109,7 +109,7 @@ func TestCorrelateExact(t *testing.T) {
 			v.Set(k, i, float64(rng.IntN(2)))
 		}
 	}
-	c = Correlate(v, L5, 2)
+	c = Correlate(L5, v, 2)
 	for r := 0; r <= 2; r++ {
 		var want float64
 		for k := 0; k < 3; k++ {
@@ -125,7 +125,7 @@ func TestCorrelateExact(t *testing.T) {
 		}
 	}
 	// A perfectly ordered batch has no fluctuation: ξ is undefined.
-	if c := Correlate(AllUp(2, 16), 4, 0); c.Conn[1] != 0 || !math.IsNaN(c.Xi) {
+	if c := Correlate(4, AllUp(2, 16), 0); c.Conn[1] != 0 || !math.IsNaN(c.Xi) {
 		t.Errorf("all up: Conn(1) = %v, ξ = %v; want 0, NaN", c.Conn[1], c.Xi)
 	}
 }
@@ -148,7 +148,7 @@ func TestCorrelateCorrelated(t *testing.T) {
 			}
 		}
 	}
-	c := Correlate(v, L, 0)
+	c := Correlate(L, v, 0)
 	// Along x, pairs at r = 1 are equal half the time (within a domino),
 	// independent otherwise; along y independent: C(1) = ¼.
 	if math.Abs(c.C[1]-0.25) > 4*c.CErr[1] || c.Xi < 10*c.XiErr {
@@ -159,8 +159,8 @@ func TestCorrelateCorrelated(t *testing.T) {
 func TestCorrelatePanics(t *testing.T) {
 	t.Parallel()
 	for name, f := range map[string]func(){
-		"columns": func() { Correlate(mat.NewDense(2, 15, nil), 4, 0) },
-		"L=1":     func() { Correlate(mat.NewDense(2, 1, nil), 1, 0) },
+		"columns": func() { Correlate(4, mat.NewDense(2, 15, nil), 0) },
+		"L=1":     func() { Correlate(1, mat.NewDense(2, 1, nil), 0) },
 	} {
 		func() {
 			defer func() {
@@ -249,7 +249,7 @@ func BenchmarkCorrelate(b *testing.B) {
 			v := Random(n, L*L, rand.NewPCG(1, 2))
 			b.ReportAllocs()
 			for b.Loop() {
-				Correlate(v, L, 0)
+				Correlate(L, v, 0)
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "configs/s")
 		})
@@ -306,7 +306,7 @@ func TestCorrelateBoltzmann(t *testing.T) {
 	for k := range w {
 		p := w[k] / z
 		row := states.RawRowView(k)
-		one := Correlate(mat.NewDense(1, N, row), L, 0)
+		one := Correlate(L, mat.NewDense(1, N, row), 0)
 		for r := range exactC {
 			exactC[r] += p * one.C[r]
 		}
@@ -326,7 +326,7 @@ func TestCorrelateBoltzmann(t *testing.T) {
 		k, _ := slices.BinarySearch(cdf, rng.Float64()*acc)
 		copy(v.RawRowView(i), states.RawRowView(min(k, len(w)-1)))
 	}
-	c := Correlate(v, L, 0)
+	c := Correlate(L, v, 0)
 	for r := range exactC {
 		if d := c.C[r] - exactC[r]; math.Abs(d) > 4*c.CErr[r]+1e-12 {
 			t.Errorf("C(%d) = %.4f ± %.4f, exact %.4f", r, c.C[r], c.CErr[r], exactC[r])

@@ -49,7 +49,7 @@ type Observer struct {
 	Bins int
 	// Lattice, if positive, is the side L of the periodic square lattice
 	// the rows live on: each readout then holds the spin correlation
-	// (Correlate(v, Lattice, CorrRMax)).
+	// (Correlate(Lattice, v, CorrRMax)).
 	Lattice, CorrRMax int
 	// References are equilibrium ensembles (Monte Carlo at several
 	// temperatures) to set each step against: the one whose mean |m|, and
@@ -218,7 +218,7 @@ func (o *Observer) Measure(step int, v *mat.Dense) Readout {
 		r.Ensembles = append(r.Ensembles, Reading{Name: ne.Name, T: t, Err: err})
 	}
 	if o.Lattice > 0 {
-		c := Correlate(v, o.Lattice, o.CorrRMax)
+		c := Correlate(o.Lattice, v, o.CorrRMax)
 		r.Corr = &c
 	}
 	if len(o.References) > 0 {

@@ -65,7 +65,7 @@ func ExampleCorrelations() {
 	// Two 4×4 configurations: all up, and vertical stripes of width 2.
 	up := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
 	stripes := []float64{1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0}
-	cr := ising.Correlations(mat.NewDense(2, 16, append(up, stripes...)), 4)
+	cr := ising.Correlations(4, mat.NewDense(2, 16, append(up, stripes...)))
 	for k, r := range cr.R {
 		fmt.Printf("G(r=%.3f) = %+.3f\n", r, cr.GR[k])
 	}

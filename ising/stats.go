@@ -475,8 +475,8 @@ type Correlation struct {
 // probabilities, are used as s = 2v − 1 unrounded) on the L×L periodic
 // lattice, each row weighted equally. It panics with mat.ErrShape if
 // configs does not have L² columns, and if it has no rows.
-func Correlations(configs *mat.Dense, L int) *Correlation {
-	return CorrelationsWeighted(configs, nil, L)
+func Correlations(L int, configs *mat.Dense) *Correlation {
+	return CorrelationsWeighted(L, configs, nil)
 }
 
 // CorrelationsWeighted is Correlations with weight w[k] ≥ 0 for row k (the
@@ -484,7 +484,7 @@ func Correlations(configs *mat.Dense, L int) *Correlation {
 // such as Enumerate's Prob over all states can be analysed. It panics if
 // len(w) differs from the number of rows, a weight is negative or NaN, or
 // the weights sum to zero.
-func CorrelationsWeighted(configs *mat.Dense, w []float64, L int) *Correlation {
+func CorrelationsWeighted(L int, configs *mat.Dense, w []float64) *Correlation {
 	n, c := configs.Dims()
 	if L < 1 || c != L*L {
 		panic(mat.ErrShape)

@@ -363,7 +363,7 @@ func TestCorrelationsEnumeration(t *testing.T) {
 		for _, c := range []struct{ T, h float64 }{{1.5, 0}, {Tc, 0}, {3.5, 0}, {2, 0.3}} {
 			en := Enumerate(L, c.T, c.h)
 			states := allStates(en)
-			cr := CorrelationsWeighted(states, en.Prob, L)
+			cr := CorrelationsWeighted(L, states, en.Prob)
 			// Exact ⟨s_0 s_(di,dj)⟩ and structure factors, summed directly.
 			g0 := make([]float64, N)
 			var sk0, skx, sky float64
@@ -427,7 +427,7 @@ func TestCorrelationsEnumeration(t *testing.T) {
 		}
 	}
 	// Radial bins of the 4×4 torus: r² = 0, 1, 2, 4, 5, 8 with 1, 4, 4, 2, 4, 1 displacements.
-	cr := Correlations(allStates(Enumerate(4, 2, 0)), 4)
+	cr := Correlations(4, allStates(Enumerate(4, 2, 0)))
 	wantR := []float64{0, 1, math.Sqrt2, 2, math.Sqrt(5), math.Sqrt(8)}
 	wantC := []int{1, 4, 4, 2, 4, 1}
 	for k := range wantR {
@@ -452,7 +452,7 @@ func TestCorrelationsRandom(t *testing.T) {
 			v.Set(k, i, float64(rng.IntN(2)))
 		}
 	}
-	cr := Correlations(v, L)
+	cr := Correlations(L, v)
 	// Independent fair spins: (1/N)Σ_i s_i s_(i+d) over n configurations is a
 	// mean of nN pairwise-uncorrelated ±1 products, SD 1/√(nN).
 	sd := 1 / math.Sqrt(float64(n*N))
@@ -481,7 +481,7 @@ func TestCorrelationsRandom(t *testing.T) {
 	for i := range w {
 		w[i] = 3
 	}
-	cw := CorrelationsWeighted(v, w, L)
+	cw := CorrelationsWeighted(L, v, w)
 	if !mat.EqualApprox(cw.G, cr.G, 1e-14) || !mat.EqualApprox(cw.SS, cr.SS, 1e-14) || math.Abs(cw.Xi-cr.Xi) > 1e-12 {
 		t.Error("weighted with equal weights differs")
 	}
@@ -505,13 +505,13 @@ func TestCorrelationsRandom(t *testing.T) {
 			up.Set(k, i, 1)
 		}
 	}
-	co := Correlations(up, L)
+	co := Correlations(L, up)
 	if co.GR[len(co.GR)-1] != 1 || math.Abs(co.GRConn[3]) > 1e-14 || !math.IsInf(co.Xi, 1) || co.AbsM != 1 {
 		t.Errorf("ordered: GR %v GRConn %v ξ %v", co.GR, co.GRConn, co.Xi)
 	}
-	exactMustPanic(t, "shape", func() { Correlations(v, 9) })
-	exactMustPanic(t, "weights", func() { CorrelationsWeighted(v, w[:3], L) })
-	exactMustPanic(t, "negative", func() { w[0] = -1; CorrelationsWeighted(v, w, L) })
+	exactMustPanic(t, "shape", func() { Correlations(9, v) })
+	exactMustPanic(t, "weights", func() { CorrelationsWeighted(L, v, w[:3]) })
+	exactMustPanic(t, "negative", func() { w[0] = -1; CorrelationsWeighted(L, v, w) })
 }
 
 // TestCorrelationsLarge checks the FFT path against direct sums on a lattice
@@ -531,7 +531,7 @@ func TestCorrelationsLarge(t *testing.T) {
 			}
 		}
 	}
-	cr := Correlations(v, L)
+	cr := Correlations(L, v)
 	if cr.SS != nil {
 		t.Fatal("SS filled above MaxCorrelationSites")
 	}
@@ -563,7 +563,7 @@ func BenchmarkCorrelations(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				Correlations(v, c.L)
+				Correlations(c.L, v)
 			}
 			b.ReportMetric(float64(c.n)*float64(b.N)/b.Elapsed().Seconds(), "configs/s")
 		})

@@ -60,7 +60,7 @@ func SingularValues(m *Model) (sv []float64, ok bool) {
 // image, site i*L+k at row i, column k. An empty dst is sized. It panics
 // with mat.ErrShape unless Nv = L² and dst is empty or L×L, and if j is out
 // of range.
-func ReceptiveField(dst *mat.Dense, m *Model, j, L int) {
+func ReceptiveField(dst *mat.Dense, L int, m *Model, j int) {
 	nv, nh := m.check()
 	if L*L != nv || j < 0 || j >= nh {
 		panic(mat.ErrShape)
@@ -112,7 +112,7 @@ func WeightHistogram(m *Model, bins int) Histogram {
 // coupling versus displacement, to set beside the spin correlation ⟨s₀s_r⟩
 // (apply it to a correlation matrix ⟨sᵢsⱼ⟩ for that). An empty dst is sized;
 // it panics with mat.ErrShape unless c is L²×L².
-func DisplacementAverage(dst *mat.Dense, c mat.Matrix, L int) {
+func DisplacementAverage(dst *mat.Dense, L int, c mat.Matrix) {
 	r, cc := c.Dims()
 	if L <= 0 || r != L*L || cc != L*L {
 		panic(mat.ErrShape)

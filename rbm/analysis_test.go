@@ -56,11 +56,11 @@ func TestReceptiveFieldAndHistogram(t *testing.T) {
 	t.Parallel()
 	m := randomModel(16, 3, 0.5, 2)
 	var rf mat.Dense
-	ReceptiveField(&rf, m, 2, 4)
+	ReceptiveField(&rf, 4, m, 2)
 	if rf.At(1, 3) != m.W.At(7, 2) || rf.At(3, 0) != m.W.At(12, 2) {
 		t.Error("receptive field not laid out as site y*L+x")
 	}
-	mustPanicShape(t, "ReceptiveField L", func() { ReceptiveField(&mat.Dense{}, m, 0, 5) })
+	mustPanicShape(t, "ReceptiveField L", func() { ReceptiveField(&mat.Dense{}, 5, m, 0) })
 	h := WeightHistogram(m, 7)
 	n := 0
 	for _, c := range h.Counts {
@@ -88,7 +88,7 @@ func TestDisplacementAverage(t *testing.T) {
 		}
 	}
 	var g mat.Dense
-	DisplacementAverage(&g, c, L)
+	DisplacementAverage(&g, L, c)
 	for dy := 0; dy < L; dy++ {
 		for dx := 0; dx < L; dx++ {
 			if g.At(dy, dx) != f(dy, dx) {
@@ -111,7 +111,7 @@ func TestDisplacementAverage(t *testing.T) {
 	if means[1] != (1+4+10+40)/4.0 || means[0] != 0 {
 		t.Errorf("profile %v", means)
 	}
-	mustPanicShape(t, "DisplacementAverage", func() { DisplacementAverage(&g, mat.NewDense(24, 24, nil), L) })
+	mustPanicShape(t, "DisplacementAverage", func() { DisplacementAverage(&g, L, mat.NewDense(24, 24, nil)) })
 }
 
 // TestCouplingsNotElementwise guards against the reference notebooks'

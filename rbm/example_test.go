@@ -169,7 +169,7 @@ func ExampleDisplacementAverage() {
 		}
 	}
 	var grid mat.Dense
-	rbm.DisplacementAverage(&grid, c, L)
+	rbm.DisplacementAverage(&grid, L, c)
 	r, mean := rbm.RadialProfile(&grid)
 	for k := range r {
 		fmt.Printf("r = %.3f: %.0f\n", r[k], mean[k])

@@ -49,7 +49,7 @@ type EnergyBayes struct {
 // strictly ascending temperatures (a data set's grid is run-time data), a
 // field that is not finite, a label out of range, a NaN or infinite cell of
 // x or a number of columns that is not an L×L lattice.
-func FitEnergyBayes(x *mat.Dense, labels []int, grid []float64, h float64) (*EnergyBayes, error) {
+func FitEnergyBayes(h float64, x *mat.Dense, labels []int, grid []float64) (*EnergyBayes, error) {
 	r, c := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)

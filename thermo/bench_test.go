@@ -102,7 +102,7 @@ func BenchmarkProbabilities(b *testing.B) {
 	}
 	b.Run(fmt.Sprintf("bayes/N=%d", rows), func(b *testing.B) {
 		d := L10()
-		bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid, 0)
+		bayes, err := FitEnergyBayes(0, d.xtr, d.ytr, d.grid)
 		if err != nil {
 			b.Fatal(err)
 		}

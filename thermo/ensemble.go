@@ -110,7 +110,7 @@ const fineSteps = 4000
 // finite, non-negative, strictly ascending temperatures (a data set's grid
 // is run-time data), a field that is not finite, a label out of range, a
 // NaN or infinite cell of x, or an unknown observable.
-func FitEnsemble(obs Observable, x *mat.Dense, labels []int, grid []float64, h float64) (*Ensemble, error) {
+func FitEnsemble(h float64, obs Observable, x *mat.Dense, labels []int, grid []float64) (*Ensemble, error) {
 	r, _ := x.Dims()
 	if len(labels) != r {
 		panic(mat.ErrShape)

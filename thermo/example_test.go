@@ -52,7 +52,7 @@ func ExampleFitEnergyBayes() {
 		fmt.Println(err)
 		return
 	}
-	b, err := thermo.FitEnergyBayes(data.Configs, data.Labels, data.Grid, 0)
+	b, err := thermo.FitEnergyBayes(0, data.Configs, data.Labels, data.Grid)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -79,7 +79,7 @@ func ExampleEnsemble_EstimateMean() {
 		fmt.Println(err)
 		return
 	}
-	e, err := thermo.FitEnsemble(thermo.Energy, data.Configs, data.Labels, data.Grid, 0)
+	e, err := thermo.FitEnsemble(0, thermo.Energy, data.Configs, data.Labels, data.Grid)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -113,7 +113,7 @@ func TestEnergyThermometersInField(t *testing.T) {
 			labels[k*n+i] = k
 		}
 	}
-	b, err := FitEnergyBayes(x, labels, grid, h)
+	b, err := FitEnergyBayes(h, x, labels, grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestEnergyThermometersInField(t *testing.T) {
 	if worst > tol {
 		t.Errorf("the posterior in the field differs from the exact one by %.3f (tolerance %.2f)", worst, tol)
 	}
-	zero, err := FitEnergyBayes(x, labels, grid, 0)
+	zero, err := FitEnergyBayes(0, x, labels, grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestEnergyThermometersInField(t *testing.T) {
 	}
 	t.Logf("posterior error: %.4f in the field, %.3f read at h = 0", worst, wrong)
 
-	ens, err := FitEnsemble(Energy, x, labels, grid, h)
+	ens, err := FitEnsemble(h, Energy, x, labels, grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,10 +172,10 @@ func TestEnergyThermometersInField(t *testing.T) {
 	if ens.Field() != h {
 		t.Errorf("Ensemble Field() = %v", ens.Field())
 	}
-	if _, err := FitEnsemble(Energy, x, labels, grid, math.NaN()); err == nil {
+	if _, err := FitEnsemble(math.NaN(), Energy, x, labels, grid); err == nil {
 		t.Error("FitEnsemble accepts h = NaN")
 	}
-	if _, err := FitEnergyBayes(x, labels, grid, math.Inf(1)); err == nil {
+	if _, err := FitEnergyBayes(math.Inf(1), x, labels, grid); err == nil {
 		t.Error("FitEnergyBayes accepts h = +Inf")
 	}
 }

@@ -150,7 +150,7 @@ func TestProbabilitiesSumToOne(t *testing.T) {
 	t.Parallel()
 	d := L10()
 	net := NewNetwork(100, d.grid, Small, rand.NewPCG(1, 1))
-	bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid, 0)
+	bayes, err := FitEnergyBayes(0, d.xtr, d.ytr, d.grid)
 	if err != nil {
 		t.Fatal(err)
 	}

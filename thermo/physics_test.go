@@ -19,7 +19,7 @@ import (
 func TestIsingThermometer(t *testing.T) {
 	t.Parallel()
 	d := L10()
-	bayes, err := FitEnergyBayes(d.xtr, d.ytr, d.grid, 0)
+	bayes, err := FitEnergyBayes(0, d.xtr, d.ytr, d.grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestEnergyBayesExact(t *testing.T) {
 			}
 		}
 	}
-	b, err := FitEnergyBayes(x, labels, grid, 0)
+	b, err := FitEnergyBayes(0, x, labels, grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestEnsembleThermometer(t *testing.T) {
 	off := []float64{1.9, 2.6, 3.3, 4.4}
 	xoff, yoff := isingData(10, off, 400, 99)
 	for _, obs := range []Observable{Energy, AbsMagnetization} {
-		e, err := FitEnsemble(obs, d.xtr, d.ytr, d.grid, 0)
+		e, err := FitEnsemble(0, obs, d.xtr, d.ytr, d.grid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func TestEnsembleThermometer(t *testing.T) {
 		}
 	}
 	// Exact L = 10 energies per spin (Kaufman, PAPER.md §7).
-	e, _ := FitEnsemble(Energy, d.xtr, d.ytr, d.grid, 0)
+	e, _ := FitEnsemble(0, Energy, d.xtr, d.ytr, d.grid)
 	for _, c := range []struct{ T, e float64 }{{2, -1.745431}, {3, -0.825641}} {
 		got, sd := e.EstimateMean(c.e, 0)
 		if math.Abs(got-c.T) > 3*sd || sd > 0.05 {
@@ -326,10 +326,10 @@ func TestBadGridIsAnError(t *testing.T) {
 		if len(tc.grid) < len(good) {
 			labels = make([]int, len(y)) // all class 0: in range
 		}
-		if _, err := FitEnsemble(Energy, x, labels, tc.grid, 0); !isGridError(err) {
+		if _, err := FitEnsemble(0, Energy, x, labels, tc.grid); !isGridError(err) {
 			t.Errorf("%s: FitEnsemble(%v): err = %v, want a grid error", tc.name, tc.grid, err)
 		}
-		if _, err := FitEnergyBayes(x, labels, tc.grid, 0); !isGridError(err) {
+		if _, err := FitEnergyBayes(0, x, labels, tc.grid); !isGridError(err) {
 			t.Errorf("%s: FitEnergyBayes(%v): err = %v, want a grid error", tc.name, tc.grid, err)
 		}
 		if _, err := EnergyBayesFromDOS(4, tc.grid, []float64{-32, -24}, []float64{0, 1}); !isGridError(err) {
@@ -345,10 +345,10 @@ func TestBadGridIsAnError(t *testing.T) {
 		}()
 	}
 	// The good grid still works.
-	if _, err := FitEnsemble(Energy, x, y, good, 0); err != nil {
+	if _, err := FitEnsemble(0, Energy, x, y, good); err != nil {
 		t.Errorf("FitEnsemble on a good grid: %v", err)
 	}
-	if _, err := FitEnergyBayes(x, y, good, 0); err != nil {
+	if _, err := FitEnergyBayes(0, x, y, good); err != nil {
 		t.Errorf("FitEnergyBayes on a good grid: %v", err)
 	}
 }
@@ -364,7 +364,7 @@ func TestEstimateEnsembleFewRows(t *testing.T) {
 	t.Parallel()
 	grid := []float64{1, 2, 3, 4}
 	x, y := isingData(4, grid, 50, 7)
-	e, err := FitEnsemble(Energy, x, y, grid, 0)
+	e, err := FitEnsemble(0, Energy, x, y, grid)
 	if err != nil {
 		t.Fatal(err)
 	}

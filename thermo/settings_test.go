@@ -212,10 +212,10 @@ func TestNaNCells(t *testing.T) {
 	if _, err := Calibrate(net, bad, y); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Calibrate: %v", err)
 	}
-	if _, err := FitEnsemble(Energy, bad, y, grid, 0); err == nil || !strings.Contains(err.Error(), want) {
+	if _, err := FitEnsemble(0, Energy, bad, y, grid); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("FitEnsemble: %v", err)
 	}
-	if _, err := FitEnergyBayes(bad, y, grid, 0); err == nil || !strings.Contains(err.Error(), want) {
+	if _, err := FitEnergyBayes(0, bad, y, grid); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("FitEnergyBayes: %v", err)
 	}
 	broken := net.Clone()

@@ -140,7 +140,7 @@ func run(c config, p *pipeline.Progress) error {
 	t0 = time.Now()
 	var cmp []*pipeline.Comparison
 	var bayes []*flow.Readout
-	eb, err := thermo.FitEnergyBayes(train.Configs, train.Labels, train.Grid, train.H)
+	eb, err := thermo.FitEnergyBayes(train.H, train.Configs, train.Labels, train.Grid)
 	if err != nil {
 		return err
 	}

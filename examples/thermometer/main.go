@@ -281,7 +281,7 @@ func run(c config, log io.Writer) error {
 		return err
 	}
 	sum.ConfigurationsSec = float64(len(test.Labels)) / time.Since(t0).Seconds()
-	bayes, err := thermo.FitEnergyBayes(train.Configs, train.Labels, grid, train.H)
+	bayes, err := thermo.FitEnergyBayes(train.H, train.Configs, train.Labels, grid)
 	if err != nil {
 		return err
 	}
@@ -301,7 +301,7 @@ func run(c config, log io.Writer) error {
 
 	// Ensemble thermometers on each held-out temperature.
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
-		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, grid, train.H)
+		e, err := thermo.FitEnsemble(train.H, obs, train.Configs, train.Labels, grid)
 		if err != nil {
 			return err
 		}

@@ -178,7 +178,7 @@ func run(c config, p *pipeline.Progress) error {
 	s.Eigenvalues, s.Singular = vals, sv
 
 	var grid mat.Dense
-	rbm.DisplacementAverage(&grid, &wwt, L)
+	rbm.DisplacementAverage(&grid, L, &wwt)
 	r, prof := rbm.RadialProfile(&grid)
 	s.CouplingR = r
 	s.Coupling = make([]float64, len(prof))
@@ -190,8 +190,8 @@ func run(c config, p *pipeline.Progress) error {
 	best := math.Inf(1)
 	for _, T := range all.Grid {
 		rows := pipeline.Rows(all, func(t float64) bool { return t == T })
-		cor := ising.Correlations(rows, L)
-		conn := flow.Correlate(rows, L, 0)
+		cor := ising.Correlations(L, rows)
+		conn := flow.Correlate(L, rows, 0)
 		pf := profile{T: T, R: cor.R, G: cor.GR, Xi: conn.Xi, XiErr: conn.XiErr, XiFull: cor.Xi, Dist: rms(s.Coupling[1:], cor.GR[1:])}
 		s.Correlations = append(s.Correlations, pf)
 		if pf.Dist < best {
@@ -302,7 +302,7 @@ func spectrumFigure(path string, s summary, all *ising.Dataset) error {
 		if rows == nil {
 			continue
 		}
-		cor := ising.Correlations(rows, all.L)
+		cor := ising.Correlations(all.L, rows)
 		if cor.SS == nil {
 			continue
 		}
@@ -366,7 +366,7 @@ func fieldsFigure(path string, m *rbm.Model, L, n int) error {
 	}
 	for k, j := range pick {
 		var f mat.Dense
-		rbm.ReceptiveField(&f, m, j, L)
+		rbm.ReceptiveField(&f, L, m, j)
 		t := pipeline.MatrixTileRange(fmt.Sprintf("unit %d: norm rank %d, |w| = %.2f", j, rankOf(order, j)+1, norms[j]), "", "", "", &f, -a, a)
 		t.P.HideAxes()
 		add(pipeline.Tile{P: t.P})

@@ -66,7 +66,7 @@ func Summarize(name string, T float64, v *mat.Dense, L int, h float64) Ensemble 
 	for i := range m {
 		m[i] = math.Abs(m[i])
 	}
-	s := Ensemble{Name: name, T: T, N: n, Corr: flow.Correlate(v, L, 0), absMs: m, es: e}
+	s := Ensemble{Name: name, T: T, N: n, Corr: flow.Correlate(L, v, 0), absMs: m, es: e}
 	s.AbsM, s.AbsMStd = meanStd(m)
 	s.E, s.EStd = meanStd(e)
 	s.Product = true

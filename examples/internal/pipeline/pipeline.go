@@ -391,7 +391,7 @@ func Observer(cl flow.Classifier, train *ising.Dataset) (*flow.Observer, error) 
 	o := &flow.Observer{Classifier: cl, Energy: flow.LatticeEnergy(train.L, train.H), Lattice: train.L}
 	o.References = References(train)
 	for _, obs := range []thermo.Observable{thermo.Energy, thermo.AbsMagnetization} {
-		e, err := thermo.FitEnsemble(obs, train.Configs, train.Labels, train.Grid, train.H)
+		e, err := thermo.FitEnsemble(train.H, obs, train.Configs, train.Labels, train.Grid)
 		if err != nil {
 			return nil, err
 		}
