@@ -156,6 +156,9 @@ func FindFixedPoint(rs []Readout, s *FixedPointSettings) (FixedPoint, error) {
 	if err := set.check(); err != nil {
 		return FixedPoint{}, err
 	}
+	if err := sameShape(rs); err != nil {
+		return FixedPoint{}, err
+	}
 	if set.Window == 0 {
 		set.Window = 5
 	}
@@ -501,6 +504,24 @@ func (s FixedPointSettings) check() error {
 		return bad("MinFraction", s.MinFraction, "a value in [0, 1]")
 	case !(s.Tol >= 0) || math.IsInf(s.Tol, 0):
 		return bad("Tol", s.Tol, "a finite value ≥ 0")
+	}
+	return nil
+}
+
+// sameShape returns an error unless the readouts rs are of one flow read
+// one way: the same temperature classes (Dist, DistErr and Temps) in every
+// readout.
+func sameShape(rs []Readout) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	k := len(rs[0].Dist)
+	for i := range rs {
+		r := &rs[i]
+		if len(r.Dist) != k || len(r.DistErr) != k || len(r.Temps) != len(rs[0].Temps) {
+			return fmt.Errorf("flow: readout %d (step %d) has %d classes (%d errors, %d temperatures), readout 0 has %d (%d temperatures): not readouts of one flow read by one thermometer",
+				i, r.Step, len(r.Dist), len(r.DistErr), len(r.Temps), k, len(rs[0].Temps))
+		}
 	}
 	return nil
 }

@@ -396,3 +396,16 @@ func TestFixedPointBadSettings(t *testing.T) {
 		t.Errorf("zero settings: %v", err)
 	}
 }
+
+// TestFixedPointUnequalReadouts: readouts with different numbers of
+// classes are an error, not an index panic (issue 10, defect 11).
+func TestFixedPointUnequalReadouts(t *testing.T) {
+	rs := make([]Readout, 8)
+	for i := range rs {
+		rs[i] = Readout{Step: i, Temps: []float64{1, 2}, Dist: []float64{0.5, 0.5}, DistErr: []float64{0.1, 0.1}, N: 100}
+	}
+	rs[5].Dist, rs[5].DistErr, rs[5].Temps = []float64{1}, []float64{0.1}, []float64{1}
+	if _, err := FindFixedPoint(rs, nil); err == nil || !strings.Contains(err.Error(), "readout 5") {
+		t.Errorf("unequal readouts: %v, want an error naming readout 5", err)
+	}
+}
