@@ -20,10 +20,9 @@ import (
 // U at T = 2 tends to 2/3 as L → ∞; at L = 32 it lies below by a term of
 // order χT/(N⟨|m|⟩²) ≈ 10⁻³ from the spread of that peak, which is many of
 // its tiny errors, so no σ is printed. At T_c, U tends to the universal
-// U* = 1 − 1/(3Q*) =
-// 0.61069 of the periodic square lattice (Q* = ⟨m²⟩²/⟨m⁴⟩ = 0.856216,
-// Kamieniarz & Blöte 1993), with corrections that fall off as a power of
-// 1/L and are below the error here. ⟨|m|⟩ at T_c and χ have no exact value
+// U* = 1 − 1/(3Q*) = 0.61069 of the periodic square lattice (Q* =
+// ⟨m²⟩²/⟨m⁴⟩ = 0.856216, Kamieniarz & Blöte 1993), with corrections that
+// fall off as a power of 1/L and are below the error here. ⟨|m|⟩ at T_c and χ have no exact value
 // at finite L.
 //
 // The tolerance: each estimate's printed error is one standard error

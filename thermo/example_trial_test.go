@@ -26,8 +26,9 @@ import (
 // standard error (BinnedMean's, which allows for any correlation left
 // between saved configurations). With correct data and energies each
 // deviation is a draw of N(0, 1): all below 3 is what to expect (here all
-// are below 2). An energy with the field's sign wrong would miss by 2h⟨m⟩ ≈
-// 1, hundreds of errors; data drawn at h = 0 would have ⟨m⟩ = 0.
+// are below 2). An energy with the field's sign wrong would miss by 2h⟨m⟩,
+// about 0.4 to 1, tens to hundreds of errors; data drawn at h = 0 would
+// have ⟨m⟩ = 0.
 //
 // The thermometer is set against the exact Bayes decision built from the
 // same enumeration: it decides as that does except on one energy level,
