@@ -2,6 +2,7 @@ package ising
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -103,7 +104,8 @@ type MultiSpin struct {
 // Bits of the bit-sliced acceptance thresholds.
 const multiSpinBits = 40
 
-// ErrMultiSpinField is returned by NewMultiSpin for h ≠ 0.
+// ErrMultiSpinField is wrapped by the errors NewMultiSpin and NewBigSpin
+// return for h ≠ 0.
 var ErrMultiSpinField = errors.New("ising: the multi-spin sampler supports h = 0 only")
 
 // NewMultiSpin returns a multi-spin sampler with one replica of the L×L
@@ -113,8 +115,8 @@ var ErrMultiSpinField = errors.New("ising: the multi-spin sampler supports h = 0
 // words is a multiple of 4 (len(temps) a multiple of 256); otherwise the
 // pure-Go kernel does, with the same results.
 //
-// It returns ErrMultiSpinField if h ≠ 0, and panics if L < 2, temps is
-// empty or a temperature is negative or NaN.
+// It returns an error wrapping ErrMultiSpinField (naming h) if h ≠ 0, and
+// panics if L < 2, temps is empty or a temperature is negative or NaN.
 func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpin, error) {
 	if L < 2 {
 		panic(errSize)
@@ -127,7 +129,7 @@ func NewMultiSpin(L int, temps []float64, h float64, src rand.Source) (*MultiSpi
 	}
 	checkField(h)
 	if h != 0 {
-		return nil, ErrMultiSpinField
+		return nil, fmt.Errorf("%w: h = %v", ErrMultiSpinField, h)
 	}
 	nw := (len(temps) + 63) / 64
 	N := L * L
