@@ -58,7 +58,7 @@ func FitEnergyBayes(h float64, x *mat.Dense, labels []int, grid []float64) (*Ene
 		return nil, err
 	}
 	if math.IsNaN(h) || math.IsInf(h, 0) {
-		return nil, fmt.Errorf("thermo: field h = %v is not finite", h)
+		return nil, fmt.Errorf("%w: h = %v (want a finite field)", ErrSettings, h)
 	}
 	L, ok := lattice.Side(c)
 	if !ok {

@@ -49,8 +49,10 @@
 // At a fixed field h a configuration's energy E = −Σ sᵢsⱼ − hΣsᵢ is a
 // sufficient statistic for T: P(σ | T) = exp(−E(σ)/T)/Z(T), so the posterior
 // over the classes depends on σ only through E. The energy thermometers take
-// the data's field (FitEnergyBayes, FitEnsemble: pass 0 at zero field); one
-// fitted at the wrong field reads wrong temperatures. [EnergyBayes] is that posterior with the density of states
+// the data's field (FitEnergyBayes, FitEnsemble: pass 0 at zero field). A
+// thermometer fitted on data of one field and used on data of another
+// reads wrong temperatures: it measures the energy in the field it was
+// fitted at. [EnergyBayes] is that posterior with the density of states
 // estimated from labelled data by multi-histogram reweighting (Ferrenberg and
 // Swendsen 1989; Shirts and Chodera 2008), and so is the best any
 // single-configuration thermometer can do: it is the yardstick for the

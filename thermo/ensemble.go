@@ -122,7 +122,7 @@ func FitEnsemble(h float64, obs Observable, x *mat.Dense, labels []int, grid []f
 		return nil, errors.New("thermo: unknown observable")
 	}
 	if math.IsNaN(h) || math.IsInf(h, 0) {
-		return nil, fmt.Errorf("thermo: field h = %v is not finite", h)
+		return nil, fmt.Errorf("%w: h = %v (want a finite field)", ErrSettings, h)
 	}
 	if err := finiteCells(x); err != nil {
 		return nil, err

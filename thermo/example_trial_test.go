@@ -137,5 +137,5 @@ func ExampleFitEnergyBayes_field() {
 	// ising: invalid settings: Algorithm = wolff (want one that works in a field: wolff needs H = 0, have H = 0.5)
 	// ising: swendsen-wang needs h = 0, have h = 0.5
 	// ising: the multi-spin sampler supports h = 0 only: h = 0.5
-	// thermo: field h = +Inf is not finite
+	// thermo: invalid settings: h = +Inf (want a finite field)
 }

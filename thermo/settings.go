@@ -8,8 +8,9 @@ import (
 )
 
 // ErrSettings is returned (wrapped, with the field and its value) by Train
-// for an invalid TrainSettings field.
-var ErrSettings = errors.New("thermo: invalid training settings")
+// for an invalid TrainSettings field, and by FitEnergyBayes and FitEnsemble
+// for a field h that is not finite.
+var ErrSettings = errors.New("thermo: invalid settings")
 
 // Loss is the training objective of a Network.
 type Loss int
