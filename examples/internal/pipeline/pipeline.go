@@ -19,13 +19,7 @@ import (
 
 // Src returns the random stream for one named part of an example run,
 // derived from the run's seed so that every part is reproducible on its own.
-func Src(seed uint64, part string) rand.Source {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(part); i++ {
-		h = (h ^ uint64(part[i])) * 1099511628211
-	}
-	return rand.NewPCG(seed, h)
-}
+func Src(seed uint64, part string) rand.Source { return ising.Stream(seed, part) }
 
 // DataConfig says which labelled Ising data an example uses.
 type DataConfig struct {
