@@ -256,11 +256,11 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	if pn.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = DecadeTicks{}
 	}
 	if pn.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = DecadeTicks{}
 	}
 	if pn.XTicks != nil {
 		p.X.Tick.Marker = pn.XTicks
@@ -295,6 +295,41 @@ func palette(i int) color.Color {
 // on 0, with a colour bar labelled barLabel.
 func HeatMapFigure(path, title, xlabel, ylabel, barLabel string, m mat.Matrix) error {
 	return SaveFigure(path, [][]Tile{{MatrixTile(title, xlabel, ylabel, barLabel, m, true)}}, 6*vg.Inch, 5*vg.Inch)
+}
+
+// DecadeTicks marks a log axis at every power of ten, labelled (plainly
+// from 0.001 to 1000, as 1e-5 beyond), and at 2…9 times each, unlabelled
+// unless the axis spans less than two decades. (plot.LogTicks labels 1e-5
+// as 9.999999999999999e-06.)
+type DecadeTicks struct{}
+
+// Ticks returns the ticks between min and max (min > 0).
+func (DecadeTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max >= min) || math.IsInf(max, 0) {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	all := hi-lo <= 2
+	var ts []plot.Tick
+	for e := lo; e <= hi; e++ {
+		for m := 1; m <= 9; m++ {
+			// The decimal literal parsed gives the double nearest to m·10^e.
+			v, _ := strconv.ParseFloat(fmt.Sprintf("%de%d", m, e), 64)
+			if v < min || v > max {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || all {
+				if e >= -3 && e <= 3 {
+					t.Label = strconv.FormatFloat(v, 'f', -1, 64)
+				} else {
+					t.Label = fmt.Sprintf("%de%d", m, e)
+				}
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
 }
 
 // ValueTicks marks an axis at the given values, labelled with them (such
