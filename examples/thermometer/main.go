@@ -30,17 +30,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
-	"github.com/rgflow/rgflow/internal/plotutil"
 	"github.com/rgflow/rgflow/ising"
 	"github.com/rgflow/rgflow/thermo"
 )
@@ -354,44 +351,25 @@ func rowsOf(d *ising.Dataset, k int) *mat.Dense {
 	return x
 }
 
-// flipped shows a K×K matrix with row K−1 on top, so that through
-// plotutil.Grid the heat map's y is the true class index, increasing upwards.
-type flipped struct{ m mat.Matrix }
-
-func (f flipped) Dims() (int, int) { return f.m.Dims() }
-func (f flipped) At(i, j int) float64 {
-	r, _ := f.m.Dims()
-	return f.m.At(r-1-i, j)
-}
-func (f flipped) T() mat.Matrix { return mat.Transpose{Matrix: f} }
-
-// tempTicks labels class indices with their temperatures, every fourth.
-type tempTicks []float64
-
-func (t tempTicks) Ticks(min, max float64) []plot.Tick {
-	var ts []plot.Tick
-	for k, T := range t {
-		tk := plot.Tick{Value: float64(k)}
-		if k%4 == 0 {
-			tk.Label = strconv.FormatFloat(T, 'g', 4, 64)
-		}
-		ts = append(ts, tk)
-	}
-	return ts
+// calGrid is a calibration's mean softmax matrix as a heat map: x is the
+// class temperature, y the true temperature (increasing upwards), so that a
+// perfect thermometer draws the diagonal from bottom left to top right.
+type calGrid struct {
+	m     mat.Matrix // row: true class, column: read class
+	temps []float64
 }
 
-func heatMap(title string, c *thermo.Calibration) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "class temperature"
-	p.Y.Label.Text = "true temperature"
-	m := c.SoftmaxMatrix()
-	h := plotter.NewHeatMap(plotutil.Grid{M: flipped{m}}, moreland.ExtendedBlackBody().Palette(64))
-	h.Min, h.Max = 0, mat.Max(m)
-	p.Add(h)
-	p.X.Tick.Marker = tempTicks(c.Temps)
-	p.Y.Tick.Marker = tempTicks(c.Temps)
-	return p
+func (g calGrid) Dims() (c, r int)   { r, c = g.m.Dims(); return c, r }
+func (g calGrid) Z(c, r int) float64 { return g.m.At(r, c) }
+func (g calGrid) X(c int) float64    { return g.temps[c] }
+func (g calGrid) Y(r int) float64    { return g.temps[r] }
+
+// heatTile draws the mean softmax per true temperature with its colour bar
+// on the scale [0, hi] (shared by both thermometers).
+func heatTile(title string, c *thermo.Calibration, hi float64) pipeline.Tile {
+	t := pipeline.HeatTileRange(title, "class temperature", "true temperature", "mean softmax probability", calGrid{c.SoftmaxMatrix(), c.Temps}, 0, hi)
+	t.P.X.Tick.Marker, t.P.Y.Tick.Marker = pipeline.TTicks{}, pipeline.TTicks{}
+	return t
 }
 
 type errPoints struct {
@@ -427,7 +405,7 @@ func curve(p *plot.Plot, name string, c *thermo.Calibration, dx float64, col col
 // figure writes the two mean-softmax heat maps and the calibration curves.
 func figure(path string, cn, cb *thermo.Calibration) error {
 	cal := plot.New()
-	cal.Title.Text = "calibration: mean ± std of the argmax readout"
+	cal.Title.Text = "calibration: argmax readout, mean ± spread (std over test rows)"
 	cal.X.Label.Text = "true temperature"
 	cal.Y.Label.Text = "read temperature"
 	lo, hi := cn.Temps[0], cn.Temps[len(cn.Temps)-1]
@@ -451,12 +429,16 @@ func figure(path string, cn, cb *thermo.Calibration) error {
 	}
 	tc.Color = color.Gray{Y: 180}
 	cal.Add(tc)
+	cal.Legend.Add("exact Tc", tc)
 	cal.Legend.Top, cal.Legend.Left = false, false
 	cal.Legend.XOffs, cal.Legend.YOffs = -vg.Points(10), vg.Points(10)
 	cal.Add(plotter.NewGrid())
-	return plotutil.SaveTiles([][]*plot.Plot{{
-		heatMap(fmt.Sprintf("network: mean softmax (within one %.2f)", cn.WithinOne), cn),
-		heatMap(fmt.Sprintf("Bayes on energy (within one %.2f)", cb.WithinOne), cb),
-		cal,
-	}}, 5*vg.Inch, 4.6*vg.Inch, path)
+	cal.X.Tick.Marker, cal.Y.Tick.Marker = pipeline.TTicks{}, pipeline.TTicks{}
+	// One colour scale for both heat maps, up to the larger maximum.
+	top := math.Max(mat.Max(cn.SoftmaxMatrix()), mat.Max(cb.SoftmaxMatrix()))
+	return pipeline.SaveFigure(path, [][]pipeline.Tile{{
+		heatTile(fmt.Sprintf("network: mean softmax (within one %.2f)", cn.WithinOne), cn, top),
+		heatTile(fmt.Sprintf("Bayes on energy (within one %.2f)", cb.WithinOne), cb, top),
+		{P: cal},
+	}}, 5.5*vg.Inch, 4.6*vg.Inch)
 }

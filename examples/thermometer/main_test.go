@@ -104,3 +104,61 @@ func TestBadFlagsRun(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrationOrientation draws calibrations whose one hot cell is the
+// true T = 3 class read as T = 0, and requires it at class temperature 0
+// and true temperature 3 in the grid, in the top left of the first heat map
+// in the PNG, and a colour bar beside each heat map.
+func TestCalibrationOrientation(t *testing.T) {
+	t.Parallel()
+	temps := []float64{0, 1, 2, 3}
+	cal := &thermo.Calibration{Temps: temps}
+	for k, T := range temps {
+		p := []float64{0, 0, 0, 0}
+		if k == 3 {
+			p[0] = 1
+		}
+		cal.Classes = append(cal.Classes, thermo.ClassCalibration{T: T, N: 10, MeanSoftmax: p, Argmax: T})
+	}
+	g := calGrid{cal.SoftmaxMatrix(), temps}
+	nc, nr := g.Dims()
+	for c := 0; c < nc; c++ {
+		for r := 0; r < nr; r++ {
+			if want := map[bool]float64{true: 1, false: 0}[g.X(c) == 0 && g.Y(r) == 3]; g.Z(c, r) != want {
+				t.Errorf("cell at class T = %v, true T = %v: %v, want %v", g.X(c), g.Y(r), g.Z(c, r), want)
+			}
+		}
+	}
+	if tl := heatTile("t", cal, 1); tl.Bar == nil {
+		t.Error("calibration heat map without colour bar")
+	}
+	path := filepath.Join(t.TempDir(), "cal.png")
+	if err := figure(path, cal, cal); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reddest pixel of the first heat map (the left part of the first
+	// of three tiles, left of its colour bar).
+	b := img.Bounds()
+	tw := b.Dx() / 3
+	bx, by, best := 0, 0, -1
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Min.X+tw*3/4; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if v := int(cr) - int(cg) - int(cb); v > best {
+				best, bx, by = v, x, y
+			}
+		}
+	}
+	if bx > tw*3/8 || by > b.Dy()/2 {
+		t.Errorf("the hot cell drawn at pixel (%d, %d) of a %d-wide tile, %d high: not in the top left", bx, by, tw, b.Dy())
+	}
+}

@@ -51,14 +51,7 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 		lines.X.Label.Text = "thermometer temperature T"
 		lines.Y.Label.Text = "mean softmax probability"
 		lines.X.Tick.Marker = TTicks{}
-		var keep []flow.Readout
-		seen := map[int]bool{}
-		for _, s := range show {
-			if s < len(f.Readouts) && !seen[s] {
-				seen[s] = true
-				keep = append(keep, f.Readouts[s])
-			}
-		}
+		keep := shownSteps(f.Readouts, show)
 		top := 0.0
 		for i, r := range keep {
 			for _, d := range r.Dist {
@@ -89,6 +82,21 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 		rows = append(rows, []Tile{{P: lines}, heat})
 	}
 	return SaveFigure(path, rows, 6*vg.Inch, 4*vg.Inch)
+}
+
+// shownSteps returns the readouts of the steps in show, each once (one
+// legend entry per step), in the order of show, leaving out steps beyond
+// the flow.
+func shownSteps(rs []flow.Readout, show []int) []flow.Readout {
+	var keep []flow.Readout
+	seen := map[int]bool{}
+	for _, s := range show {
+		if s >= 0 && s < len(rs) && !seen[s] {
+			seen[s] = true
+			keep = append(keep, rs[s])
+		}
+	}
+	return keep
 }
 
 // TTicks marks a temperature axis every 1 (labelled) and every 0.5.
@@ -163,16 +171,13 @@ func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Cur
 }
 
 // PanelsFigure writes the panels in a grid of the given number of columns.
-// It returns an error if two curves of one panel share a legend name.
+// It returns an error (CheckPanel) if two curves of one panel share a
+// legend name or if a panel has curves but nothing to draw.
 func PanelsFigure(path string, panels []Panel, cols int) error {
 	var rows [][]*plot.Plot
 	for i, pn := range panels {
-		seen := map[string]bool{}
-		for _, c := range pn.Curves {
-			if c.Name != "" && seen[c.Name] {
-				return fmt.Errorf("pipeline: panel %q has two legend entries %q", pn.Title, c.Name)
-			}
-			seen[c.Name] = true
+		if err := CheckPanel(pn); err != nil {
+			return err
 		}
 		p, err := panelPlot(pn)
 		if err != nil {
@@ -186,6 +191,36 @@ func PanelsFigure(path string, panels []Panel, cols int) error {
 	return plotutil.SaveTiles(rows, 5*vg.Inch, 4*vg.Inch, path)
 }
 
+// CheckPanel returns an error if two curves of the panel share a legend
+// name, or if the panel has curves but none with a point that can be drawn
+// (every y not finite, or not positive on a log axis): a blank panel that
+// looks like a plot.
+func CheckPanel(pn Panel) error {
+	seen := map[string]bool{}
+	drawn := false
+	for _, c := range pn.Curves {
+		if c.Name != "" && seen[c.Name] {
+			return fmt.Errorf("pipeline: panel %q has two legend entries %q", pn.Title, c.Name)
+		}
+		seen[c.Name] = true
+		for k := range c.X {
+			if drawable(pn, c.X[k], c.Y[k]) {
+				drawn = true
+				break
+			}
+		}
+	}
+	if len(pn.Curves) > 0 && !drawn {
+		return fmt.Errorf("pipeline: panel %q has %d curves and no point to draw (every value NaN, infinite or, on a log axis, not positive)", pn.Title, len(pn.Curves))
+	}
+	return nil
+}
+
+// drawable reports whether the point (x, y) of a curve of panel pn is drawn.
+func drawable(pn Panel, x, y float64) bool {
+	return !math.IsNaN(y) && !math.IsInf(y, 0) && !math.IsNaN(x) && !math.IsInf(x, 0) && !(pn.LogY && y <= 0) && !(pn.LogX && x <= 0)
+}
+
 func panelPlot(pn Panel) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = label(pn.Title), label(pn.XLabel), label(pn.YLabel)
@@ -195,7 +230,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		var xy plotter.XYs
 		var e plotter.YErrors
 		for k := range c.X {
-			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 || pn.LogX && c.X[k] <= 0 {
+			if !drawable(pn, c.X[k], c.Y[k]) {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})

@@ -1,8 +1,13 @@
 package pipeline
 
 import (
+	"fmt"
+	"math"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rgflow/rgflow/flow"
 )
 
 // TestDecadeTicks: a log axis over eight decades is labelled at every power
@@ -32,5 +37,71 @@ func TestDecadeTicks(t *testing.T) {
 	}
 	if ts := (DecadeTicks{}).Ticks(0, 1); ts != nil {
 		t.Errorf("a log axis from 0 got ticks %v", ts)
+	}
+}
+
+// TestNaNOnlyPanel: a panel whose curves have no point to draw (NaN, or
+// not positive on a log axis) is refused, naming the panel; one drawable
+// point suffices.
+func TestNaNOnlyPanel(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name string
+		pn   Panel
+		ok   bool
+	}{
+		{"NaN only", Panel{Title: "blank", Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{nan, nan}}, {Name: "b", X: []float64{0}, Y: []float64{math.Inf(1)}}}}, false},
+		{"zeros on a log axis", Panel{Title: "blank", LogY: true, Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{0, -1}}}}, false},
+		{"one point", Panel{Title: "one", Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{nan, 2}}, {Name: "b", X: []float64{0}, Y: []float64{nan}}}}, true},
+		{"no curves", Panel{Title: "empty"}, true},
+	} {
+		err := PanelsFigure(filepath.Join(t.TempDir(), "p.png"), []Panel{tc.pn}, 1)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: error %v, want ok %v", tc.name, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), tc.pn.Title) {
+			t.Errorf("%s: error %q does not name the panel", tc.name, err)
+		}
+	}
+}
+
+// TestFlowFigureOrientation: the flow heat map draws class k of step s at
+// x = T_k, y = s (step 0 at the bottom), with its colour bar, and the
+// figure's legend names each step once even when a step is asked twice.
+func TestFlowFigureOrientation(t *testing.T) {
+	t.Parallel()
+	temps := []float64{0, 1, 2}
+	var rs []flow.Readout
+	for s := 0; s < 4; s++ {
+		d := []float64{0, 0, 0}
+		d[min(s, 2)] = 1 // the distribution moves to higher T step by step
+		rs = append(rs, flow.Readout{Step: s, Temps: temps, Dist: d, Peak: temps[min(s, 2)]})
+	}
+	g := distGrid{rs}
+	nc, nr := g.Dims()
+	if nc != 3 || nr != 4 {
+		t.Fatalf("grid %d×%d, want 3 classes × 4 steps", nc, nr)
+	}
+	for c := 0; c < nc; c++ {
+		for r := 0; r < nr; r++ {
+			if want := rs[r].Dist[c]; g.Z(c, r) != want || g.X(c) != temps[c] || g.Y(r) != float64(r) {
+				t.Errorf("cell (%d, %d) at (%v, %v) = %v, want class %d of step %d = %v", c, r, g.X(c), g.Y(r), g.Z(c, r), c, r, want)
+			}
+		}
+	}
+	var steps []int
+	for _, r := range shownSteps(rs, []int{0, 1, 1, 3, 9, -1}) {
+		steps = append(steps, r.Step)
+	}
+	if fmt.Sprint(steps) != "[0 1 3]" {
+		t.Errorf("steps shown %v, want [0 1 3] (each once, none beyond the flow)", steps)
+	}
+	path := filepath.Join(t.TempDir(), "flow.png")
+	if err := FlowFigure(path, []Flow{{Name: "T = 0", Readouts: rs}}, []int{0, 1, 1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := FlowFigure(path, []Flow{{Name: "none", Readouts: []flow.Readout{{Step: 0}}}}, []int{0}); err == nil {
+		t.Error("a flow without distributions was drawn")
 	}
 }
