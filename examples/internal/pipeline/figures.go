@@ -126,9 +126,13 @@ func vline(x, top float64) *plotter.Line {
 	return l
 }
 
-// glyphs replaces characters the plot fonts lack with plain ones.
-var glyphs = strings.NewReplacer("⟨", "<", "⟩", ">", "₀", "0", "₁", "1", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "²", "^2",
-	"T_c", "Tc", "N_h", "Nh", "N_v", "Nv", "s_r", "sr", "C_c", "Cc")
+// glyphs replaces characters the plot font (Liberation Serif) lacks with
+// plain ones, and writes subscripts it has (₀ ₁ ᵢ ᵣ ᵥ; ² and ᵀ print as
+// they are): it has no ⟨ ⟩, ⱼ, ₖ or subscript c and h, so ⟨sᵢsⱼ⟩ prints as
+// <sisj>, T_c as Tc, but ⟨s₀s_r⟩ as <s₀sᵣ>. TestLabelGlyphs checks that
+// every label the examples use prints.
+var glyphs = strings.NewReplacer("sᵢsⱼ", "sisj", "ᵢⱼ", "ij", "⟨", "<", "⟩", ">", "ⱼ", "j", "ₖ", "k",
+	"T_c", "Tc", "N_h", "Nh", "N_v", "Nᵥ", "s_r", "sᵣ", "C_c", "Cc")
 
 // label returns s with the characters the plot fonts lack replaced.
 func label(s string) string { return glyphs.Replace(s) }

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+
 	"github.com/rgflow/rgflow/flow"
 )
 
@@ -103,5 +106,25 @@ func TestFlowFigureOrientation(t *testing.T) {
 	}
 	if err := FlowFigure(path, []Flow{{Name: "none", Readouts: []flow.Readout{{Step: 0}}}}, []int{0}); err == nil {
 		t.Error("a flow without distributions was drawn")
+	}
+}
+
+// TestLabelGlyphs: every rune of the labels the examples write, after
+// label, has a glyph in the plot's font (a missing one prints as a box).
+func TestLabelGlyphs(t *testing.T) {
+	t.Parallel()
+	st := plot.New().Title.TextStyle
+	f := font.DefaultCache.Lookup(st.Font, st.Font.Size)
+	face := f.FontFace(96)
+	for _, s := range []string{
+		"exact T_c", "N_h = 100", "N_v = 100", "⟨s₀s_r⟩, T = 2.25 (ξ = 0.36 ± 0.01)", "(W Wᵀ)ᵢⱼ, i ≠ j", "⟨sᵢsⱼ⟩",
+		"⟨|m|⟩ (± standard error)", "σ² = eigenvalues of W Wᵀ", "W ~ N(-0.001, 0.0387²)", "expectation Σ pₖTₖ",
+		"from T = ∞: Cc(1)", "C_c(r)", "μ = -0.1791, σ = 0.7445", "|m| ≥ 0.5", "site j = row·L + column", "reference m* ≈ 0.25 → 0.6507",
+	} {
+		for _, r := range label(s) {
+			if _, ok := face.GlyphAdvance(r); !ok {
+				t.Errorf("label %q: the font has no glyph for %q (in %q)", s, r, label(s))
+			}
+		}
 	}
 }
