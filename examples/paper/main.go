@@ -20,7 +20,8 @@
 //	summary.json         every number below, and the readouts of every step
 //	report.md            the figures and numbers set beside PAPER.md §4: whether each flow converged
 //	                     (every readout still), whether it ends in a product state, KS distances, basin
-//	                     fractions, the Bayes-on-energy thermometer beside the network's
+//	                     fractions, every thermometer's reading of the flows' ends side by side and
+//	                     which conclusions survive the change of thermometer
 //	rbm.npz              the trained RBM (W, vbias, hbias, metadata)
 //	thermometer.npz      the trained neural thermometer
 //	flows.npz            configurations at the first and last step of each flow

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
+	"github.com/rgflow/rgflow/internal/jsonf"
 	"github.com/rgflow/rgflow/rbm"
 	"github.com/rgflow/rgflow/thermo"
 )
@@ -36,7 +37,7 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s summary
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := jsonf.Unmarshal(b, &s); err != nil {
 		t.Fatalf("summary.json: %v", err)
 	}
 	if len(s.Flows) != 2 || len(s.Flows[0].Readouts) != c.Steps+1 || s.Data.N != 25*24 {
@@ -62,7 +63,8 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, _ := os.ReadFile(filepath.Join(out, "report.md"))
-	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") || !strings.Contains(string(rep), "product state") || !strings.Contains(string(rep), "Bayes") {
+	if !strings.Contains(string(rep), "flow.png") || !strings.Contains(string(rep), "0.6507") || !strings.Contains(string(rep), "product state") || !strings.Contains(string(rep), "Bayes") ||
+		!strings.Contains(string(rep), s.Thermometers.Sentence) || len(s.Thermometers.Conclusions) != 5 {
 		t.Fatal("report.md lacks the figure or the reference numbers")
 	}
 

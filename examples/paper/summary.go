@@ -30,6 +30,9 @@ type summary struct {
 	RBM         rbmSummary    `json:"rbm"`
 	Flows       []flowSummary `json:"flows"`
 	Verdict     verdict       `json:"verdict"`
+	// Thermometers sets the verdict's conclusions against the change of
+	// thermometer (the last steps read by every thermometer).
+	Thermometers dependence `json:"thermometer_dependence"`
 	// WallSeconds is the wall time of each stage of the run (the only
 	// part of the summary that differs between runs of the same seed).
 	Wall wallTimes `json:"wall_seconds"`
@@ -184,6 +187,7 @@ func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, reco
 		v.SameFixedPoint = math.Abs(a.Expect-b.Expect) <= 3*math.Hypot(a.ExpectErr, b.ExpectErr) &&
 			math.Abs(a.AbsM-b.AbsM) <= 3*math.Hypot(a.AbsMErr, b.AbsMErr)
 	}
+	s.Thermometers = thermometerDependence(s.Flows)
 	return s
 }
 
@@ -270,6 +274,24 @@ func report(s summary) string {
 	f("- Thermometer readout (peak of the mean softmax) of every fixed point in [2.0, 2.75] (T_c = %.4f): **%v** (a flow without a fixed point counts as no). The expectation ⟨T⟩ = Σ pₖTₖ sits higher because the thermometer spreads probability over the hard-to-tell high temperatures.\n", ising.Tc, v.ReadoutNearTc)
 	f("- One equilibrium temperature explains both the energy and |m| of each fixed point (the two physical thermometers agree within 3σ): **%v** (flows in the order of the table; no fixed point counts as no).\n", v.Equilibrium)
 	f("- The last step of each flow is a product state (every connected correlation within %dσ of 0): **%v**; its |m| distribution is that of Monte Carlo at the matching T (KS, p ≥ %.2g): **%v**; its e distribution: **%v** (details below).\n", pipeline.ProductZ, v.ProductState, ksAlpha, v.MCMatchesAbsM, v.MCMatchesE)
+	if cs := s.Thermometers.Conclusions; len(cs) > 0 {
+		f("- Against the change of thermometer (network, Bayes on the energy, the ensemble thermometers; details below):")
+		for i, c := range cs {
+			state := "**survives**"
+			switch {
+			case c.HoldsBy == 0:
+				state = "holds by **none**"
+			case !c.Survives:
+				state = fmt.Sprintf("**depends on the thermometer** (holds by %d of %d readings)", c.HoldsBy, len(c.Checks))
+			}
+			sep := ";"
+			if i == len(cs)-1 {
+				sep = "."
+			}
+			f(" %s: %s%s", c.Claim, state, sep)
+		}
+		f("\n")
+	}
 	fixedPointNature(&b, s)
 	f("\n## The RBM and the thermometer\n\n")
 	f("- RBM reconstruction error mean((v₀ − v₁)²) with v₁ one sampled flow step: %.4f train, %.4f test (reference after 8000 epochs: %.4f, %.4f). With v₁ = p(v=1|h) instead (rbm's monitor): %.4f, %.4f.\n", s.RBM.ReconTrain, s.RBM.ReconTest, refReconTr, refReconTest, s.RBM.ReconProbTrain, s.RBM.ReconProbTest)
@@ -420,6 +442,38 @@ func fixedPointNature(b *strings.Builder, s summary) {
 		}
 		f("\n")
 	}
+	dependenceTable(b, s)
+}
+
+// dependenceTable writes the conclusions of the main result tested by every
+// thermometer, and the sentence that says which survive.
+func dependenceTable(b *strings.Builder, s summary) {
+	f := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	d := s.Thermometers
+	if len(d.Conclusions) == 0 {
+		return
+	}
+	f("\n### Which conclusions survive the change of thermometer\n\n")
+	f("The last step of each flow read by the network and the Bayes-on-energy classifier (the peak of the mean probability and the expectation ⟨T⟩ = Σ pₖTₖ) and by the ensemble thermometers from the energy and from |m| (PAPER.md §4: the temperature whose Monte Carlo ⟨e⟩ or ⟨|m|⟩ matches); errors are standard errors over the %d chains.\n\n", s.Flows[0].Readouts[len(s.Flows[0].Readouts)-1].N)
+	f("| conclusion | thermometer | reading | holds |\n|---|---|---|---|\n")
+	esc := strings.NewReplacer("|", "\\|")
+	for _, c := range d.Conclusions {
+		verdict := "**survives**"
+		if !c.Survives {
+			verdict = fmt.Sprintf("**depends on the thermometer** (%d of %d)", c.HoldsBy, len(c.Checks))
+			if c.HoldsBy == 0 {
+				verdict = "**by none**"
+			}
+		}
+		for k, ch := range c.Checks {
+			claim := ""
+			if k == 0 {
+				claim = esc.Replace(c.Claim) + ": " + verdict
+			}
+			f("| %s | %s | %s | %v |\n", claim, esc.Replace(ch.Reading), ch.Numbers, ch.Holds)
+		}
+	}
+	f("\n%s\n", d.Sentence)
 }
 
 // schedule describes an RBM training schedule in words.

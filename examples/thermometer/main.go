@@ -5,7 +5,10 @@
 // and writes
 //
 //	DIR/calibration.png  mean softmax per true T (network and Bayes) and the calibration curves
-//	DIR/summary.json     per-T readouts, accuracies, MAE, the Bayes limit, training history
+//	DIR/summary.json     per-T readouts, accuracies, MAE, the Bayes limit, training history; the
+//	                     network read plainly and symmetrically (its mean over v and the flip
+//	                     1 − v), each exact-class accuracy with its standard error, the number of
+//	                     test rows and its gap to the Bayes limit on the same rows
 //	DIR/thermometer.npz  the trained network (thermo.Load reads it)
 //
 // Usage:
@@ -30,17 +33,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
-	"github.com/rgflow/rgflow/internal/plotutil"
 	"github.com/rgflow/rgflow/ising"
 	"github.com/rgflow/rgflow/thermo"
 )
@@ -175,6 +175,13 @@ type summary struct {
 	Stopped   bool                `json:"stopped_early"`
 	History   []thermo.EpochStats `json:"history"`
 	Network   readout             `json:"network"`
+	// Symmetric is the same network read symmetrically
+	// (thermo.Network.SetSymmetric: the mean of its probabilities for a
+	// configuration and its global flip).
+	Symmetric readout `json:"network_symmetric"`
+	// Accuracies sets the exact-class accuracy of the network, plain and
+	// symmetric, against the Bayes limit on the same test rows.
+	Accuracies []accuracy `json:"exact_accuracy_vs_bayes"`
 	// Bayes is the Bayes-on-energy thermometer: its exact-class accuracy is
 	// the limit for any single-configuration thermometer.
 	Bayes readout `json:"bayes_energy"`
@@ -189,6 +196,69 @@ type summary struct {
 	TrainSeconds      float64            `json:"train_seconds"`
 	SecondsPerEpoch   float64            `json:"seconds_per_epoch"`
 	ConfigurationsSec float64            `json:"inference_configurations_per_second"`
+}
+
+// accuracy is one thermometer's exact-class accuracy on the test rows with
+// its standard error, and its gap to the Bayes limit on the same rows.
+type accuracy struct {
+	Name string `json:"name"`
+	Rows int    `json:"test_rows"`
+	// Exact is the fraction of test rows read as their class; ExactErr its
+	// binomial standard error √(p(1 − p)/n).
+	Exact    float64 `json:"exact"`
+	ExactErr float64 `json:"exact_err"`
+	// Gap is Exact minus the Bayes thermometer's exact accuracy on the same
+	// rows and GapErr the standard error of that paired difference (the
+	// per-row difference of the two 0/1 scores: rows both read right or
+	// both wrong add no noise).
+	Gap    float64 `json:"gap_to_bayes"`
+	GapErr float64 `json:"gap_to_bayes_err"`
+	// T0Rows and T0Exact: the same on the rows at the lowest temperature
+	// (T = 0 on the paper's grid: the ground states, where a thermometer
+	// that is not Z₂-invariant loses most).
+	T0Rows  int     `json:"lowest_T_rows"`
+	T0Exact float64 `json:"lowest_T_exact"`
+}
+
+// exactAccuracy scores the classes read, cls, against the labels and
+// against the Bayes thermometer's classes bayes on the same rows.
+func exactAccuracy(name string, cls, bayes, labels []int) accuracy {
+	n := len(labels)
+	a := accuracy{Name: name, Rows: n}
+	var d, d2 float64
+	var t0, t0Right int
+	for i, y := range labels {
+		r := b2f(cls[i] == y)
+		a.Exact += r
+		di := r - b2f(bayes[i] == y)
+		d += di
+		d2 += di * di
+		if y == 0 {
+			t0++
+			t0Right += int(r)
+		}
+	}
+	if n == 0 {
+		return a
+	}
+	a.Exact /= float64(n)
+	a.Gap = d / float64(n)
+	a.ExactErr = math.Sqrt(a.Exact * (1 - a.Exact) / float64(n))
+	if n > 1 {
+		a.GapErr = math.Sqrt(math.Max(0, d2/float64(n)-a.Gap*a.Gap) / float64(n-1))
+	}
+	a.T0Rows = t0
+	if t0 > 0 {
+		a.T0Exact = float64(t0Right) / float64(t0)
+	}
+	return a
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func run(c config, log io.Writer) error {
@@ -289,9 +359,28 @@ func run(c config, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum.Network, sum.Bayes = newReadout(cn), newReadout(cb)
-	var pb mat.Dense
+	// The same network read symmetrically, on the same rows.
+	net.SetSymmetric(true)
+	cs, err := thermo.Calibrate(net, test.Configs, test.Labels)
+	if err != nil {
+		return err
+	}
+	var pn, ps, pb mat.Dense
+	net.Probabilities(&ps, test.Configs)
+	net.SetSymmetric(false)
+	net.Probabilities(&pn, test.Configs)
+	sum.Network, sum.Symmetric, sum.Bayes = newReadout(cn), newReadout(cs), newReadout(cb)
 	bayes.Probabilities(&pb, test.Configs)
+	bc := thermo.ArgmaxClass(nil, &pb)
+	sum.Accuracies = []accuracy{
+		exactAccuracy("network", thermo.ArgmaxClass(nil, &pn), bc, test.Labels),
+		exactAccuracy("network, symmetric readout", thermo.ArgmaxClass(nil, &ps), bc, test.Labels),
+		exactAccuracy("Bayes on energy", bc, bc, test.Labels),
+	}
+	for _, a := range sum.Accuracies {
+		pr.Printf("%-27s exact class %.4f ± %.4f on %d test rows, %+.4f ± %.4f against the Bayes limit; at T = %g: %.3f (%d rows)",
+			a.Name+":", a.Exact, a.ExactErr, a.Rows, a.Gap, a.GapErr, grid[0], a.T0Exact, a.T0Rows)
+	}
 	sum.BayesWithinOneLimit = thermo.WithinAccuracy(thermo.ArgmaxWindow(nil, &pb, 1), test.Labels, 1)
 	sum.Reference = map[string]float64{"within_one_class_accuracy": 0.42, "exact_class_accuracy": 0.17, "mae": 0.66,
 		"T2.25_argmax_mean": 2.24, "T2.25_argmax_std": 0.37}
@@ -322,7 +411,7 @@ func run(c config, log io.Writer) error {
 		}
 	}
 
-	if err := figure(filepath.Join(c.Out, "calibration.png"), cn, cb); err != nil {
+	if err := figure(filepath.Join(c.Out, "calibration.png"), cn, cs, cb); err != nil {
 		return err
 	}
 	if err := pipeline.WriteJSON(filepath.Join(c.Out, "summary.json"), sum); err != nil {
@@ -354,44 +443,25 @@ func rowsOf(d *ising.Dataset, k int) *mat.Dense {
 	return x
 }
 
-// flipped shows a K×K matrix with row K−1 on top, so that through
-// plotutil.Grid the heat map's y is the true class index, increasing upwards.
-type flipped struct{ m mat.Matrix }
-
-func (f flipped) Dims() (int, int) { return f.m.Dims() }
-func (f flipped) At(i, j int) float64 {
-	r, _ := f.m.Dims()
-	return f.m.At(r-1-i, j)
-}
-func (f flipped) T() mat.Matrix { return mat.Transpose{Matrix: f} }
-
-// tempTicks labels class indices with their temperatures, every fourth.
-type tempTicks []float64
-
-func (t tempTicks) Ticks(min, max float64) []plot.Tick {
-	var ts []plot.Tick
-	for k, T := range t {
-		tk := plot.Tick{Value: float64(k)}
-		if k%4 == 0 {
-			tk.Label = strconv.FormatFloat(T, 'g', 4, 64)
-		}
-		ts = append(ts, tk)
-	}
-	return ts
+// calGrid is a calibration's mean softmax matrix as a heat map: x is the
+// class temperature, y the true temperature (increasing upwards), so that a
+// perfect thermometer draws the diagonal from bottom left to top right.
+type calGrid struct {
+	m     mat.Matrix // row: true class, column: read class
+	temps []float64
 }
 
-func heatMap(title string, c *thermo.Calibration) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "class temperature"
-	p.Y.Label.Text = "true temperature"
-	m := c.SoftmaxMatrix()
-	h := plotter.NewHeatMap(plotutil.Grid{M: flipped{m}}, moreland.ExtendedBlackBody().Palette(64))
-	h.Min, h.Max = 0, mat.Max(m)
-	p.Add(h)
-	p.X.Tick.Marker = tempTicks(c.Temps)
-	p.Y.Tick.Marker = tempTicks(c.Temps)
-	return p
+func (g calGrid) Dims() (c, r int)   { r, c = g.m.Dims(); return c, r }
+func (g calGrid) Z(c, r int) float64 { return g.m.At(r, c) }
+func (g calGrid) X(c int) float64    { return g.temps[c] }
+func (g calGrid) Y(r int) float64    { return g.temps[r] }
+
+// heatTile draws the mean softmax per true temperature with its colour bar
+// on the scale [0, hi] (shared by both thermometers).
+func heatTile(title string, c *thermo.Calibration, hi float64) pipeline.Tile {
+	t := pipeline.HeatTileRange(title, "class temperature", "true temperature", "mean softmax probability", calGrid{c.SoftmaxMatrix(), c.Temps}, 0, hi)
+	t.P.X.Tick.Marker, t.P.Y.Tick.Marker = pipeline.TTicks{}, pipeline.TTicks{}
+	return t
 }
 
 type errPoints struct {
@@ -424,10 +494,12 @@ func curve(p *plot.Plot, name string, c *thermo.Calibration, dx float64, col col
 	return nil
 }
 
-// figure writes the two mean-softmax heat maps and the calibration curves.
-func figure(path string, cn, cb *thermo.Calibration) error {
+// figure writes the two mean-softmax heat maps (the network's plain
+// readout and Bayes) and the calibration curves (with the network's
+// symmetric readout cs too).
+func figure(path string, cn, cs, cb *thermo.Calibration) error {
 	cal := plot.New()
-	cal.Title.Text = "calibration: mean ± std of the argmax readout"
+	cal.Title.Text = "calibration: argmax readout, mean ± spread (std over test rows)"
 	cal.X.Label.Text = "true temperature"
 	cal.Y.Label.Text = "read temperature"
 	lo, hi := cn.Temps[0], cn.Temps[len(cn.Temps)-1]
@@ -442,6 +514,9 @@ func figure(path string, cn, cb *thermo.Calibration) error {
 	if err := curve(cal, "network", cn, -dx, color.RGBA{R: 31, G: 119, B: 180, A: 255}); err != nil {
 		return err
 	}
+	if err := curve(cal, "network, symmetric readout", cs, 0, color.RGBA{R: 44, G: 160, B: 44, A: 255}); err != nil {
+		return err
+	}
 	if err := curve(cal, "Bayes on energy", cb, dx, color.RGBA{R: 214, G: 39, B: 40, A: 255}); err != nil {
 		return err
 	}
@@ -451,12 +526,16 @@ func figure(path string, cn, cb *thermo.Calibration) error {
 	}
 	tc.Color = color.Gray{Y: 180}
 	cal.Add(tc)
+	cal.Legend.Add("exact Tc", tc)
 	cal.Legend.Top, cal.Legend.Left = false, false
 	cal.Legend.XOffs, cal.Legend.YOffs = -vg.Points(10), vg.Points(10)
 	cal.Add(plotter.NewGrid())
-	return plotutil.SaveTiles([][]*plot.Plot{{
-		heatMap(fmt.Sprintf("network: mean softmax (within one %.2f)", cn.WithinOne), cn),
-		heatMap(fmt.Sprintf("Bayes on energy (within one %.2f)", cb.WithinOne), cb),
-		cal,
-	}}, 5*vg.Inch, 4.6*vg.Inch, path)
+	cal.X.Tick.Marker, cal.Y.Tick.Marker = pipeline.TTicks{}, pipeline.TTicks{}
+	// One colour scale for both heat maps, up to the larger maximum.
+	top := math.Max(mat.Max(cn.SoftmaxMatrix()), mat.Max(cb.SoftmaxMatrix()))
+	return pipeline.SaveFigure(path, [][]pipeline.Tile{{
+		heatTile(fmt.Sprintf("network: mean softmax (within one %.2f)", cn.WithinOne), cn, top),
+		heatTile(fmt.Sprintf("Bayes on energy (within one %.2f)", cb.WithinOne), cb, top),
+		{P: cal},
+	}}, 5.5*vg.Inch, 4.6*vg.Inch)
 }

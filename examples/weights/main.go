@@ -281,22 +281,32 @@ func index(n int) []float64 {
 	return x
 }
 
-// spectrumFigure draws the eigenvalues of W Wᵀ and of the spin correlation
-// matrix ⟨sᵢsⱼ⟩ at a low, a critical and a high temperature, each divided by
-// its trace so that the shapes compare, and the singular values of W.
+// spectrumFigure draws, on log axes (the spectra span decades), the
+// eigenvalues of W Wᵀ and of the spin correlation matrix ⟨sᵢsⱼ⟩ at a low, a
+// critical and a high temperature, each divided by its trace so that the
+// shapes compare, and the singular values of W. Eigenvalues below
+// zeroFrac of the largest (zero up to rounding: W Wᵀ has rank ≤ N_h) are
+// left out and counted in the title.
 func spectrumFigure(path string, s summary, all *ising.Dataset) error {
+	const zeroFrac = 1e-10
+	dropped := 0
 	norm := func(v []float64) []float64 {
-		var tr float64
+		var tr, top float64
 		for _, x := range v {
 			tr += x
+			top = math.Max(top, x)
 		}
 		out := make([]float64, len(v))
 		for i := range v {
-			out[i] = math.Log10(math.Max(v[i]/tr, 1e-6))
+			out[i] = v[i] / tr
+			if v[i] <= zeroFrac*top {
+				out[i] = math.NaN()
+				dropped++
+			}
 		}
 		return out
 	}
-	curves := []pipeline.Curve{{Name: "W Wᵀ", X: index(len(s.Eigenvalues)), Y: norm(s.Eigenvalues)}}
+	curves := []pipeline.Curve{{Name: "W Wᵀ (the RBM's couplings)", X: index(len(s.Eigenvalues)), Y: norm(s.Eigenvalues)}}
 	for _, T := range []float64{1.5, 2.25, 3.5} {
 		rows := pipeline.Rows(all, func(t float64) bool { return t == T })
 		if rows == nil {
@@ -312,13 +322,37 @@ func spectrumFigure(path string, s summary, all *ising.Dataset) error {
 		}
 		ev := es.Values(nil)
 		sort.Sort(sort.Reverse(sort.Float64Slice(ev)))
-		curves = append(curves, pipeline.Curve{Name: fmt.Sprintf("⟨sᵢsⱼ⟩ at T = %.2f", T), X: index(len(ev)), Y: norm(ev), Dashed: true})
+		curves = append(curves, pipeline.Curve{Name: fmt.Sprintf("spin correlation matrix, T = %.2f", T), X: index(len(ev)), Y: norm(ev), Dashed: true})
 	}
-	return pipeline.CurvesFigure(path,
-		[]string{"spectra divided by their trace", "singular values of W"},
-		[]string{"rank", "rank"},
-		[]string{"log10 (eigenvalue / trace)", "singular value"},
-		[][]pipeline.Curve{curves, {{Name: "W", X: index(len(s.Singular)), Y: s.Singular}}})
+	title := fmt.Sprintf("eigenvalues / trace: W Wᵀ (N_v = %d, N_h = %d), spin correlations", s.Nv, s.Nh)
+	if dropped > 0 {
+		title += fmt.Sprintf(" (%d zeros left out)", dropped)
+	}
+	return pipeline.PanelsFigure(path, []pipeline.Panel{
+		{Title: title, XLabel: "rank (largest first)", YLabel: "eigenvalue / trace (log scale)",
+			Curves: curves, LogY: true, LegendBottom: true, LegendLeft: true, XTicks: rankTicks(s.Nv)},
+		{Title: fmt.Sprintf("singular values σ of W, %d × %d (σ² = eigenvalues of W Wᵀ)", s.Nv, s.Nh),
+			XLabel: "rank (largest first)", YLabel: "singular value (log scale)", LogY: true, XTicks: rankTicks(len(s.Singular)),
+			Curves: []pipeline.Curve{{X: index(len(s.Singular)), Y: s.Singular}}},
+	}, 2)
+}
+
+// rankTicks labels a rank axis 1 … n at 1 and every multiple of a round
+// step (10 for n = 100).
+func rankTicks(n int) pipeline.ValueTicks {
+	step := 1
+	for _, st := range []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000} {
+		if step = st; n/st <= 10 {
+			break
+		}
+	}
+	ts := pipeline.ValueTicks{1}
+	for k := step; k <= n; k += step {
+		if k != 1 {
+			ts = append(ts, float64(k))
+		}
+	}
+	return ts
 }
 
 // fieldsFigure draws the receptive fields (columns of W as L×L images) of

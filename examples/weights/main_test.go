@@ -1,6 +1,7 @@
 package main
 
 import (
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
 	"github.com/rgflow/rgflow/internal/jsonf"
+	"github.com/rgflow/rgflow/rbm"
 )
 
 func TestSmoke(t *testing.T) {
@@ -52,5 +54,43 @@ func TestSmoke(t *testing.T) {
 	c.Model = filepath.Join(out, "missing.npz")
 	if err := run(c, &pipeline.Progress{W: io.Discard}); err == nil {
 		t.Fatal("missing model file accepted")
+	}
+}
+
+// TestFieldOrientation draws the receptive field of a unit whose one
+// weight sits at site (row 0, column L−1) = L−1 and requires it in the top
+// right of the field's tile, as the lattice is printed (row 0 on top).
+func TestFieldOrientation(t *testing.T) {
+	t.Parallel()
+	const L = 6
+	m := rbm.New(L*L, 1, &rbm.InitSettings{Sigma: -1}, nil) // W = 0
+	m.W.Set(L-1, 0, 1)
+	path := filepath.Join(t.TempDir(), "fields.png")
+	if err := fieldsFigure(path, m, L, 1); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One field and the colour bar: two tiles side by side.
+	b := img.Bounds()
+	tw := b.Dx() / 2
+	bx, by, best := 0, 0, -1
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Min.X+tw; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if v := int(cr) - int(cg) - int(cb); v > best {
+				best, bx, by = v, x, y
+			}
+		}
+	}
+	if bx < tw/2 || by > b.Dy()/2 {
+		t.Errorf("the weight at row 0, column %d drawn at pixel (%d, %d) of a %d×%d tile: not in the top right", L-1, bx, by, tw, b.Dy())
 	}
 }

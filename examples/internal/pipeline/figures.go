@@ -51,14 +51,7 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 		lines.X.Label.Text = "thermometer temperature T"
 		lines.Y.Label.Text = "mean softmax probability"
 		lines.X.Tick.Marker = TTicks{}
-		var keep []flow.Readout
-		seen := map[int]bool{}
-		for _, s := range show {
-			if s < len(f.Readouts) && !seen[s] {
-				seen[s] = true
-				keep = append(keep, f.Readouts[s])
-			}
-		}
+		keep := shownSteps(f.Readouts, show)
 		top := 0.0
 		for i, r := range keep {
 			for _, d := range r.Dist {
@@ -91,6 +84,21 @@ func FlowFigure(path string, flows []Flow, show []int) error {
 	return SaveFigure(path, rows, 6*vg.Inch, 4*vg.Inch)
 }
 
+// shownSteps returns the readouts of the steps in show, each once (one
+// legend entry per step), in the order of show, leaving out steps beyond
+// the flow.
+func shownSteps(rs []flow.Readout, show []int) []flow.Readout {
+	var keep []flow.Readout
+	seen := map[int]bool{}
+	for _, s := range show {
+		if s >= 0 && s < len(rs) && !seen[s] {
+			seen[s] = true
+			keep = append(keep, rs[s])
+		}
+	}
+	return keep
+}
+
 // TTicks marks a temperature axis every 1 (labelled) and every 0.5.
 type TTicks struct{}
 
@@ -118,9 +126,13 @@ func vline(x, top float64) *plotter.Line {
 	return l
 }
 
-// glyphs replaces characters the plot fonts lack with plain ones.
-var glyphs = strings.NewReplacer("⟨", "<", "⟩", ">", "₀", "0", "₁", "1", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "²", "^2",
-	"T_c", "Tc", "N_h", "Nh", "N_v", "Nv", "s_r", "sr", "C_c", "Cc")
+// glyphs replaces characters the plot font (Liberation Serif) lacks with
+// plain ones, and writes subscripts it has (₀ ₁ ᵢ ᵣ ᵥ; ² and ᵀ print as
+// they are): it has no ⟨ ⟩, ⱼ, ₖ or subscript c and h, so ⟨sᵢsⱼ⟩ prints as
+// <sisj>, T_c as Tc, but ⟨s₀s_r⟩ as <s₀sᵣ>. TestLabelGlyphs checks that
+// every label the examples use prints.
+var glyphs = strings.NewReplacer("sᵢsⱼ", "sisj", "ᵢⱼ", "ij", "⟨", "<", "⟩", ">", "ⱼ", "j", "ₖ", "k",
+	"T_c", "Tc", "N_h", "Nh", "N_v", "Nᵥ", "s_r", "sᵣ", "C_c", "Cc")
 
 // label returns s with the characters the plot fonts lack replaced.
 func label(s string) string { return glyphs.Replace(s) }
@@ -163,16 +175,13 @@ func CurvesFigure(path string, titles, xlabels, ylabels []string, panels [][]Cur
 }
 
 // PanelsFigure writes the panels in a grid of the given number of columns.
-// It returns an error if two curves of one panel share a legend name.
+// It returns an error (CheckPanel) if two curves of one panel share a
+// legend name or if a panel has curves but nothing to draw.
 func PanelsFigure(path string, panels []Panel, cols int) error {
 	var rows [][]*plot.Plot
 	for i, pn := range panels {
-		seen := map[string]bool{}
-		for _, c := range pn.Curves {
-			if c.Name != "" && seen[c.Name] {
-				return fmt.Errorf("pipeline: panel %q has two legend entries %q", pn.Title, c.Name)
-			}
-			seen[c.Name] = true
+		if err := CheckPanel(pn); err != nil {
+			return err
 		}
 		p, err := panelPlot(pn)
 		if err != nil {
@@ -186,6 +195,36 @@ func PanelsFigure(path string, panels []Panel, cols int) error {
 	return plotutil.SaveTiles(rows, 5*vg.Inch, 4*vg.Inch, path)
 }
 
+// CheckPanel returns an error if two curves of the panel share a legend
+// name, or if the panel has curves but none with a point that can be drawn
+// (every y not finite, or not positive on a log axis): a blank panel that
+// looks like a plot.
+func CheckPanel(pn Panel) error {
+	seen := map[string]bool{}
+	drawn := false
+	for _, c := range pn.Curves {
+		if c.Name != "" && seen[c.Name] {
+			return fmt.Errorf("pipeline: panel %q has two legend entries %q", pn.Title, c.Name)
+		}
+		seen[c.Name] = true
+		for k := range c.X {
+			if drawable(pn, c.X[k], c.Y[k]) {
+				drawn = true
+				break
+			}
+		}
+	}
+	if len(pn.Curves) > 0 && !drawn {
+		return fmt.Errorf("pipeline: panel %q has %d curves and no point to draw (every value NaN, infinite or, on a log axis, not positive)", pn.Title, len(pn.Curves))
+	}
+	return nil
+}
+
+// drawable reports whether the point (x, y) of a curve of panel pn is drawn.
+func drawable(pn Panel, x, y float64) bool {
+	return !math.IsNaN(y) && !math.IsInf(y, 0) && !math.IsNaN(x) && !math.IsInf(x, 0) && !(pn.LogY && y <= 0) && !(pn.LogX && x <= 0)
+}
+
 func panelPlot(pn Panel) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = label(pn.Title), label(pn.XLabel), label(pn.YLabel)
@@ -195,7 +234,7 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		var xy plotter.XYs
 		var e plotter.YErrors
 		for k := range c.X {
-			if math.IsNaN(c.Y[k]) || math.IsInf(c.Y[k], 0) || pn.LogY && c.Y[k] <= 0 || pn.LogX && c.X[k] <= 0 {
+			if !drawable(pn, c.X[k], c.Y[k]) {
 				continue
 			}
 			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
@@ -256,11 +295,11 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	if pn.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = DecadeTicks{}
 	}
 	if pn.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = DecadeTicks{}
 	}
 	if pn.XTicks != nil {
 		p.X.Tick.Marker = pn.XTicks
@@ -295,6 +334,41 @@ func palette(i int) color.Color {
 // on 0, with a colour bar labelled barLabel.
 func HeatMapFigure(path, title, xlabel, ylabel, barLabel string, m mat.Matrix) error {
 	return SaveFigure(path, [][]Tile{{MatrixTile(title, xlabel, ylabel, barLabel, m, true)}}, 6*vg.Inch, 5*vg.Inch)
+}
+
+// DecadeTicks marks a log axis at every power of ten, labelled (plainly
+// from 0.001 to 1000, as 1e-5 beyond), and at 2…9 times each, unlabelled
+// unless the axis spans less than two decades. (plot.LogTicks labels 1e-5
+// as 9.999999999999999e-06.)
+type DecadeTicks struct{}
+
+// Ticks returns the ticks between min and max (min > 0).
+func (DecadeTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max >= min) || math.IsInf(max, 0) {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	all := hi-lo <= 2
+	var ts []plot.Tick
+	for e := lo; e <= hi; e++ {
+		for m := 1; m <= 9; m++ {
+			// The decimal literal parsed gives the double nearest to m·10^e.
+			v, _ := strconv.ParseFloat(fmt.Sprintf("%de%d", m, e), 64)
+			if v < min || v > max {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || all {
+				if e >= -3 && e <= 3 {
+					t.Label = strconv.FormatFloat(v, 'f', -1, 64)
+				} else {
+					t.Label = fmt.Sprintf("%de%d", m, e)
+				}
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
 }
 
 // ValueTicks marks an axis at the given values, labelled with them (such

@@ -1,0 +1,130 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+
+	"github.com/rgflow/rgflow/flow"
+)
+
+// TestDecadeTicks: a log axis over eight decades is labelled at every power
+// of ten with its exact value (plot.LogTicks printed 1e-5 as
+// 9.999999999999999e-06), and an axis within two decades at 2…9 too.
+func TestDecadeTicks(t *testing.T) {
+	t.Parallel()
+	labels := func(min, max float64) []string {
+		var ls []string
+		for _, tk := range (DecadeTicks{}).Ticks(min, max) {
+			if tk.Value < min || tk.Value > max {
+				t.Errorf("tick %v outside [%v, %v]", tk.Value, min, max)
+			}
+			if tk.Label != "" {
+				ls = append(ls, tk.Label)
+			}
+		}
+		return ls
+	}
+	got := strings.Join(labels(3e-9, 0.5), " ")
+	if want := "1e-8 1e-7 1e-6 1e-5 1e-4 0.001 0.01 0.1"; got != want {
+		t.Errorf("labels over [3e-9, 0.5]: %q, want %q", got, want)
+	}
+	got = strings.Join(labels(2, 30), " ")
+	if want := "2 3 4 5 6 7 8 9 10 20 30"; got != want {
+		t.Errorf("labels over [2, 30]: %q, want %q", got, want)
+	}
+	if ts := (DecadeTicks{}).Ticks(0, 1); ts != nil {
+		t.Errorf("a log axis from 0 got ticks %v", ts)
+	}
+}
+
+// TestNaNOnlyPanel: a panel whose curves have no point to draw (NaN, or
+// not positive on a log axis) is refused, naming the panel; one drawable
+// point suffices.
+func TestNaNOnlyPanel(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name string
+		pn   Panel
+		ok   bool
+	}{
+		{"NaN only", Panel{Title: "blank", Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{nan, nan}}, {Name: "b", X: []float64{0}, Y: []float64{math.Inf(1)}}}}, false},
+		{"zeros on a log axis", Panel{Title: "blank", LogY: true, Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{0, -1}}}}, false},
+		{"one point", Panel{Title: "one", Curves: []Curve{{Name: "a", X: []float64{0, 1}, Y: []float64{nan, 2}}, {Name: "b", X: []float64{0}, Y: []float64{nan}}}}, true},
+		{"no curves", Panel{Title: "empty"}, true},
+	} {
+		err := PanelsFigure(filepath.Join(t.TempDir(), "p.png"), []Panel{tc.pn}, 1)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: error %v, want ok %v", tc.name, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), tc.pn.Title) {
+			t.Errorf("%s: error %q does not name the panel", tc.name, err)
+		}
+	}
+}
+
+// TestFlowFigureOrientation: the flow heat map draws class k of step s at
+// x = T_k, y = s (step 0 at the bottom), with its colour bar, and the
+// figure's legend names each step once even when a step is asked twice.
+func TestFlowFigureOrientation(t *testing.T) {
+	t.Parallel()
+	temps := []float64{0, 1, 2}
+	var rs []flow.Readout
+	for s := 0; s < 4; s++ {
+		d := []float64{0, 0, 0}
+		d[min(s, 2)] = 1 // the distribution moves to higher T step by step
+		rs = append(rs, flow.Readout{Step: s, Temps: temps, Dist: d, Peak: temps[min(s, 2)]})
+	}
+	g := distGrid{rs}
+	nc, nr := g.Dims()
+	if nc != 3 || nr != 4 {
+		t.Fatalf("grid %d×%d, want 3 classes × 4 steps", nc, nr)
+	}
+	for c := 0; c < nc; c++ {
+		for r := 0; r < nr; r++ {
+			if want := rs[r].Dist[c]; g.Z(c, r) != want || g.X(c) != temps[c] || g.Y(r) != float64(r) {
+				t.Errorf("cell (%d, %d) at (%v, %v) = %v, want class %d of step %d = %v", c, r, g.X(c), g.Y(r), g.Z(c, r), c, r, want)
+			}
+		}
+	}
+	var steps []int
+	for _, r := range shownSteps(rs, []int{0, 1, 1, 3, 9, -1}) {
+		steps = append(steps, r.Step)
+	}
+	if fmt.Sprint(steps) != "[0 1 3]" {
+		t.Errorf("steps shown %v, want [0 1 3] (each once, none beyond the flow)", steps)
+	}
+	path := filepath.Join(t.TempDir(), "flow.png")
+	if err := FlowFigure(path, []Flow{{Name: "T = 0", Readouts: rs}}, []int{0, 1, 1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := FlowFigure(path, []Flow{{Name: "none", Readouts: []flow.Readout{{Step: 0}}}}, []int{0}); err == nil {
+		t.Error("a flow without distributions was drawn")
+	}
+}
+
+// TestLabelGlyphs: every rune of the labels the examples write, after
+// label, has a glyph in the plot's font (a missing one prints as a box).
+func TestLabelGlyphs(t *testing.T) {
+	t.Parallel()
+	st := plot.New().Title.TextStyle
+	f := font.DefaultCache.Lookup(st.Font, st.Font.Size)
+	face := f.FontFace(96)
+	for _, s := range []string{
+		"exact T_c", "N_h = 100", "N_v = 100", "⟨s₀s_r⟩, T = 2.25 (ξ = 0.36 ± 0.01)", "(W Wᵀ)ᵢⱼ, i ≠ j", "⟨sᵢsⱼ⟩",
+		"⟨|m|⟩ (± standard error)", "σ² = eigenvalues of W Wᵀ", "W ~ N(-0.001, 0.0387²)", "expectation Σ pₖTₖ",
+		"from T = ∞: Cc(1)", "C_c(r)", "μ = -0.1791, σ = 0.7445", "|m| ≥ 0.5", "site j = row·L + column", "reference m* ≈ 0.25 → 0.6507",
+	} {
+		for _, r := range label(s) {
+			if _, ok := face.GlyphAdvance(r); !ok {
+				t.Errorf("label %q: the font has no glyph for %q (in %q)", s, r, label(s))
+			}
+		}
+	}
+}
