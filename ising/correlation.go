@@ -75,6 +75,29 @@ func CorrelationsWeighted(L int, configs *mat.Dense, w []float64) *Correlation {
 	if n == 0 {
 		panic("ising: Correlations of no configurations")
 	}
+	weight := rowWeights(w, n)
+	N := L * L
+	cr := &Correlation{L: L, Samples: n, Mean: make([]float64, N)}
+	f := newFFT2(L)
+	power := cr.accumulate(f, configs, weight)
+	Nf := float64(N)
+	cr.Chi2 = power[0] / Nf
+	if L > 1 {
+		cr.F = (power[1] + power[L]) / (2 * Nf)
+	}
+	cr.G = f.toG(power)
+	cr.connect(f, isBinary(configs))
+	cr.setXi()
+	cr.binRadially()
+	if N <= MaxCorrelationSites {
+		cr.SS = weightedSS(configs, weight)
+	}
+	return cr
+}
+
+// rowWeights checks the weights w of n rows (nil means equal) and returns
+// the normalised weight of row k. It panics as CorrelationsWeighted says.
+func rowWeights(w []float64, n int) func(k int) float64 {
 	var wsum float64
 	if w != nil {
 		if len(w) != n {
@@ -90,41 +113,86 @@ func CorrelationsWeighted(L int, configs *mat.Dense, w []float64) *Correlation {
 			panic("ising: weights sum to zero")
 		}
 	}
-	weight := func(k int) float64 {
+	return func(k int) float64 {
 		if w == nil {
 			return 1 / float64(n)
 		}
 		return w[k] / wsum
 	}
-	N := L * L
-	Nf := float64(N)
-	cr := &Correlation{L: L, Samples: n, Mean: make([]float64, N)}
+}
 
-	// Power spectrum ⟨|S(k)|²⟩ by 2D FFT of each configuration, plus the
-	// per-site means and the magnetisation moments.
-	ft := fourier.NewCmplxFFT(L)
-	buf := make([]complex128, N)
-	col := make([]complex128, L)
-	power := make([]float64, N)
-	fft2 := func(inverse bool) {
-		tr := ft.Coefficients
-		if inverse {
-			tr = ft.Sequence
-		}
+// fft2 is a 2D FFT on an L×L lattice in place in buf (site order i*L+j).
+type fft2 struct {
+	L   int
+	ft  *fourier.CmplxFFT
+	buf []complex128
+	col []complex128
+}
+
+func newFFT2(L int) *fft2 {
+	return &fft2{L: L, ft: fourier.NewCmplxFFT(L), buf: make([]complex128, L*L), col: make([]complex128, L)}
+}
+
+// transform replaces buf by its 2D transform (unnormalised), rows first.
+func (f *fft2) transform(inverse bool) {
+	L, buf, col := f.L, f.buf, f.col
+	tr := f.ft.Coefficients
+	if inverse {
+		tr = f.ft.Sequence
+	}
+	for i := range L {
+		r := buf[i*L : (i+1)*L]
+		tr(r, r)
+	}
+	for j := range L {
 		for i := range L {
-			r := buf[i*L : (i+1)*L]
-			tr(r, r)
+			col[i] = buf[i*L+j]
 		}
-		for j := range L {
-			for i := range L {
-				col[i] = buf[i*L+j]
-			}
-			tr(col, col)
-			for i := range L {
-				buf[i*L+j] = col[i]
-			}
+		tr(col, col)
+		for i := range L {
+			buf[i*L+j] = col[i]
 		}
 	}
+}
+
+// power fills buf with the real values v, transforms them and returns
+// |FFT(v)|² in dst.
+func (f *fft2) power(dst, v []float64) {
+	for i, x := range v {
+		f.buf[i] = complex(x, 0)
+	}
+	f.transform(false)
+	for i, z := range f.buf {
+		dst[i] = real(z)*real(z) + imag(z)*imag(z)
+	}
+}
+
+// toG returns G(d) = (1/N²) Σ_k P(k) e^(ik·d), the inverse transform of the
+// power spectrum p.
+func (f *fft2) toG(p []float64) *mat.Dense {
+	L, buf := f.L, f.buf
+	Nf := float64(L * L)
+	for i, v := range p {
+		buf[i] = complex(v, 0)
+	}
+	f.transform(true)
+	g := mat.NewDense(L, L, nil)
+	for i := range L {
+		for j := range L {
+			g.Set(i, j, real(buf[i*L+j])/(Nf*Nf))
+		}
+	}
+	return g
+}
+
+// accumulate returns the power spectrum ⟨|S(k)|²⟩, by 2D FFT of each
+// configuration, and adds the per-site means and the magnetisation moments
+// to cr.
+func (cr *Correlation) accumulate(f *fft2, configs *mat.Dense, weight func(int) float64) []float64 {
+	n, N := configs.Dims()
+	Nf := float64(N)
+	buf := f.buf
+	power := make([]float64, N)
 	for k := range n {
 		wk := weight(k)
 		if wk == 0 {
@@ -141,59 +209,46 @@ func CorrelationsWeighted(L int, configs *mat.Dense, w []float64) *Correlation {
 		m /= Nf
 		cr.AbsM += wk * math.Abs(m)
 		cr.M2 += wk * m * m
-		fft2(false)
+		f.transform(false)
 		for i, z := range buf {
 			power[i] += wk * (real(z)*real(z) + imag(z)*imag(z))
 		}
 	}
-	// G(d) = (1/N²) Σ_k P(k) e^(ik·d): inverse transform of the power.
-	toG := func(p []float64) *mat.Dense {
-		for i, v := range p {
-			buf[i] = complex(v, 0)
-		}
-		fft2(true)
-		g := mat.NewDense(L, L, nil)
-		for i := range L {
-			for j := range L {
-				g.Set(i, j, real(buf[i*L+j])/(Nf*Nf))
-			}
-		}
-		return g
-	}
-	cr.Chi2 = power[0] / Nf
-	if L > 1 {
-		cr.F = (power[1] + power[L]) / (2 * Nf)
-	}
-	cr.G = toG(power)
-	// Connected part: the same transform of |FFT(⟨s⟩)|².
-	mp := make([]float64, N)
-	for i, v := range cr.Mean {
-		buf[i] = complex(v, 0)
-	}
-	fft2(false)
-	for i, z := range buf {
-		mp[i] = real(z)*real(z) + imag(z)*imag(z)
-	}
-	mg := toG(mp)
-	cr.GConn = mat.NewDense(L, L, nil)
-	if isBinary(configs) {
-		cr.G.Set(0, 0, 1) // s_i² = 1 exactly; removes FFT rounding
+	return power
+}
+
+// connect sets GConn = G − the same transform of |FFT(⟨s⟩)|²; for binary
+// configurations it first sets G(0, 0) = 1 exactly (s_i² = 1), removing
+// the FFT's rounding.
+func (cr *Correlation) connect(f *fft2, binary bool) {
+	mp := make([]float64, len(cr.Mean))
+	f.power(mp, cr.Mean)
+	mg := f.toG(mp)
+	cr.GConn = mat.NewDense(cr.L, cr.L, nil)
+	if binary {
+		cr.G.Set(0, 0, 1)
 	}
 	cr.GConn.Sub(cr.G, mg)
+}
 
-	// Second-moment correlation length.
+// setXi sets the second-moment correlation length from Chi2 and F.
+func (cr *Correlation) setXi() {
 	switch {
-	case L == 1 || cr.Chi2 <= cr.F:
+	case cr.L == 1 || cr.Chi2 <= cr.F:
 		cr.Xi = 0
 	case cr.F == 0:
 		cr.Xi = math.Inf(1)
 	default:
-		cr.Xi = math.Sqrt(cr.Chi2/cr.F-1) / (2 * math.Sin(math.Pi/float64(L)))
+		cr.Xi = math.Sqrt(cr.Chi2/cr.F-1) / (2 * math.Sin(math.Pi/float64(cr.L)))
 	}
+}
 
-	// Radial binning by minimum-image distance.
+// binRadially sets R, GR, GRConn and Count: G and GConn averaged over the
+// displacements at each minimum-image distance.
+func (cr *Correlation) binRadially() {
+	L := cr.L
 	type disp struct{ r2, i, j int }
-	ds := make([]disp, 0, N)
+	ds := make([]disp, 0, L*L)
 	for i := range L {
 		for j := range L {
 			a, b := min(i, L-i), min(j, L-j)
@@ -215,26 +270,28 @@ func CorrelationsWeighted(L int, configs *mat.Dense, w []float64) *Correlation {
 		cr.GRConn = append(cr.GRConn, gc/float64(cnt))
 		cr.Count = append(cr.Count, cnt)
 	}
+}
 
-	// The full matrix for small lattices: SS = Σ_k w_k s_k s_kᵀ, in chunks.
-	if N <= MaxCorrelationSites {
-		cr.SS = mat.NewSymDense(N, nil)
-		const chunk = 256
-		blk := mat.NewDense(min(chunk, n), N, nil)
-		for lo := 0; lo < n; lo += chunk {
-			hi := min(lo+chunk, n)
-			b := blk.Slice(0, hi-lo, 0, N).(*mat.Dense)
-			for k := lo; k < hi; k++ {
-				sw := math.Sqrt(weight(k))
-				dst := b.RawRowView(k - lo)
-				for i, v := range configs.RawRowView(k) {
-					dst[i] = sw * (2*v - 1)
-				}
+// weightedSS returns the full matrix SS = Σ_k w_k s_k s_kᵀ of the rows of
+// configs, accumulated in chunks of rows.
+func weightedSS(configs *mat.Dense, weight func(int) float64) *mat.SymDense {
+	n, N := configs.Dims()
+	ss := mat.NewSymDense(N, nil)
+	const chunk = 256
+	blk := mat.NewDense(min(chunk, n), N, nil)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		b := blk.Slice(0, hi-lo, 0, N).(*mat.Dense)
+		for k := lo; k < hi; k++ {
+			sw := math.Sqrt(weight(k))
+			dst := b.RawRowView(k - lo)
+			for i, v := range configs.RawRowView(k) {
+				dst[i] = sw * (2*v - 1)
 			}
-			cr.SS.SymRankK(cr.SS, 1, b.T())
 		}
+		ss.SymRankK(ss, 1, b.T())
 	}
-	return cr
+	return ss
 }
 
 // isBinary reports whether every cell is 0 or 1.
