@@ -191,21 +191,66 @@ func (x rpoly) add(y rpoly, sign int64) rpoly {
 // bealeDOS computes the density of states from Kaufman's partition function
 // (see DensityOfStatesCounts). Valid for L ≥ 2.
 func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, error) {
-	n, m := L, L
-	// Progress: one step per factor l of the four products.
-	var stopErr error
-	steps, nsteps := 0, 2*(n-1)
-	step := func() {
-		steps++
-		if progress != nil && stopErr == nil {
-			stopErr = progress(steps, nsteps)
-		}
+	b := newBeale(L, progress)
+	var oddL, evenL []int
+	for l := 1; l < L; l += 2 {
+		oddL = append(oddL, l)
 	}
-	N := L * L
-	prec := uint(3*N + 128)
-	pi := bigPi(prec)
+	for l := 2; l < L; l += 2 {
+		evenL = append(evenL, l)
+	}
+	pref, u := bealeFactors(L)
+	terms := [4]rpoly{
+		pref.mul(u[0]).mul(yToA(b.paired(oddL, 2))),
+		pref.mul(u[1]).mul(yToA(b.paired(oddL, -2))),
+		pref.mul(u[2]).mul(yToA(b.paired(evenL, 2))),
+		pref.mul(u[3]).mul(yToA(b.paired(evenL, -2))),
+	}
+	if b.stopErr != nil {
+		return nil, nil, b.stopErr
+	}
+	z := terms[0].add(terms[1], 1).add(terms[2], 1).add(terms[3], 1)
+	energies, g := z.counts(L * L)
+	return energies, g, nil
+}
 
-	// V_m(z) = 2cosh(mγ) as a polynomial in z = 2cosh γ.
+// beale holds what the four products of bealeDOS share: the lattice
+// (n columns, m rows, n = m = L), the working precision, π, V_m's
+// coefficients and the progress count.
+type beale struct {
+	n, m     int
+	prec     uint
+	pi       *big.Float
+	vmf      []*big.Float // V_m(z) = 2cosh(mγ) as a polynomial in z = 2cosh γ
+	progress func(done, total int) error
+	steps    int
+	nsteps   int // one step per factor l of the four products
+	stopErr  error
+}
+
+func newBeale(L int, progress func(done, total int) error) *beale {
+	b := &beale{n: L, m: L, prec: uint(3*L*L + 128), progress: progress, nsteps: 2 * (L - 1)}
+	b.pi = bigPi(b.prec)
+	vm := chebyshevV(b.m)
+	b.vmf = make([]*big.Float, len(vm))
+	for i, x := range vm {
+		b.vmf[i] = new(big.Float).SetPrec(b.prec).SetInt(x)
+	}
+	return b
+}
+
+// step counts one factor and reports it to progress, keeping the first
+// error progress returns.
+func (b *beale) step() {
+	b.steps++
+	if b.progress != nil && b.stopErr == nil {
+		b.stopErr = b.progress(b.steps, b.nsteps)
+	}
+}
+
+// chebyshevV returns V_m(z) = 2cosh(mγ) as an integer polynomial in
+// z = 2cosh γ, from V_0 = 2, V_1 = z, V_(k+1) = z V_k − V_(k−1).
+func chebyshevV(m int) []*big.Int {
 	v0, v1 := bigInts(2), bigInts(0, 1)
 	for k := 2; k <= m; k++ {
 		next := polyMulLin(v1, 0)
@@ -214,110 +259,126 @@ func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, e
 		}
 		v0, v1 = v1, next
 	}
-	vm := v1
 	if m == 1 {
-		vm = bigInts(0, 1)
+		return bigInts(0, 1)
 	}
-	vmf := make([]*big.Float, len(vm))
-	for i, x := range vm {
-		vmf[i] = new(big.Float).SetPrec(prec).SetInt(x)
-	}
+	return v1
+}
 
-	// paired returns Π_l (V_m(y − 2cos(πl/n)) + shift) over the given l as an
-	// integer polynomial in y.
-	paired := func(ls []int, shift int64) []*big.Int {
-		acc := []*big.Float{new(big.Float).SetPrec(prec).SetInt64(1)}
-		for _, l := range ls {
-			if stopErr != nil {
-				return bigInts(1)
-			}
-			step()
-			theta := new(big.Float).SetPrec(prec).Mul(pi, big.NewFloat(float64(l)))
-			theta.Quo(theta, new(big.Float).SetPrec(prec).SetInt64(int64(n)))
-			negDelta := bigCos(theta, prec)
-			negDelta.Mul(negDelta, big.NewFloat(-2)) // −2cos θ
-			// q(y) = V_m(y − δ) by Horner's rule in polynomials of y.
-			q := []*big.Float{new(big.Float).SetPrec(prec)}
-			for k := len(vmf) - 1; k >= 0; k-- {
-				// q = q·(y + negDelta) + v_k
-				nq := make([]*big.Float, len(q)+1)
-				for i := range nq {
-					nq[i] = new(big.Float).SetPrec(prec)
-				}
-				t := new(big.Float).SetPrec(prec)
-				for i, x := range q {
-					nq[i+1].Add(nq[i+1], x)
-					nq[i].Add(nq[i], t.Mul(x, negDelta))
-				}
-				nq[0].Add(nq[0], vmf[k])
-				q = nq
-			}
-			q[0].Add(q[0], new(big.Float).SetPrec(prec).SetInt64(shift))
-			// acc = acc · q
-			na := make([]*big.Float, len(acc)+len(q)-1)
-			for i := range na {
-				na[i] = new(big.Float).SetPrec(prec)
-			}
-			t := new(big.Float).SetPrec(prec)
-			for i, x := range acc {
-				for j, y := range q {
-					na[i+j].Add(na[i+j], t.Mul(x, y))
-				}
-			}
-			acc = na
+// paired returns Π_l (V_m(y − 2cos(πl/n)) + shift) over the given l as an
+// integer polynomial in y. Once progress has returned an error it returns
+// the polynomial 1 without computing.
+func (b *beale) paired(ls []int, shift int64) []*big.Int {
+	prec := b.prec
+	acc := []*big.Float{new(big.Float).SetPrec(prec).SetInt64(1)}
+	for _, l := range ls {
+		if b.stopErr != nil {
+			return bigInts(1)
 		}
-		out := make([]*big.Int, len(acc))
-		half := big.NewFloat(0.5)
-		quarter := big.NewFloat(0.25)
-		for i, x := range acc {
-			r := new(big.Float).SetPrec(prec).Set(x)
-			if r.Sign() >= 0 {
-				r.Add(r, half)
-			} else {
-				r.Sub(r, half)
-			}
-			z, _ := r.Int(nil)
-			d := new(big.Float).SetPrec(prec).SetInt(z)
-			d.Sub(d, x)
-			if d.Abs(d).Cmp(quarter) > 0 {
-				panic("ising: DensityOfStates: coefficient not an integer (internal error)")
-			}
-			out[i] = z
+		b.step()
+		theta := new(big.Float).SetPrec(prec).Mul(b.pi, big.NewFloat(float64(l)))
+		theta.Quo(theta, new(big.Float).SetPrec(prec).SetInt64(int64(b.n)))
+		negDelta := bigCos(theta, prec)
+		negDelta.Mul(negDelta, big.NewFloat(-2)) // −2cos θ
+		q := b.shiftedV(negDelta)
+		q[0].Add(q[0], new(big.Float).SetPrec(prec).SetInt64(shift))
+		acc = floatPolyMul(acc, q, prec)
+	}
+	return roundPoly(acc, prec)
+}
+
+// shiftedV returns q(y) = V_m(y + negDelta) by Horner's rule in polynomials
+// of y.
+func (b *beale) shiftedV(negDelta *big.Float) []*big.Float {
+	prec := b.prec
+	q := []*big.Float{new(big.Float).SetPrec(prec)}
+	for k := len(b.vmf) - 1; k >= 0; k-- {
+		// q = q·(y + negDelta) + v_k
+		nq := make([]*big.Float, len(q)+1)
+		for i := range nq {
+			nq[i] = new(big.Float).SetPrec(prec)
 		}
-		return out
-	}
-	// toA converts P(y), y = (a²+1)²/(a(a−1)(a+1)), into an rpoly in a.
-	toA := func(p []*big.Int) rpoly {
-		D := len(p) - 1
-		num := bigInts(1, 0, 2, 0, 1) // (a²+1)²
-		den := bigInts(0, -1, 0, 1)   // a³ − a
-		dp := make([][]*big.Int, D+1)
-		dp[0] = bigInts(1)
-		for j := 1; j <= D; j++ {
-			dp[j] = polyMul(dp[j-1], den)
+		t := new(big.Float).SetPrec(prec)
+		for i, x := range q {
+			nq[i+1].Add(nq[i+1], x)
+			nq[i].Add(nq[i], t.Mul(x, negDelta))
 		}
-		S := []*big.Int{new(big.Int).Set(p[D])}
-		for k := D - 1; k >= 0; k-- {
-			S = polyMul(S, num)
-			t := dp[D-k]
-			for i, x := range t {
-				S[i].Add(S[i], new(big.Int).Mul(p[k], x))
-			}
+		nq[0].Add(nq[0], b.vmf[k])
+		q = nq
+	}
+	return q
+}
+
+// floatPolyMul returns the product of the polynomials p and q at precision
+// prec.
+func floatPolyMul(p, q []*big.Float, prec uint) []*big.Float {
+	na := make([]*big.Float, len(p)+len(q)-1)
+	for i := range na {
+		na[i] = new(big.Float).SetPrec(prec)
+	}
+	t := new(big.Float).SetPrec(prec)
+	for i, x := range p {
+		for j, y := range q {
+			na[i+j].Add(na[i+j], t.Mul(x, y))
 		}
-		return rpoly{S, -D, -D, -D}
 	}
-	var oddL, evenL []int
-	for l := 1; l < n; l += 2 {
-		oddL = append(oddL, l)
+	return na
+}
+
+// roundPoly rounds the coefficients of p to the nearest integers; it panics
+// if one is more than ¼ away from an integer (an internal error: the
+// product has integer coefficients).
+func roundPoly(p []*big.Float, prec uint) []*big.Int {
+	out := make([]*big.Int, len(p))
+	half := big.NewFloat(0.5)
+	quarter := big.NewFloat(0.25)
+	for i, x := range p {
+		r := new(big.Float).SetPrec(prec).Set(x)
+		if r.Sign() >= 0 {
+			r.Add(r, half)
+		} else {
+			r.Sub(r, half)
+		}
+		z, _ := r.Int(nil)
+		d := new(big.Float).SetPrec(prec).SetInt(z)
+		d.Sub(d, x)
+		if d.Abs(d).Cmp(quarter) > 0 {
+			panic("ising: DensityOfStates: coefficient not an integer (internal error)")
+		}
+		out[i] = z
 	}
-	for l := 2; l < n; l += 2 {
-		evenL = append(evenL, l)
+	return out
+}
+
+// yToA converts P(y), y = (a²+1)²/(a(a−1)(a+1)), into an rpoly in a.
+func yToA(p []*big.Int) rpoly {
+	D := len(p) - 1
+	num := bigInts(1, 0, 2, 0, 1) // (a²+1)²
+	den := bigInts(0, -1, 0, 1)   // a³ − a
+	dp := make([][]*big.Int, D+1)
+	dp[0] = bigInts(1)
+	for j := 1; j <= D; j++ {
+		dp[j] = polyMul(dp[j-1], den)
 	}
+	S := []*big.Int{new(big.Int).Set(p[D])}
+	for k := D - 1; k >= 0; k-- {
+		S = polyMul(S, num)
+		t := dp[D-k]
+		for i, x := range t {
+			S[i].Add(S[i], new(big.Int).Mul(p[k], x))
+		}
+	}
+	return rpoly{S, -D, -D, -D}
+}
+
+// bealeFactors returns the prefactor (2 sinh 2K)^(N/2) and the factors u of
+// the four products that do not depend on l (those of γ_0 and γ_n), as
+// rpolys in a, for the L×L lattice.
+func bealeFactors(L int) (pref rpoly, u [4]rpoly) {
+	N, m := L*L, L
 	one := rpoly{c: bigInts(1)}
 	e0 := func(j int) rpoly { return rpoly{bigInts(1), j, j, -j} } // e^(jγ_0)
 	en := func(j int) rpoly { return rpoly{bigInts(1), j, -j, j} } // e^(jγ_n)
-	var pref rpoly
-	var u [4]rpoly
 	if L%2 == 0 {
 		h := N / 2
 		pref = rpoly{bigInts(1), -h, h, h}
@@ -337,16 +398,15 @@ func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, e
 		u[0], u[1] = pn.add(mn, 1), pn.add(mn, -1)
 		u[2], u[3] = p0.add(m0, 1), p0.add(m0, -1)
 	}
-	terms := [4]rpoly{
-		pref.mul(u[0]).mul(toA(paired(oddL, 2))),
-		pref.mul(u[1]).mul(toA(paired(oddL, -2))),
-		pref.mul(u[2]).mul(toA(paired(evenL, 2))),
-		pref.mul(u[3]).mul(toA(paired(evenL, -2))),
-	}
-	if stopErr != nil {
-		return nil, nil, stopErr
-	}
-	z := terms[0].add(terms[1], 1).add(terms[2], 1).add(terms[3], 1)
+	return pref, u
+}
+
+// counts reads the density of states of an N-spin lattice off Z = z:
+// it clears the powers of (a − 1) and (a + 1), so that
+// Z = ½ Σ_p z.c[p] a^(p+ea) with a^q = e^(−E/T), E = −2q, and returns the
+// energies, ascending, and their counts. It panics (internal errors) on a
+// negative or odd coefficient and if the counts do not sum to 2^N.
+func (z rpoly) counts(N int) ([]int, []*big.Int) {
 	for ; z.em < 0; z.em++ {
 		z.c = polyDivLin(z.c, -1)
 	}
@@ -359,7 +419,6 @@ func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, e
 	for ; z.ep > 0; z.ep-- {
 		z.c = polyMulLin(z.c, 1)
 	}
-	// Z = ½ Σ_p z.c[p] a^(p+ea) and a^q = e^(−E/T) with E = −2q.
 	var energies []int
 	var g []*big.Int
 	total := new(big.Int)
@@ -379,7 +438,7 @@ func bealeDOS(L int, progress func(done, total int) error) ([]int, []*big.Int, e
 	if total.Cmp(new(big.Int).Lsh(big.NewInt(1), uint(N))) != 0 {
 		panic("ising: DensityOfStates: counts do not sum to 2^N (internal error)")
 	}
-	return energies, g, nil
+	return energies, g
 }
 
 // bigPi returns π to prec bits by Machin's formula π = 16 atan(1/5) − 4 atan(1/239).
