@@ -119,19 +119,34 @@ func Enumerate(L int, T, h float64) *Enumeration {
 		panic(fmt.Sprintf("ising: field %v is not finite", h))
 	}
 	tab := enumTableFor(L)
-	N := L * L
-	nf := float64(N)
-	ns := 1 << N
+	ns := 1 << (L * L)
 	en := &Enumeration{
 		L: L, T: T, H: h,
 		Prob:   make([]float64, ns),
 		Energy: make([]float64, ns),
 		Mag:    make([]float64, ns),
 	}
-	// Per class: energy and (unnormalised, then per-state) probability.
+	ce, cp := en.classProbs(tab)
+	for st := range ns {
+		c := tab.class[st]
+		en.Prob[st] = cp[c]
+		en.Energy[st] = ce[c]
+		en.Mag[st] = float64(tab.mag[st])
+	}
+	en.moments(tab, ce, cp)
+	return en
+}
+
+// classProbs returns the energy ce[c] of the states of each class c of tab
+// and their probability cp[c] (per state) at en.T and en.H, and sets
+// en.LnZ.
+func (en *Enumeration) classProbs(tab *enumTable) (ce, cp []float64) {
+	T, h := en.T, en.H
+	nf := float64(en.L * en.L)
+	ns := 1 << (en.L * en.L)
 	nc := len(tab.cls)
-	ce := make([]float64, nc)
-	cp := make([]float64, nc)
+	ce = make([]float64, nc)
+	cp = make([]float64, nc)
 	emin := math.Inf(1)
 	for c, cl := range tab.cls {
 		ce[c] = float64(cl.bonds) - h*float64(cl.mag)
@@ -176,13 +191,15 @@ func Enumerate(L int, T, h float64) *Enumeration {
 		}
 		en.LnZ = (-beta*emin + math.Log(z)) / nf
 	}
-	for st := range ns {
-		c := tab.class[st]
-		en.Prob[st] = cp[c]
-		en.Energy[st] = ce[c]
-		en.Mag[st] = float64(tab.mag[st])
-	}
-	// Moments, then variances as Σ p (x − x̄)² (no cancellation).
+	return ce, cp
+}
+
+// moments sets the averages, C, Chi and Binder from the class energies ce
+// and per-state probabilities cp: moments first, then variances as
+// Σ p (x − x̄)² (no cancellation).
+func (en *Enumeration) moments(tab *enumTable, ce, cp []float64) {
+	T := en.T
+	nf := float64(en.L * en.L)
 	for c, cl := range tab.cls {
 		p := cl.count * cp[c]
 		m := float64(cl.mag) / nf
@@ -214,7 +231,6 @@ func Enumerate(L int, T, h float64) *Enumeration {
 		en.Chi = nf * varAbsM / T
 	}
 	en.Binder = 1 - en.M4/(3*en.M2*en.M2)
-	return en
 }
 
 // StateIndex returns the index of the state of a 0/1 configuration row:
