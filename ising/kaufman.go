@@ -47,12 +47,53 @@ func Exact(L int, T float64) ExactValues {
 		panic(fmt.Sprintf("ising: Exact needs L ≥ 2, got %d", L))
 	}
 	checkExactTemp(T)
+	if v, ok := exactLimit(L, T); ok {
+		return v
+	}
+	K := 1 / T
+	N := float64(L * L)
+	hm := float64(L) / 2 // m/2 with m = L rows
+	s := math.Sinh(2 * K)
+	ch := math.Cosh(2 * K)
+	ks := kaufmanProducts(L, K)
+
+	// γ_0 = 2K + ln tanh K, signed.
+	g0 := 2*K + math.Log(math.Tanh(K))
+	g01 := 2 + 2/s
+	g02 := -4 * ch / (s * s)
+	x0 := hm * g0
+	a0 := hm * g01
+	lc0, t0 := logCosh2(x0)
+	ks.s3 += lc0
+	ks.d13 += a0 * t0
+	ks.d23 += hm*g02*t0 + a0*a0*(1-t0*t0)
+	s4t := ks.sq + lc0 // Z4 = e^s4t · u4 with u4 = tanh x0
+
+	M, U, mean, V := ks.combine(s4t, t0, a0, hm*g02)
+
+	lnP0 := -math.Ln2 + N/2*math.Log(2*s)
+	lnP1 := N * ch / s // d lnP0/dK = N coth 2K
+	lnP2 := -2 * N / (s * s)
+	lnZ := lnP0 + M + math.Log(U)
+	dlnZ := lnP1 + mean
+	d2lnZ := lnP2 + V
+	return ExactValues{
+		LnZ: lnZ / N,
+		E:   -dlnZ / N,
+		C:   math.Max(K*K*d2lnZ/N, 0), // ≥ 0; clamps rounding at very low T
+	}
+}
+
+// exactLimit returns Exact's value at T = 0, T = +Inf, T ≥ 10⁶ (the leading
+// high-temperature expansion) and T < 1/30 (the ground state), and false
+// for the temperatures in between.
+func exactLimit(L int, T float64) (ExactValues, bool) {
 	N := float64(L * L)
 	switch {
 	case T == 0:
-		return ExactValues{LnZ: math.Inf(1), E: -2, C: 0}
+		return ExactValues{LnZ: math.Inf(1), E: -2, C: 0}, true
 	case math.IsInf(T, 1):
-		return ExactValues{LnZ: math.Ln2, E: 0, C: 0}
+		return ExactValues{LnZ: math.Ln2, E: 0, C: 0}, true
 	case T >= 1e6:
 		// Leading high-temperature expansion: each of the z distinct
 		// neighbour pairs per spin contributes ln cosh κ of its coupling
@@ -68,11 +109,25 @@ func Exact(L int, T float64) ExactValues {
 			LnZ: math.Ln2 + z*math.Log(math.Cosh(kappa)),
 			E:   -z * math.Tanh(kappa) * kappa / K,
 			C:   z * kappa * kappa * sech * sech,
-		}
+		}, true
 	case T < 1.0/30:
-		return ExactValues{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}
+		return ExactValues{LnZ: 2/T + math.Ln2/N, E: -2, C: 0}, true
 	}
-	K := 1 / T
+	return ExactValues{}, false
+}
+
+// kaufmanSums holds the per-term sums of Kaufman's four products:
+// S = Σ ln|f|, D1 = Σ dln|f|/dK, D2 = Σ d²ln|f|/dK².
+type kaufmanSums struct {
+	s1, d11, d21 float64 // Π 2cosh(Lγ_odd/2)
+	s2, d12, d22 float64 // Π 2sinh(Lγ_odd/2)
+	s3, d13, d23 float64 // Π 2cosh(Lγ_even/2), including γ_0
+	sq, q1, q2   float64 // Q = Π_(l even ≥ 2) 2sinh(Lγ_l/2)
+}
+
+// kaufmanProducts returns the sums over l = 1, …, 2L−1 (γ_0 is left to
+// the caller) at coupling K on the L×L lattice.
+func kaufmanProducts(L int, K float64) kaufmanSums {
 	n := L
 	hm := float64(L) / 2 // m/2 with m = L rows
 
@@ -85,11 +140,7 @@ func Exact(L int, T float64) ExactValues {
 	c := s + 1/s
 	sm := (s - 1) * (s - 1) / s // c − 2, exact near Tc
 
-	// Per-term sums: S = Σ ln|f|, D1 = Σ dln|f|/dK, D2 = Σ d²ln|f|/dK².
-	var s1, d11, d21 float64 // Π 2cosh(Lγ_odd/2)
-	var s2, d12, d22 float64 // Π 2sinh(Lγ_odd/2)
-	var s3, d13, d23 float64 // Π 2cosh(Lγ_even/2), including γ_0
-	var sq, q1, q2 float64   // Q = Π_(l even ≥ 2) 2sinh(Lγ_l/2)
+	var ks kaufmanSums
 	for l := 1; l < 2*n; l++ {
 		theta := math.Pi * float64(l) / float64(n)
 		sh := math.Sin(theta / 2)
@@ -108,69 +159,52 @@ func Exact(L int, T float64) ExactValues {
 		sech2 := 1 - tc*tc
 		csch2 := ct*ct - 1
 		if l%2 == 1 {
-			s1 += lc
-			d11 += a1 * tc
-			d21 += b1*tc + a1*a1*sech2
-			s2 += ls
-			d12 += a1 * ct
-			d22 += b1*ct - a1*a1*csch2
+			ks.s1 += lc
+			ks.d11 += a1 * tc
+			ks.d21 += b1*tc + a1*a1*sech2
+			ks.s2 += ls
+			ks.d12 += a1 * ct
+			ks.d22 += b1*ct - a1*a1*csch2
 		} else {
-			s3 += lc
-			d13 += a1 * tc
-			d23 += b1*tc + a1*a1*sech2
-			sq += ls
-			q1 += a1 * ct
-			q2 += b1*ct - a1*a1*csch2
+			ks.s3 += lc
+			ks.d13 += a1 * tc
+			ks.d23 += b1*tc + a1*a1*sech2
+			ks.sq += ls
+			ks.q1 += a1 * ct
+			ks.q2 += b1*ct - a1*a1*csch2
 		}
 	}
-	// γ_0 = 2K + ln tanh K, signed.
-	g0 := 2*K + math.Log(math.Tanh(K))
-	g01 := 2 + 2/s
-	g02 := -4 * ch / (s * s)
-	x0 := hm * g0
-	a0 := hm * g01
-	lc0, t0 := logCosh2(x0)
-	s3 += lc0
-	d13 += a0 * t0
-	d23 += hm*g02*t0 + a0*a0*(1-t0*t0)
-	s4t := sq + lc0 // Z4 = e^s4t · u4 with u4 = tanh x0
+	return ks
+}
 
-	// Z_i = e^(S_i) u_i: u = 1 for terms 1–3; for term 4,
-	// u = tanh x0, u′ = a0 + tanh x0 · Q1.
-	S := [4]float64{s1, s2, s3, s4t}
+// combine sums the four products Z_i = e^(S_i) u_i in log space, with
+// u = 1 for terms 1–3 and, for term 4, S_4 = s4t, u = t0 = tanh x0,
+// u′ = a0 + t0·Q1 and hg02 = (L/2)γ_0″. It returns the shift M and
+// U = Σ e^(S_i − M) u_i (so ln Σ Z_i = M + ln U), the weighted mean
+// log-derivative and the weighted variance that make up d²ln Σ Z_i/dK².
+func (ks *kaufmanSums) combine(s4t, t0, a0, hg02 float64) (M, U, mean, V float64) {
+	S := [4]float64{ks.s1, ks.s2, ks.s3, s4t}
 	u := [4]float64{1, 1, 1, t0}
-	up := [4]float64{d11, d12, d13, a0 + t0*q1}
-	M := math.Max(math.Max(s1, s2), math.Max(s3, s4t))
-	var U, Up float64
+	up := [4]float64{ks.d11, ks.d12, ks.d13, a0 + t0*ks.q1}
+	M = math.Max(math.Max(ks.s1, ks.s2), math.Max(ks.s3, s4t))
+	var Up float64
 	var v [4]float64
 	for i := range S {
 		v[i] = math.Exp(S[i] - M)
 		U += v[i] * u[i]
 		Up += v[i] * up[i]
 	}
-	mean := Up / U
+	mean = Up / U
 	// Var = Σ v_i (u_i″ − 2ā u_i′ + ā² u_i) / U, written without cancellation.
-	d := [3]float64{d11 - mean, d12 - mean, d13 - mean}
-	dd := [3]float64{d21, d22, d23}
-	var V float64
+	d := [3]float64{ks.d11 - mean, ks.d12 - mean, ks.d13 - mean}
+	dd := [3]float64{ks.d21, ks.d22, ks.d23}
 	for i := range 3 {
 		V += v[i] * (d[i]*d[i] + dd[i])
 	}
-	dq := q1 - mean
-	V += v[3] * (t0*(a0*a0+dq*dq+q2) + hm*g02 + 2*a0*dq)
+	dq := ks.q1 - mean
+	V += v[3] * (t0*(a0*a0+dq*dq+ks.q2) + hg02 + 2*a0*dq)
 	V /= U
-
-	lnP0 := -math.Ln2 + N/2*math.Log(2*s)
-	lnP1 := N * ch / s // d lnP0/dK = N coth 2K
-	lnP2 := -2 * N / (s * s)
-	lnZ := lnP0 + M + math.Log(U)
-	dlnZ := lnP1 + mean
-	d2lnZ := lnP2 + V
-	return ExactValues{
-		LnZ: lnZ / N,
-		E:   -dlnZ / N,
-		C:   math.Max(K*K*d2lnZ/N, 0), // ≥ 0; clamps rounding at very low T
-	}
+	return M, U, mean, V
 }
 
 // logCosh2 returns ln(2 cosh y) and tanh y without overflow.
