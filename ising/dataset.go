@@ -224,6 +224,41 @@ type Dataset struct {
 // count, a SpacingTau that is not positive and finite, or a cluster or
 // multi-spin algorithm with h ≠ 0. src must not be nil (Generate panics).
 func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int) error) (*Dataset, error) {
+	set := s.withDefaults()
+	if err := set.validate(); err != nil {
+		return nil, err
+	}
+	if src == nil {
+		panic(errNilSource)
+	}
+	K := len(set.Grid)
+	d := newDataset(&set)
+	g := &genRun{set: &set, d: d, srcs: make([]*rand.PCG, K)}
+	for k := range g.srcs {
+		g.srcs[k] = rand.NewPCG(src.Uint64(), src.Uint64())
+	}
+	msSrc := rand.NewPCG(src.Uint64(), src.Uint64())
+
+	// Jobs: one per temperature on the single-chain path, and for the
+	// multi-spin temperatures a pilot job that queues their production
+	// (one job for the multi-spin lanes, one per Wolff temperature).
+	jobs := make(chan func() int, 2*K+2)
+	var pending sync.WaitGroup
+	g.push = func(f func() int) {
+		pending.Add(1)
+		jobs <- f
+	}
+	g.queue(msSrc)
+	if err := g.run(jobs, &pending, progress); err != nil {
+		return nil, err
+	}
+	d.label(set.PerTemp)
+	return d, nil
+}
+
+// withDefaults returns a copy of *s (the zero settings if s is nil) with
+// the defaults filled in.
+func (s *DatasetSettings) withDefaults() DatasetSettings {
 	var set DatasetSettings
 	if s != nil {
 		set = *s
@@ -243,12 +278,12 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 	if set.Workers == 0 {
 		set.Workers = runtime.GOMAXPROCS(0)
 	}
-	if err := set.validate(); err != nil {
-		return nil, err
-	}
-	if src == nil {
-		panic(errNilSource)
-	}
+	return set
+}
+
+// newDataset returns the dataset Generate fills for the (valid, defaulted)
+// settings, with room for all its rows.
+func newDataset(set *DatasetSettings) *Dataset {
 	L, n, K := set.L, set.PerTemp, len(set.Grid)
 	N := L * L
 	d := &Dataset{
@@ -262,29 +297,32 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 	if K*n == 0 {
 		d.Configs = &mat.Dense{}
 	}
-	g := &genRun{set: &set, d: d, srcs: make([]*rand.PCG, K)}
-	for k := range g.srcs {
-		g.srcs[k] = rand.NewPCG(src.Uint64(), src.Uint64())
-	}
-	msSrc := rand.NewPCG(src.Uint64(), src.Uint64())
+	return d
+}
 
-	// Jobs: one per temperature on the single-chain path, and for the
-	// multi-spin temperatures a pilot job that queues their production
-	// (one job for the multi-spin lanes, one per Wolff temperature).
-	jobs := make(chan func() int, 2*K+2)
-	var pending sync.WaitGroup
-	push := func(f func() int) {
-		pending.Add(1)
-		jobs <- f
+// label sets Temps and Labels of a generated dataset, n rows per
+// temperature in grid order.
+func (d *Dataset) label(n int) {
+	for k, T := range d.Grid {
+		for r := k * n; r < (k+1)*n; r++ {
+			d.Temps[r] = T
+			d.Labels[r] = k
+		}
 	}
-	g.push = push
+}
+
+// queue pushes the first jobs: one per single-chain temperature, and one
+// multi-spin pilot job for the other temperatures, which queues their
+// production when it is done. A job returns the number of temperatures it
+// finished.
+func (g *genRun) queue(msSrc *rand.PCG) {
 	var msKs []int
-	for k, T := range set.Grid {
-		if exactAlg(&set, T) == Auto && set.multiSpin() {
+	for k, T := range g.set.Grid {
+		if exactAlg(g.set, T) == Auto && g.set.multiSpin() {
 			msKs = append(msKs, k)
 			continue
 		}
-		push(func() int {
+		g.push(func() int {
 			if g.generateOne(k) {
 				return 1
 			}
@@ -292,39 +330,53 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 		})
 	}
 	if len(msKs) > 0 {
-		push(func() int {
+		g.push(func() int {
 			ts := g.msPilot(msKs, msSrc)
 			if ts == nil {
 				return 0
 			}
-			for _, t := range ts {
-				if t.useW {
-					push(func() int {
-						if g.wolffProduce(t) {
-							return 1
-						}
-						return 0
-					})
-				}
-			}
-			push(func() int {
-				if !g.msProduce(ts, msSrc) {
-					return 0
-				}
-				c := 0
-				for _, t := range ts {
-					if !t.useW {
-						c++
-					}
-				}
-				return c
-			})
+			g.queueProduction(ts, msSrc)
 			return 0
 		})
 	}
+}
+
+// queueProduction pushes, after the multi-spin pilot, one job per
+// temperature handed to Wolff and one for all multi-spin lanes.
+func (g *genRun) queueProduction(ts []*msTemp, msSrc *rand.PCG) {
+	for _, t := range ts {
+		if t.useW {
+			g.push(func() int {
+				if g.wolffProduce(t) {
+					return 1
+				}
+				return 0
+			})
+		}
+	}
+	g.push(func() int {
+		if !g.msProduce(ts, msSrc) {
+			return 0
+		}
+		c := 0
+		for _, t := range ts {
+			if !t.useW {
+				c++
+			}
+		}
+		return c
+	})
+}
+
+// run works off the queued jobs (and those they queue) on up to Workers
+// goroutines, calling progress on the calling goroutine for each finished
+// temperature. If progress returns an error, run sets the stop flag, waits
+// for the workers and returns that error.
+func (g *genRun) run(jobs chan func() int, pending *sync.WaitGroup, progress func(done, total int) error) error {
+	K := len(g.set.Grid)
 	done := make(chan int)
 	var workers sync.WaitGroup
-	for range min(set.Workers, K) {
+	for range min(g.set.Workers, K) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
@@ -357,16 +409,7 @@ func Generate(s *DatasetSettings, src rand.Source, progress func(done, total int
 			}
 		}
 	}
-	if stopErr != nil {
-		return nil, stopErr
-	}
-	for k, T := range d.Grid {
-		for r := k * n; r < (k+1)*n; r++ {
-			d.Temps[r] = T
-			d.Labels[r] = k
-		}
-	}
-	return d, nil
+	return stopErr
 }
 
 // genRun is the shared state of one Generate call.
@@ -432,38 +475,52 @@ var ErrSettings = errors.New("ising: invalid settings")
 // validate returns an error wrapping ErrSettings for the first field of s
 // out of range.
 func (s *DatasetSettings) validate() error {
-	bad := func(field string, v any, want string) error {
-		return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
-	}
 	switch {
 	case s.L < 2:
-		return bad("L", s.L, "≥ 2")
+		return badSetting("L", s.L, "≥ 2")
 	case s.PerTemp < 0:
-		return bad("PerTemp", s.PerTemp, "≥ 0")
+		return badSetting("PerTemp", s.PerTemp, "≥ 0")
 	case len(s.Grid) == 0:
-		return bad("Grid", s.Grid, "at least one temperature")
+		return badSetting("Grid", s.Grid, "at least one temperature")
 	case !(s.SpacingTau > 0) || math.IsInf(s.SpacingTau, 1):
-		return bad("SpacingTau", s.SpacingTau, "a positive finite number")
+		return badSetting("SpacingTau", s.SpacingTau, "a positive finite number")
 	case s.Workers < 0:
-		return bad("Workers", s.Workers, "≥ 0")
+		return badSetting("Workers", s.Workers, "≥ 0")
 	case math.IsNaN(s.H) || math.IsInf(s.H, 0):
-		return bad("H", s.H, "a finite field")
-	case s.Algorithm < Auto || s.Algorithm > AlgCurieWeiss && s.Algorithm != AlgMultiSpin:
-		return bad("Algorithm", int(s.Algorithm), "a known algorithm")
-	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang || s.Algorithm == AlgMultiSpin):
-		return bad("Algorithm", s.Algorithm, fmt.Sprintf("one that works in a field: %v needs H = 0, have H = %v", s.Algorithm, s.H))
-	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath) && s.L%2 != 0:
-		return bad("Algorithm", s.Algorithm, fmt.Sprintf("one that works at odd L: %v needs an even L, have L = %d", s.Algorithm, s.L))
+		return badSetting("H", s.H, "a finite field")
+	}
+	if err := s.validateAlgorithm(); err != nil {
+		return err
 	}
 	for i, T := range s.Grid {
 		if !(T >= 0) {
-			return bad(fmt.Sprintf("Grid[%d]", i), T, "a temperature ≥ 0 (+Inf allowed)")
+			return badSetting(fmt.Sprintf("Grid[%d]", i), T, "a temperature ≥ 0 (+Inf allowed)")
 		}
 		if i > 0 && !(T > s.Grid[i-1]) {
-			return bad(fmt.Sprintf("Grid[%d]", i), T, fmt.Sprintf("a strictly ascending grid: above Grid[%d] = %v", i-1, s.Grid[i-1]))
+			return badSetting(fmt.Sprintf("Grid[%d]", i), T, fmt.Sprintf("a strictly ascending grid: above Grid[%d] = %v", i-1, s.Grid[i-1]))
 		}
 	}
 	return nil
+}
+
+// validateAlgorithm reports an unknown Algorithm and one that does not
+// work at the settings' H or L.
+func (s *DatasetSettings) validateAlgorithm() error {
+	switch {
+	case s.Algorithm < Auto || s.Algorithm > AlgCurieWeiss && s.Algorithm != AlgMultiSpin:
+		return badSetting("Algorithm", int(s.Algorithm), "a known algorithm")
+	case s.H != 0 && (s.Algorithm == AlgWolff || s.Algorithm == AlgSwendsenWang || s.Algorithm == AlgMultiSpin):
+		return badSetting("Algorithm", s.Algorithm, fmt.Sprintf("one that works in a field: %v needs H = 0, have H = %v", s.Algorithm, s.H))
+	case (s.Algorithm == AlgCheckerboard || s.Algorithm == AlgHeatBath) && s.L%2 != 0:
+		return badSetting("Algorithm", s.Algorithm, fmt.Sprintf("one that works at odd L: %v needs an even L, have L = %d", s.Algorithm, s.L))
+	}
+	return nil
+}
+
+// badSetting returns the ErrSettings error for field = v, saying what is
+// wanted.
+func badSetting(field string, v any, want string) error {
+	return fmt.Errorf("%w: %s = %v (want %s)", ErrSettings, field, v, want)
 }
 
 // multiSpin reports whether the temperatures 0 < T < ∞ run on multi-spin
