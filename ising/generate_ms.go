@@ -366,38 +366,9 @@ func (g *genRun) msPilot(ks []int, src rand.Source) []*msTemp {
 	active := slices.Clone(ts)
 	stage := msPilotFirst
 	for st := 0; len(active) > 0; st++ {
-		temps := make([]float64, 0, len(active)*R)
-		for _, t := range active {
-			for range R {
-				temps = append(temps, t.T)
-			}
-		}
-		ms, err := NewMultiSpin(L, temps, 0, src)
-		if err != nil {
-			panic(err) // h = 0 here
-		}
-		for i, t := range active {
-			for c, st := range t.states {
-				if st != nil {
-					if err := ms.SetReplica(i*R+c, st); err != nil {
-						panic(err)
-					}
-				}
-			}
-		}
-		e, am := make([]float64, len(temps)), make([]float64, len(temps))
-		for range stage {
-			if g.stopped() {
-				return nil
-			}
-			ms.Sweep(1)
-			msMeasure(ms, e, am)
-			for i, t := range active {
-				for c := range R {
-					t.e[c] = append(t.e[c], e[i*R+c])
-					t.am[c] = append(t.am[c], am[i*R+c])
-				}
-			}
+		ms := g.msPilotStage(active, R, stage, src)
+		if ms == nil {
+			return nil
 		}
 		next := active[:0]
 		share := float64(stage) * (msSweepWork(ms) + msMeasureWork(ms, ms.nw)) / float64(len(active))
@@ -418,17 +389,63 @@ func (g *genRun) msPilot(ks []int, src rand.Source) []*msTemp {
 		if len(active) == 0 {
 			break
 		}
-		// Grow the pilot to the length the current τ_int estimates call for
-		// (DefaultBurnInTau + msPilotTaus of them, with a fifth to spare),
-		// by at least a quarter and at most doubling it.
-		done := active[0].sweeps
-		want := done + done/4
-		for _, t := range active {
-			want = max(want, int(math.Ceil(1.2*(DefaultBurnInTau+msPilotTaus)*t.pilot.Tau())))
-		}
-		stage = (min(want, 2*done) - done + 15) / 16 * 16
+		stage = msNextStage(active)
 	}
 	return ts
+}
+
+// msPilotStage runs one pilot stage of stage sweeps of the R chains of each
+// active temperature, in one MultiSpin started from the chains' states
+// (all up at first), appending every chain's e and |m| after each sweep.
+// It returns the MultiSpin, or nil if g was stopped.
+func (g *genRun) msPilotStage(active []*msTemp, R, stage int, src rand.Source) *MultiSpin {
+	temps := make([]float64, 0, len(active)*R)
+	for _, t := range active {
+		for range R {
+			temps = append(temps, t.T)
+		}
+	}
+	ms, err := NewMultiSpin(g.set.L, temps, 0, src)
+	if err != nil {
+		panic(err) // h = 0 here
+	}
+	for i, t := range active {
+		for c, st := range t.states {
+			if st != nil {
+				if err := ms.SetReplica(i*R+c, st); err != nil {
+					panic(err)
+				}
+			}
+		}
+	}
+	e, am := make([]float64, len(temps)), make([]float64, len(temps))
+	for range stage {
+		if g.stopped() {
+			return nil
+		}
+		ms.Sweep(1)
+		msMeasure(ms, e, am)
+		for i, t := range active {
+			for c := range R {
+				t.e[c] = append(t.e[c], e[i*R+c])
+				t.am[c] = append(t.am[c], am[i*R+c])
+			}
+		}
+	}
+	return ms
+}
+
+// msNextStage returns the sweeps of the next pilot stage: it grows the
+// pilot to the length the current τ_int estimates call for
+// (DefaultBurnInTau + msPilotTaus of them, with a fifth to spare), by at
+// least a quarter and at most doubling it, in multiples of 16.
+func msNextStage(active []*msTemp) int {
+	done := active[0].sweeps
+	want := done + done/4
+	for _, t := range active {
+		want = max(want, int(math.Ceil(1.2*(DefaultBurnInTau+msPilotTaus)*t.pilot.Tau())))
+	}
+	return (min(want, 2*done) - done + 15) / 16 * 16
 }
 
 // msDecide updates t's pilot after a stage and reports whether t is done:
