@@ -189,11 +189,25 @@ func BinnedMean(x []float64) (mean, err float64) {
 	if constant(x) {
 		return x[0], 0
 	}
-	type level struct {
-		n     int
-		s2, g float64
+	levels := blockLevels(x)
+	if levels[0].s2 == 0 {
+		return mean, 0
 	}
-	var levels []level
+	return mean, blockedError(levels)
+}
+
+// blockLevel is one level of the blocking analysis: n blocks with variance
+// s2 and lag-one autocovariance g.
+type blockLevel struct {
+	n     int
+	s2, g float64
+}
+
+// blockLevels returns the blocking levels of x, the series itself first,
+// each next one averaging the previous in pairs (dropping an odd last
+// element), down to one block.
+func blockLevels(x []float64) []blockLevel {
+	var levels []blockLevel
 	y := append([]float64(nil), x...)
 	for len(y) >= 2 {
 		m := len(y)
@@ -210,16 +224,20 @@ func BinnedMean(x []float64) (mean, err float64) {
 				g += d * (y[i+1] - mu)
 			}
 		}
-		levels = append(levels, level{m, s2 / float64(m), g / float64(m)})
+		levels = append(levels, blockLevel{m, s2 / float64(m), g / float64(m)})
 		h := m / 2
 		for i := range h {
 			y[i] = (y[2*i] + y[2*i+1]) / 2
 		}
 		y = y[:h]
 	}
-	if levels[0].s2 == 0 {
-		return mean, 0
-	}
+	return levels
+}
+
+// blockedError returns the error of the mean from the first level that
+// passes Jonsson's test, or the largest error among levels with at least
+// 16 blocks if none does (see BinnedMean).
+func blockedError(levels []blockLevel) float64 {
 	d := len(levels)
 	// Jonsson's M_k = Σ_(j≥k) n_j (γ_j/s_j²)², accumulated from the deepest level.
 	M := make([]float64, d)
@@ -240,16 +258,16 @@ func BinnedMean(x []float64) (mean, err float64) {
 			// lag-one block covariance removes the O(τ/b) underestimate of
 			// the plain s_k²/n_k (on AR(1) series from ≈ 7–12% to < 1%).
 			l := levels[k]
-			return mean, math.Sqrt(math.Max(l.s2+2*l.g, 0) / float64(l.n))
+			return math.Sqrt(math.Max(l.s2+2*l.g, 0) / float64(l.n))
 		}
 	}
-	err = math.Sqrt(levels[0].s2 / float64(levels[0].n))
+	err := math.Sqrt(levels[0].s2 / float64(levels[0].n))
 	for _, l := range levels {
 		if l.n >= 16 {
 			err = math.Max(err, math.Sqrt(l.s2/float64(l.n)))
 		}
 	}
-	return mean, err
+	return err
 }
 
 // Jackknife estimates a derived quantity f(⟨x₁⟩, ⟨x₂⟩, …) of the means of
