@@ -29,23 +29,7 @@ func TauIntChains(chains [][]float64) (tau, err float64) {
 // tauIntChains is TauIntChains that also reports whether the window was
 // self-consistent.
 func tauIntChains(chains [][]float64) (tau, err float64, ok bool) {
-	var total, nmin int
-	var sum, first float64
-	constant := true
-	for c, x := range chains {
-		if c == 0 || len(x) < nmin {
-			nmin = len(x)
-		}
-		for _, v := range x {
-			if total == 0 {
-				first = v
-			}
-			// NaN ≠ NaN: a NaN makes the ensemble non-constant.
-			constant = constant && v == first
-			sum += v
-			total++
-		}
-	}
+	total, nmin, sum, first, constant := pooledSums(chains)
 	switch {
 	case total < 2:
 		return math.NaN(), math.NaN(), false
@@ -53,24 +37,8 @@ func tauIntChains(chains [][]float64) (tau, err float64, ok bool) {
 		return 0.5, 0, true
 	}
 	mean := sum / float64(total)
-	// count(t) is the number of pairs at lag t.
-	count := func(t int) float64 {
-		var n int
-		for _, x := range chains {
-			n += max(0, len(x)-t)
-		}
-		return float64(n)
-	}
-	lag := func(t int) float64 {
-		var s float64
-		for _, x := range chains {
-			for i := 0; i+t < len(x); i++ {
-				s += (x[i] - mean) * (x[i+t] - mean)
-			}
-		}
-		return s / count(t)
-	}
-	c0 := lag(0)
+	p := pooledLags{chains: chains, mean: mean}
+	c0 := p.lag(0)
 	if !(c0 > 0 && c0 < math.Inf(1)) {
 		if c0 == 0 {
 			// Values that differ only below rounding of the mean.
@@ -82,21 +50,77 @@ func tauIntChains(chains [][]float64) (tau, err float64, ok bool) {
 	if len(chains) >= 16 {
 		maxW = max(nmin/2, 1)
 	}
+	tau, W, ok := p.window(c0, maxW)
+	return tau, math.Abs(tau) * math.Sqrt(float64(4*W+2)/float64(total)), ok
+}
+
+// pooledSums returns the number of values in all chains, the shortest
+// chain's length, the sum of the values, the first value and whether all
+// values equal it (a NaN makes the ensemble non-constant: NaN ≠ NaN).
+func pooledSums(chains [][]float64) (total, nmin int, sum, first float64, constant bool) {
+	constant = true
+	for c, x := range chains {
+		if c == 0 || len(x) < nmin {
+			nmin = len(x)
+		}
+		for _, v := range x {
+			if total == 0 {
+				first = v
+			}
+			constant = constant && v == first
+			sum += v
+			total++
+		}
+	}
+	return total, nmin, sum, first, constant
+}
+
+// pooledLags is the pooled autocovariance of chains around mean.
+type pooledLags struct {
+	chains [][]float64
+	mean   float64
+	fft    []float64 // Σ_c Σ_i y_ci y_c,i+t, from the FFT beyond the direct lags
+}
+
+// count returns the number of pairs at lag t.
+func (p *pooledLags) count(t int) float64 {
+	var n int
+	for _, x := range p.chains {
+		n += max(0, len(x)-t)
+	}
+	return float64(n)
+}
+
+// lag returns the autocovariance at lag t, summed directly.
+func (p *pooledLags) lag(t int) float64 {
+	mean := p.mean
+	var s float64
+	for _, x := range p.chains {
+		for i := 0; i+t < len(x); i++ {
+			s += (x[i] - mean) * (x[i+t] - mean)
+		}
+	}
+	return s / p.count(t)
+}
+
+// window sums the autocorrelation ρ(t) = C(t)/c0 up to Sokal's
+// self-consistent window W ≤ maxW, directly for the first 16 lags and by
+// FFT beyond, and returns τ_int, W (maxW if no window is self-consistent)
+// and whether one was.
+func (p *pooledLags) window(c0 float64, maxW int) (tau float64, W int, ok bool) {
 	const direct = 16
-	var fft []float64 // Σ_c Σ_i y_ci y_c,i+t, from the FFT beyond the direct lags
 	tau, abs := 0.5, 0.5
-	W := 1
-	ok = false
+	W = 1
 	for ; W <= maxW; W++ {
 		var r float64
 		switch {
 		case W <= direct:
-			r = lag(W) / c0
+			r = p.lag(W) / c0
 		default:
-			if fft == nil {
-				fft = pooledAutocov(chains, mean, maxW)
+			if p.fft == nil {
+				p.fft = pooledAutocov(p.chains, p.mean, maxW)
 			}
-			r = fft[W] / count(W) / c0
+			r = p.fft[W] / p.count(W) / c0
 		}
 		tau += r
 		abs += math.Abs(r)
@@ -105,8 +129,7 @@ func tauIntChains(chains [][]float64) (tau, err float64, ok bool) {
 			break
 		}
 	}
-	W = min(W, maxW)
-	return tau, math.Abs(tau) * math.Sqrt(float64(4*W+2)/float64(total)), ok
+	return tau, min(W, maxW), ok
 }
 
 // pooledAutocov returns Σ_c Σ_i (x_ci − mean)(x_c,i+t − mean) for

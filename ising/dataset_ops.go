@@ -35,19 +35,11 @@ func Concat(parts ...*Dataset) (*Dataset, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("ising: Concat of no datasets")
 	}
-	p0 := parts[0]
-	same := true
-	for i, p := range parts[1:] {
-		switch {
-		case p.L != p0.L:
-			return nil, fmt.Errorf("ising: Concat: part %d has L = %d, part 0 has %d", i+1, p.L, p0.L)
-		case p.H != p0.H:
-			return nil, fmt.Errorf("ising: Concat: part %d has h = %v, part 0 has %v", i+1, p.H, p0.H)
-		case p.Flip != p0.Flip:
-			return nil, fmt.Errorf("ising: Concat: part %d has Flip = %v, part 0 has %v", i+1, p.Flip, p0.Flip)
-		}
-		same = same && slices.Equal(p.Grid, p0.Grid)
+	same, err := concatCompatible(parts)
+	if err != nil {
+		return nil, err
 	}
+	p0 := parts[0]
 	out := &Dataset{L: p0.L, H: p0.H, Flip: p0.Flip, Algorithm: p0.Algorithm, Seed: p0.Seed}
 	for _, p := range parts[1:] {
 		if p.Algorithm != out.Algorithm {
@@ -64,19 +56,55 @@ func Concat(parts ...*Dataset) (*Dataset, error) {
 			}
 		}
 		out.Grid, out.Info = slices.Clone(p0.Grid), slices.Clone(p0.Info)
-	} else {
-		for _, p := range parts {
-			for k, T := range p.Grid {
-				if _, dup := slices.BinarySearch(out.Grid, T); dup {
-					return nil, fmt.Errorf("ising: Concat: grids overlap at T = %v but differ", T)
-				}
-				i, _ := slices.BinarySearch(out.Grid, T)
-				out.Grid = slices.Insert(out.Grid, i, T)
-				out.Info = slices.Insert(out.Info, i, p.Info[k])
+	} else if err := out.mergeGrids(parts); err != nil {
+		return nil, err
+	}
+	if err := out.concatRows(parts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// concatCompatible reports an error if the parts differ in L, H or Flip,
+// and whether they all have the grid of the first.
+func concatCompatible(parts []*Dataset) (sameGrid bool, err error) {
+	p0 := parts[0]
+	same := true
+	for i, p := range parts[1:] {
+		switch {
+		case p.L != p0.L:
+			return false, fmt.Errorf("ising: Concat: part %d has L = %d, part 0 has %d", i+1, p.L, p0.L)
+		case p.H != p0.H:
+			return false, fmt.Errorf("ising: Concat: part %d has h = %v, part 0 has %v", i+1, p.H, p0.H)
+		case p.Flip != p0.Flip:
+			return false, fmt.Errorf("ising: Concat: part %d has Flip = %v, part 0 has %v", i+1, p.Flip, p0.Flip)
+		}
+		same = same && slices.Equal(p.Grid, p0.Grid)
+	}
+	return same, nil
+}
+
+// mergeGrids sets out's grid to the sorted union of the parts' disjoint
+// grids, each temperature with its record; it returns an error if two
+// grids share a temperature.
+func (out *Dataset) mergeGrids(parts []*Dataset) error {
+	for _, p := range parts {
+		for k, T := range p.Grid {
+			if _, dup := slices.BinarySearch(out.Grid, T); dup {
+				return fmt.Errorf("ising: Concat: grids overlap at T = %v but differ", T)
 			}
+			i, _ := slices.BinarySearch(out.Grid, T)
+			out.Grid = slices.Insert(out.Grid, i, T)
+			out.Info = slices.Insert(out.Info, i, p.Info[k])
 		}
 	}
-	N := p0.L * p0.L
+	return nil
+}
+
+// concatRows copies the parts' rows into out, grouped by temperature in
+// out's grid order.
+func (out *Dataset) concatRows(parts []*Dataset) error {
+	N := out.L * out.L
 	total := 0
 	for _, p := range parts {
 		total += len(p.Temps)
@@ -101,7 +129,7 @@ func Concat(parts ...*Dataset) (*Dataset, error) {
 		}
 	}
 	if r != total {
-		return nil, errors.New("ising: Concat: a row's temperature is not on its part's grid")
+		return errors.New("ising: Concat: a row's temperature is not on its part's grid")
 	}
-	return out, nil
+	return nil
 }

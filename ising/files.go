@@ -85,6 +85,15 @@ func (m *datasetMeta) check() string {
 		return fmt.Sprintf("%d rows, %d temperatures, %d counts and %d per-temperature records",
 			m.N, len(m.Grid), len(m.Counts), len(m.Info))
 	}
+	if msg := m.checkGrid(); msg != "" {
+		return msg
+	}
+	return m.checkCounts()
+}
+
+// checkGrid reports a grid temperature that is negative or NaN or not
+// above the one before.
+func (m *datasetMeta) checkGrid() string {
 	for k, T := range m.Grid {
 		switch {
 		case !(T >= 0):
@@ -93,6 +102,12 @@ func (m *datasetMeta) check() string {
 			return fmt.Sprintf("temperature grid not strictly ascending at %v", float64(T))
 		}
 	}
+	return ""
+}
+
+// checkCounts reports a per-temperature record for another temperature, a
+// negative count and counts that do not sum to N.
+func (m *datasetMeta) checkCounts() string {
 	sum := 0
 	for k, T := range m.Grid {
 		switch {
@@ -144,7 +159,39 @@ func (d *Dataset) Save(dir string) error {
 	if c != d.L*d.L || len(d.Temps) != n || len(d.Labels) != n {
 		panic(mat.ErrShape)
 	}
-	meta := datasetMeta{Format: FormatVersion, L: d.L, H: d.H, N: n, Grid: make([]jsonFloat, len(d.Grid)),
+	meta, err := d.meta()
+	if err != nil {
+		return err
+	}
+	cfg, err := d.configsNPY()
+	if err != nil {
+		return err
+	}
+	var tmp bytes.Buffer
+	if err := npy.Write(&tmp, d.Temps); err != nil {
+		return err
+	}
+	files := []fileio.File{{Name: ConfigsFile, Data: cfg}, {Name: TempsFile, Data: tmp.Bytes()}}
+	for _, f := range files {
+		sum := sha256.Sum256(f.Data)
+		meta.Files = append(meta.Files, fileSum{f.Name, int64(len(f.Data)), hex.EncodeToString(sum[:])})
+	}
+	b, err := meta.marshal()
+	if err != nil {
+		return err
+	}
+	files = append(files, fileio.File{Name: MetaFile, Data: b})
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	removeStaleTemps(dir)
+	return fileio.WriteAtomicAll(dir, files)
+}
+
+// meta returns d's meta.json record without the files, after checking the
+// labels against the temperatures and the record as Load will.
+func (d *Dataset) meta() (*datasetMeta, error) {
+	meta := &datasetMeta{Format: FormatVersion, L: d.L, H: d.H, N: len(d.Temps), Grid: make([]jsonFloat, len(d.Grid)),
 		Counts: make([]int, len(d.Grid)), Algorithm: d.Algorithm, Flip: d.Flip, Seed: d.Seed,
 		Info: d.Info}
 	for k, T := range d.Grid {
@@ -152,57 +199,45 @@ func (d *Dataset) Save(dir string) error {
 	}
 	for r, k := range d.Labels {
 		if k < 0 || k >= len(d.Grid) || d.Temps[r] != d.Grid[k] {
-			return fmt.Errorf("ising: not saved: row %d has label %d and temperature %v, grid %v", r, k, d.Temps[r], d.Grid)
+			return nil, fmt.Errorf("ising: not saved: row %d has label %d and temperature %v, grid %v", r, k, d.Temps[r], d.Grid)
 		}
 		meta.Counts[k]++
 	}
 	if msg := meta.check(); msg != "" {
-		return fmt.Errorf("ising: not saved: %s", msg)
+		return nil, fmt.Errorf("ising: not saved: %s", msg)
 	}
+	return meta, nil
+}
+
+// configsNPY returns the configurations as a .npy file of uint8 cells; it
+// returns an error for a cell that is not 0 or 1.
+func (d *Dataset) configsNPY() ([]byte, error) {
+	n, c := len(d.Temps), d.L*d.L
 	cfg := npyUint8Header(n, c)
 	h0 := len(cfg)
 	cfg = slices.Grow(cfg, n*c)[:h0+n*c]
 	for r := range n {
 		for j, v := range d.Configs.RawRowView(r) {
 			if v != 0 && v != 1 {
-				return fmt.Errorf("ising: not saved: row %d cell %d is %v, not 0 or 1", r, j, v)
+				return nil, fmt.Errorf("ising: not saved: row %d cell %d is %v, not 0 or 1", r, j, v)
 			}
 			cfg[h0+r*c+j] = uint8(v)
 		}
 	}
-	var tmp bytes.Buffer
-	if err := npy.Write(&tmp, d.Temps); err != nil {
-		return err
-	}
-	files := []struct {
-		name string
-		data []byte
-	}{{ConfigsFile, cfg}, {TempsFile, tmp.Bytes()}}
-	for _, f := range files {
-		sum := sha256.Sum256(f.data)
-		meta.Files = append(meta.Files, fileSum{f.name, int64(len(f.data)), hex.EncodeToString(sum[:])})
-	}
-	meta.MetaSHA256 = metaSumPlaceholder
-	b, err := json.MarshalIndent(meta, "", "  ")
+	return cfg, nil
+}
+
+// marshal returns meta.json's bytes with meta_sha256 set to their own
+// SHA-256 (computed with the placeholder in its place).
+func (m *datasetMeta) marshal() ([]byte, error) {
+	m.MetaSHA256 = metaSumPlaceholder
+	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return fmt.Errorf("ising: not saved: %v", err)
+		return nil, fmt.Errorf("ising: not saved: %v", err)
 	}
 	b = append(b, '\n')
 	msum := sha256.Sum256(b)
-	b = bytes.Replace(b, []byte(`"`+metaSumPlaceholder+`"`), []byte(`"`+hex.EncodeToString(msum[:])+`"`), 1)
-	files = append(files, struct {
-		name string
-		data []byte
-	}{MetaFile, b})
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	removeStaleTemps(dir)
-	set := make([]fileio.File, len(files))
-	for i, f := range files {
-		set[i] = fileio.File{Name: f.name, Data: f.data}
-	}
-	return fileio.WriteAtomicAll(dir, set)
+	return bytes.Replace(b, []byte(`"`+metaSumPlaceholder+`"`), []byte(`"`+hex.EncodeToString(msum[:])+`"`), 1), nil
 }
 
 // removeStaleTemps removes the temporary files that an earlier Save into
@@ -255,6 +290,56 @@ func npyUint8Header(n, c int) []byte {
 // checked against the bytes present before anything is allocated for it;
 // arrays in Fortran order (numpy.save(p, x.T)) are transposed.
 func Load(dir string) (*Dataset, error) {
+	meta, err := readMeta(dir)
+	if err != nil {
+		return nil, err
+	}
+	grid := make([]float64, len(meta.Grid))
+	for k, T := range meta.Grid {
+		grid[k] = float64(T)
+	}
+	raw, err := readDataFiles(dir, meta)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{L: meta.L, H: meta.H, Grid: grid, Info: meta.Info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed}
+	if meta.N == 0 {
+		// npyio cannot read empty arrays; the checksums above already tie
+		// both files to what Save wrote.
+		if !slices.Equal(meta.Counts, make([]int, len(meta.Grid))) {
+			return nil, corrupt(dir, "no rows but counts %v", meta.Counts)
+		}
+		d.Temps, d.Labels, d.Configs = []float64{}, []int{}, &mat.Dense{}
+		return d, nil
+	}
+	cells, temps, err := decodeDataFiles(dir, meta, raw)
+	if err != nil {
+		return nil, err
+	}
+	d.Temps, d.Labels = temps, make([]int, meta.N)
+	c := meta.L * meta.L
+	data := make([]float64, len(cells))
+	for i, v := range cells {
+		if v > 1 {
+			return nil, corrupt(dir, "%s: cell %d of row %d is %d, not 0 or 1", ConfigsFile, i%c, i/c, v)
+		}
+		data[i] = float64(v)
+	}
+	d.Configs = mat.NewDense(meta.N, c, data)
+	if err := d.labelRows(dir, meta.Counts); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// corrupt returns the ErrCorrupt error Load returns for the dataset in dir.
+func corrupt(dir, format string, a ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrCorrupt, dir, fmt.Sprintf(format, a...))
+}
+
+// readMeta reads and checks dir's meta.json: its own checksum (format 2),
+// its consistency and its list of files.
+func readMeta(dir string) (*datasetMeta, error) {
 	mb, err := os.ReadFile(filepath.Join(dir, MetaFile))
 	if err != nil {
 		return nil, err
@@ -265,94 +350,83 @@ func Load(dir string) (*Dataset, error) {
 	if err := dec.Decode(&meta); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, MetaFile, err)
 	}
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrCorrupt, dir, fmt.Sprintf(format, a...))
-	}
 	switch {
 	case meta.Format == 1 && meta.MetaSHA256 != "":
-		return nil, bad("%s: format 1 has no meta_sha256", MetaFile)
+		return nil, corrupt(dir, "%s: format 1 has no meta_sha256", MetaFile)
 	case meta.Format >= 2:
 		if err := checkMetaSum(mb, meta.MetaSHA256); err != nil {
-			return nil, bad("%s: %v", MetaFile, err)
+			return nil, corrupt(dir, "%s: %v", MetaFile, err)
 		}
 	}
 	if msg := meta.check(); msg != "" {
-		return nil, bad("%s: %s", MetaFile, msg)
+		return nil, corrupt(dir, "%s: %s", MetaFile, msg)
 	}
 	if len(meta.Files) != 2 {
-		return nil, bad("%s lists %d files, want 2", MetaFile, len(meta.Files))
+		return nil, corrupt(dir, "%s lists %d files, want 2", MetaFile, len(meta.Files))
 	}
-	grid := make([]float64, len(meta.Grid))
-	for k, T := range meta.Grid {
-		grid[k] = float64(T)
-	}
-	info := meta.Info
+	return &meta, nil
+}
+
+// readDataFiles reads the files meta lists, checking their names, sizes
+// and SHA-256 sums, and returns their bytes by name.
+func readDataFiles(dir string, meta *datasetMeta) (map[string][]byte, error) {
 	raw := make(map[string][]byte)
 	for _, f := range meta.Files {
 		if f.Name != ConfigsFile && f.Name != TempsFile {
-			return nil, bad("unexpected file %q in %s", f.Name, MetaFile)
+			return nil, corrupt(dir, "unexpected file %q in %s", f.Name, MetaFile)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, f.Name))
 		if err != nil {
 			return nil, err
 		}
 		if int64(len(b)) != f.Bytes {
-			return nil, bad("%s has %d bytes, %s records %d (truncated?)", f.Name, len(b), MetaFile, f.Bytes)
+			return nil, corrupt(dir, "%s has %d bytes, %s records %d (truncated?)", f.Name, len(b), MetaFile, f.Bytes)
 		}
 		if s := sha256.Sum256(b); hex.EncodeToString(s[:]) != f.SHA256 {
-			return nil, bad("%s does not match its SHA-256 in %s", f.Name, MetaFile)
+			return nil, corrupt(dir, "%s does not match its SHA-256 in %s", f.Name, MetaFile)
 		}
 		raw[f.Name] = b
 	}
+	return raw, nil
+}
+
+// decodeDataFiles decodes the configurations (meta.N rows of L² cells) and
+// the row temperatures from the raw files, checking their shapes.
+func decodeDataFiles(dir string, meta *datasetMeta, raw map[string][]byte) (cells []uint8, temps []float64, err error) {
 	c := meta.L * meta.L
-	if meta.N == 0 {
-		// npyio cannot read empty arrays; the checksums above already tie
-		// both files to what Save wrote.
-		if !slices.Equal(meta.Counts, make([]int, len(meta.Grid))) {
-			return nil, bad("no rows but counts %v", meta.Counts)
-		}
-		return &Dataset{L: meta.L, H: meta.H, Grid: grid, Temps: []float64{}, Labels: []int{},
-			Info: info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed, Configs: &mat.Dense{}}, nil
-	}
-	var cells []uint8
 	shape, err := readNPY(raw[ConfigsFile], &cells)
 	if err != nil {
-		return nil, bad("%s: %v", ConfigsFile, err)
+		return nil, nil, corrupt(dir, "%s: %v", ConfigsFile, err)
 	}
 	if len(shape) != 2 || shape[0] != meta.N || shape[1] != c || len(cells) != meta.N*c {
-		return nil, bad("%s has shape %v, want (%d, %d)", ConfigsFile, shape, meta.N, c)
+		return nil, nil, corrupt(dir, "%s has shape %v, want (%d, %d)", ConfigsFile, shape, meta.N, c)
 	}
-	var temps []float64
 	shape, err = readNPY(raw[TempsFile], &temps)
 	if err != nil {
-		return nil, bad("%s: %v", TempsFile, err)
+		return nil, nil, corrupt(dir, "%s: %v", TempsFile, err)
 	}
 	if len(shape) != 1 || len(temps) != meta.N {
-		return nil, bad("%s has shape %v, want (%d,)", TempsFile, shape, meta.N)
+		return nil, nil, corrupt(dir, "%s has shape %v, want (%d,)", TempsFile, shape, meta.N)
 	}
-	d := &Dataset{L: meta.L, H: meta.H, Grid: grid, Temps: temps, Labels: make([]int, meta.N),
-		Info: info, Algorithm: meta.Algorithm, Flip: meta.Flip, Seed: meta.Seed}
-	data := make([]float64, len(cells))
-	for i, v := range cells {
-		if v > 1 {
-			return nil, bad("%s: cell %d of row %d is %d, not 0 or 1", ConfigsFile, i%c, i/c, v)
-		}
-		data[i] = float64(v)
-	}
-	d.Configs = mat.NewDense(meta.N, c, data)
-	counts := make([]int, len(meta.Grid))
-	for r, T := range temps {
-		k, ok := slices.BinarySearch(grid, T)
+	return cells, temps, nil
+}
+
+// labelRows sets each row's label from its temperature and checks the
+// counts per temperature against want, those meta.json records.
+func (d *Dataset) labelRows(dir string, want []int) error {
+	counts := make([]int, len(d.Grid))
+	for r, T := range d.Temps {
+		k, ok := slices.BinarySearch(d.Grid, T)
 		if !ok {
-			return nil, bad("row %d has temperature %v, not on the grid", r, T)
+			return corrupt(dir, "row %d has temperature %v, not on the grid", r, T)
 		}
 		d.Labels[r] = k
 		counts[k]++
 	}
-	if !slices.Equal(counts, meta.Counts) {
-		return nil, bad("counts per temperature %v, %s records %v", counts, MetaFile, meta.Counts)
+	if !slices.Equal(counts, want) {
+		return corrupt(dir, "counts per temperature %v, %s records %v", counts, MetaFile, want)
 	}
-	return d, nil
+	return nil
 }
 
 func readNPY(b []byte, ptr any) ([]int, error) { return fileio.DecodeNPY(b, ptr) }

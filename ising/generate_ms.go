@@ -366,38 +366,9 @@ func (g *genRun) msPilot(ks []int, src rand.Source) []*msTemp {
 	active := slices.Clone(ts)
 	stage := msPilotFirst
 	for st := 0; len(active) > 0; st++ {
-		temps := make([]float64, 0, len(active)*R)
-		for _, t := range active {
-			for range R {
-				temps = append(temps, t.T)
-			}
-		}
-		ms, err := NewMultiSpin(L, temps, 0, src)
-		if err != nil {
-			panic(err) // h = 0 here
-		}
-		for i, t := range active {
-			for c, st := range t.states {
-				if st != nil {
-					if err := ms.SetReplica(i*R+c, st); err != nil {
-						panic(err)
-					}
-				}
-			}
-		}
-		e, am := make([]float64, len(temps)), make([]float64, len(temps))
-		for range stage {
-			if g.stopped() {
-				return nil
-			}
-			ms.Sweep(1)
-			msMeasure(ms, e, am)
-			for i, t := range active {
-				for c := range R {
-					t.e[c] = append(t.e[c], e[i*R+c])
-					t.am[c] = append(t.am[c], am[i*R+c])
-				}
-			}
+		ms := g.msPilotStage(active, R, stage, src)
+		if ms == nil {
+			return nil
 		}
 		next := active[:0]
 		share := float64(stage) * (msSweepWork(ms) + msMeasureWork(ms, ms.nw)) / float64(len(active))
@@ -418,17 +389,63 @@ func (g *genRun) msPilot(ks []int, src rand.Source) []*msTemp {
 		if len(active) == 0 {
 			break
 		}
-		// Grow the pilot to the length the current τ_int estimates call for
-		// (DefaultBurnInTau + msPilotTaus of them, with a fifth to spare),
-		// by at least a quarter and at most doubling it.
-		done := active[0].sweeps
-		want := done + done/4
-		for _, t := range active {
-			want = max(want, int(math.Ceil(1.2*(DefaultBurnInTau+msPilotTaus)*t.pilot.Tau())))
-		}
-		stage = (min(want, 2*done) - done + 15) / 16 * 16
+		stage = msNextStage(active)
 	}
 	return ts
+}
+
+// msPilotStage runs one pilot stage of stage sweeps of the R chains of each
+// active temperature, in one MultiSpin started from the chains' states
+// (all up at first), appending every chain's e and |m| after each sweep.
+// It returns the MultiSpin, or nil if g was stopped.
+func (g *genRun) msPilotStage(active []*msTemp, R, stage int, src rand.Source) *MultiSpin {
+	temps := make([]float64, 0, len(active)*R)
+	for _, t := range active {
+		for range R {
+			temps = append(temps, t.T)
+		}
+	}
+	ms, err := NewMultiSpin(g.set.L, temps, 0, src)
+	if err != nil {
+		panic(err) // h = 0 here
+	}
+	for i, t := range active {
+		for c, st := range t.states {
+			if st != nil {
+				if err := ms.SetReplica(i*R+c, st); err != nil {
+					panic(err)
+				}
+			}
+		}
+	}
+	e, am := make([]float64, len(temps)), make([]float64, len(temps))
+	for range stage {
+		if g.stopped() {
+			return nil
+		}
+		ms.Sweep(1)
+		msMeasure(ms, e, am)
+		for i, t := range active {
+			for c := range R {
+				t.e[c] = append(t.e[c], e[i*R+c])
+				t.am[c] = append(t.am[c], am[i*R+c])
+			}
+		}
+	}
+	return ms
+}
+
+// msNextStage returns the sweeps of the next pilot stage: it grows the
+// pilot to the length the current τ_int estimates call for
+// (DefaultBurnInTau + msPilotTaus of them, with a fifth to spare), by at
+// least a quarter and at most doubling it, in multiples of 16.
+func msNextStage(active []*msTemp) int {
+	done := active[0].sweeps
+	want := done + done/4
+	for _, t := range active {
+		want = max(want, int(math.Ceil(1.2*(DefaultBurnInTau+msPilotTaus)*t.pilot.Tau())))
+	}
+	return (min(want, 2*done) - done + 15) / 16 * 16
 }
 
 // msDecide updates t's pilot after a stage and reports whether t is done:
@@ -465,351 +482,4 @@ func (g *genRun) wolffPilot(k int) *wolffRun {
 	w := NewWolff(g.set.L, T, g.sampSrc(k))
 	p, done, smp := pilot(w, AlgWolff, g.set.L, 0, wolffBurnIn, wolffFirst, g.stopped)
 	return &wolffRun{p: p, burned: done, smp: smp, w: w, work: float64(w.Flipped()) * WolffWork}
-}
-
-// msPlan is one temperature's part of the multi-spin production run.
-type msPlan struct {
-	t             *msTemp
-	online        bool // still estimating τ_int
-	pilot         Pilot
-	burn, spacing int
-	chains, cap   int
-	lane0         int
-	q             []int // configurations per chain
-	row0          []int // per chain: first row
-	next          int   // sweep of the next save
-	saved         []int // per chain
-	e, am         [][]float64
-	checkAt       int         // online: sweep of the next estimate
-	me, mam       [][]float64 // online: measured series per chain
-	measWork      float64
-	work          float64 // the lanes' share of the sweeps
-	abandoned     bool    // handed over to Wolff
-}
-
-// msToWolff hands an online temperature over to Wolff if its growing
-// multi-spin τ_int makes Wolff cheaper (running a Wolff pilot first if
-// there is none and Wolff could win): its lanes are abandoned (the caller
-// rebuilds the MultiSpin without them), their sweeps so far counted as
-// pilot work, and a Wolff production job is queued. It reports whether it
-// did.
-func (g *genRun) msToWolff(p *msPlan) bool {
-	t := p.t
-	N := g.set.L * g.set.L
-	tau := p.pilot.Tau()
-	if g.set.Algorithm != Auto || p.pilot.Converged && tau*MultiSpinWork <= 0.5*WolffWork {
-		return false
-	}
-	if t.wolff == nil && tau*MultiSpinWork > 0.5*WolffWork {
-		t.wolff = g.wolffPilot(t.k)
-	}
-	if t.wolff == nil || !t.wolff.p.Converged || t.wolff.p.Cost() >= msCost(tau, N) {
-		return false
-	}
-	t.useW = true
-	t.work += p.measWork + p.work
-	t.pilot = p.pilot
-	p.online, p.abandoned = false, true
-	p.me, p.mam = nil, nil
-	g.push(func() int {
-		if g.wolffProduce(t) {
-			return 1
-		}
-		return 0
-	})
-	return true
-}
-
-// msProduce draws the configurations of the multi-spin temperatures ts
-// (Wolff's excluded) into g's dataset and fills their TempInfo. A
-// temperature whose saved rows turn out correlated (SavedTauE or SavedTauM
-// above msRedoTau(PerTemp): its τ_int estimate missed a slow mode) is drawn again,
-// up to msRedoMax times, with τ_int raised to max(2τ, 2·Spacing·τ_saved),
-// from its chains' final states; TempInfo.Retries counts this and
-// PilotWork includes the discarded run. It reports false if g was stopped.
-func (g *genRun) msProduce(ts []*msTemp, src rand.Source) bool {
-	for round := 0; len(ts) > 0; round++ {
-		var ok bool
-		if ts, ok = g.msProduceOnce(ts, src, round < msRedoMax); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// msProduceOnce is one round of msProduce; it returns the temperatures to
-// draw again (none if redo is false).
-func (g *genRun) msProduceOnce(ts []*msTemp, src rand.Source, redo bool) ([]*msTemp, bool) {
-	set := g.set
-	L, n := set.L, set.PerTemp
-	N := L * L
-	var ps []*msPlan
-	for _, t := range ts {
-		if t.useW {
-			continue
-		}
-		p := &msPlan{t: t, pilot: t.pilot, online: !t.pilot.Converged, chains: 1}
-		tau := t.pilot.Tau()
-		if p.online {
-			tau *= 2 // allocate for twice the lower bound
-		}
-		p.burn = int(math.Ceil(DefaultBurnInTau * tau))
-		p.spacing = max(1, int(math.Ceil(set.SpacingTau*tau)))
-		p.cap = max(1, min(n, p.spacing*n/(4*p.burn)))
-		if p.online {
-			// An online temperature keeps at least its pilot chains, which
-			// its τ_int estimate pools.
-			p.chains = len(t.states)
-			p.cap = max(p.cap, p.chains)
-		}
-		ps = append(ps, p)
-	}
-	if len(ps) == 0 {
-		return nil, true
-	}
-	// Online temperatures first: their lanes fill the first words, which
-	// alone are measured.
-	slices.SortStableFunc(ps, func(a, b *msPlan) int {
-		switch {
-		case a.online == b.online:
-			return 0
-		case a.online:
-			return -1
-		}
-		return 1
-	})
-	sweeps := func(p *msPlan) int { return p.burn + (n+p.chains-1)/p.chains*p.spacing }
-	lanes := 0
-	for _, p := range ps {
-		lanes += p.chains
-	}
-	total := max(msLanes, (lanes+msLanes-1)/msLanes*msLanes)
-	for lanes < total {
-		var best *msPlan
-		for _, p := range ps {
-			if p.chains < p.cap && (best == nil || sweeps(p) > sweeps(best)) {
-				best = p
-			}
-		}
-		if best == nil {
-			break
-		}
-		best.chains++
-		lanes++
-	}
-	// build (re)builds the MultiSpin from the plans not abandoned, lanes
-	// in plan order, each chain from its state in the previous MultiSpin
-	// (or its pilot chain's state).
-	var ms *MultiSpin
-	var temps, e, am []float64
-	onLanes, onWords := 0, 0
-	build := func() {
-		old, oldLane0 := ms, make(map[*msPlan]int)
-		var nt []float64
-		onLanes = 0
-		for _, p := range ps {
-			if p.abandoned {
-				continue
-			}
-			oldLane0[p] = p.lane0
-			p.lane0 = len(nt)
-			for range p.chains {
-				nt = append(nt, p.t.T)
-			}
-			if p.online {
-				onLanes = len(nt)
-			}
-		}
-		temps = nt
-		if len(temps) == 0 {
-			ms = nil
-			return
-		}
-		var err error
-		if ms, err = NewMultiSpin(L, temps, 0, src); err != nil {
-			panic(err)
-		}
-		row := make([]float64, N)
-		for _, p := range ps {
-			if p.abandoned {
-				continue
-			}
-			for c := range p.chains {
-				st := p.t.states[c%len(p.t.states)]
-				if old != nil {
-					old.ReadReplica(row, oldLane0[p]+c)
-					st = row
-				}
-				if err := ms.SetReplica(p.lane0+c, st); err != nil {
-					panic(err)
-				}
-			}
-		}
-		onWords = (onLanes + 63) / 64
-		e, am = make([]float64, len(temps)), make([]float64, len(temps))
-	}
-	build()
-	for _, p := range ps {
-		row := p.t.k * n
-		for c := range p.chains {
-			q := n / p.chains
-			if c < n%p.chains {
-				q++
-			}
-			p.q = append(p.q, q)
-			p.row0 = append(p.row0, row)
-			row += q
-		}
-		p.saved = make([]int, p.chains)
-		p.e, p.am = make([][]float64, p.chains), make([][]float64, p.chains)
-		p.next = p.burn + p.spacing
-		if p.online {
-			p.me, p.mam = make([][]float64, p.chains), make([][]float64, p.chains)
-			p.checkAt = msPilotFirst
-			p.pilot.Chains = 0 // the production chains' first estimate discards half
-		}
-	}
-	now := 0
-	for {
-		online := false
-		next := math.MaxInt
-		for _, p := range ps {
-			switch {
-			case p.abandoned:
-			case p.online:
-				online = true
-			case p.saved[0] < p.q[0]:
-				next = min(next, p.next)
-			}
-		}
-		if online {
-			next = now + 1
-		}
-		if next == math.MaxInt {
-			break
-		}
-		for now < next {
-			if g.stopped() {
-				return nil, false
-			}
-			k := min(next-now, 64)
-			ms.Sweep(k)
-			now += k
-			sw := float64(k) * msSweepWork(ms) / float64(len(temps))
-			for _, p := range ps {
-				if !p.abandoned {
-					p.work += sw * float64(p.chains)
-				}
-			}
-		}
-		if online {
-			msMeasureWords(ms, 0, onWords, e, am)
-			mw := msMeasureWork(ms, onWords) / float64(onLanes)
-			rebuild := false
-			for _, p := range ps {
-				if !p.online {
-					continue
-				}
-				for c := range p.chains {
-					p.me[c] = append(p.me[c], e[p.lane0+c])
-					p.mam[c] = append(p.mam[c], am[p.lane0+c])
-				}
-				p.measWork += mw * float64(p.chains)
-				if now < p.checkAt {
-					continue
-				}
-				p.checkAt = now + max(16, now/4)
-				p.pilot = msEstimate(p.me, p.mam, now, p.pilot, N)
-				if g.msToWolff(p) {
-					rebuild = true
-					continue
-				}
-				if p.pilot.Converged || float64(now+p.t.sweeps)*float64(N) >= maxPilotWork {
-					tau := p.pilot.Tau()
-					p.online = false
-					p.burn = now
-					p.spacing = max(1, int(math.Ceil(set.SpacingTau*tau)))
-					p.next = now + p.spacing
-					p.me, p.mam = nil, nil
-				}
-			}
-			if rebuild {
-				build()
-				if ms == nil {
-					break
-				}
-			}
-		}
-		for _, p := range ps {
-			if p.online || p.abandoned || p.next != now || p.saved[0] == p.q[0] {
-				continue
-			}
-			// e and |m| of the saved rows: from the bit-sliced counters
-			// when the chains fill their words (a word costs about as much
-			// as eight rows), else from the rows just read.
-			w0, w1 := p.lane0/64, (p.lane0+p.chains+63)/64
-			byWords := p.chains > 8*(w1-w0)
-			if byWords {
-				msMeasureWords(ms, w0, w1, e, am)
-			}
-			for c := range p.chains {
-				if p.saved[c] == p.q[c] {
-					continue
-				}
-				row := g.d.Configs.RawRowView(p.row0[c] + p.saved[c])
-				ms.ReadReplica(row, p.lane0+c)
-				if byWords {
-					p.e[c] = append(p.e[c], e[p.lane0+c])
-					p.am[c] = append(p.am[c], am[p.lane0+c])
-				} else {
-					ec, mc := rowEM(L, row)
-					p.e[c] = append(p.e[c], ec)
-					p.am[c] = append(p.am[c], math.Abs(mc))
-				}
-				p.saved[c]++
-			}
-			p.next += p.spacing
-		}
-	}
-	var again []*msTemp
-	for _, p := range ps {
-		t := p.t
-		if p.abandoned {
-			continue
-		}
-		tE, _ := TauIntChains(p.e)
-		tM, _ := TauIntChains(p.am)
-		tE, tM = clampTau(tE), clampTau(tM)
-		if redo && n >= msRedoMin && max(tE, tM) > msRedoTau(n) {
-			s := float64(p.spacing)
-			t.pilot = Pilot{Algorithm: AlgMultiSpin, Chains: p.chains, Work: float64(N), Converged: true,
-				TauE: max(2*p.pilot.TauE, 2*s*tE), TauM: max(2*p.pilot.TauM, 2*s*tM), Updates: now}
-			t.states = make([][]float64, p.chains)
-			for c := range t.states {
-				t.states[c] = make([]float64, N)
-				ms.ReadReplica(t.states[c], p.lane0+c)
-			}
-			t.sweeps += now
-			t.work += p.work + p.measWork
-			t.retries++
-			again = append(again, t)
-			continue
-		}
-		info := &g.d.Info[t.k]
-		tau := p.pilot.Tau()
-		*info = TempInfo{T: t.T, Algorithm: AlgMultiSpin, Candidates: []Pilot{p.pilot},
-			Tau: tau, TauSweeps: tau, BurnIn: t.sweeps + p.burn, Spacing: p.spacing, Chains: p.chains,
-			Retries: t.retries, SavedTauE: tE, SavedTauM: tM}
-		if p.pilot.Chains != t.pilot.Chains || p.pilot.Updates != t.pilot.Updates {
-			info.Candidates = append(info.Candidates, t.pilot) // the shared pilot's estimate
-		}
-		info.PilotWork = t.work + p.measWork
-		if t.wolff != nil {
-			info.Candidates = append(info.Candidates, t.wolff.p)
-			info.PilotWork += t.wolff.work
-		}
-		info.Work = p.work
-		g.flipRows(t.k)
-	}
-	return again, true
 }
