@@ -58,9 +58,17 @@ func (w *Wolff) Sweep(n int) {
 // is one sweep's worth of flips, L², measured on probe clusters grown (and
 // flipped) now: up to maxProbe of them, fewer once they have flipped
 // maxFlips spins in all (at least one cluster is grown). It is at least 1.
-// A fixed number of clusters per measurement, chosen before measuring, is
-// the unbiased way to group Wolff updates into sweep-sized steps.
+// A maxProbe of 0 means 1000 and a maxFlips of 0 means 20·L², the probes of
+// Generate's pilots. A fixed number of clusters per measurement, chosen
+// before measuring, is the unbiased way to group Wolff updates into
+// sweep-sized steps.
 func (w *Wolff) ClustersPerSweep(maxProbe int, maxFlips int64) int {
+	if maxProbe == 0 {
+		maxProbe = 1000
+	}
+	if maxFlips == 0 {
+		maxFlips = 20 * int64(w.Sites())
+	}
 	f0, probes := w.flipped, 0
 	for probes < max(1, maxProbe) && (probes == 0 || w.flipped-f0 < maxFlips) {
 		w.cluster()

@@ -27,6 +27,12 @@ func TestWolffClustersPerSweep(t *testing.T) {
 	if k := NewWolff(L, 0, rand.NewPCG(1, 1)).ClustersPerSweep(1000, 20*L*L); k != 1 {
 		t.Errorf("T = 0: %d clusters per sweep, want 1", k)
 	}
+	// Zero arguments are the documented defaults: the same probes, the
+	// same random draws, the same answer.
+	a, b := NewWolff(L, Tc, rand.NewPCG(3, 3)), NewWolff(L, Tc, rand.NewPCG(3, 3))
+	if ka, kb := a.ClustersPerSweep(0, 0), b.ClustersPerSweep(1000, 20*L*L); ka != kb || a.Flipped() != b.Flipped() {
+		t.Errorf("ClustersPerSweep(0, 0) = %d after %d flips, (1000, 20·L²) = %d after %d", ka, a.Flipped(), kb, b.Flipped())
+	}
 	const L2 = 16
 	w = NewWolff(L2, Tc, rand.NewPCG(2, 2))
 	w.Sweep(1000)
