@@ -2,8 +2,8 @@
 // draws its main result: the temperature that the neural thermometer reads
 // along the RBM flow converges near T_c from both T = 0 and T = ∞.
 //
-//	go run ./examples/paper -out out/paper           # default, about 15–25 s on 2 cores
-//	go run ./examples/paper -out out/ref -reference  # the reference code's scale (hours)
+//	go run ./examples/paper -out out/paper           # default, about 7 s on 2 cores (more on a loaded machine)
+//	go run ./examples/paper -out out/ref -reference  # the reference code's scale, about 8 min
 //
 // It generates the Ising dataset (L = 10, T = 0, 0.25, …, 6), trains the
 // neural thermometer and a bias-free RBM on all temperatures, runs the
