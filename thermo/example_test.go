@@ -130,3 +130,58 @@ func ExampleNetwork_Save() {
 	// Output:
 	// 100 [512 256 64] 25 201113
 }
+
+// A run interrupted after 20 epochs and resumed from its checkpoint ends
+// with the same weights as the uninterrupted run: the checkpoint holds the
+// optimizer's moments, the random stream and the split.
+func ExampleLoadCheckpoint() {
+	dir, err := os.MkdirTemp("", "thermo-checkpoint")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	rng := rand.New(rand.NewPCG(1, 2))
+	grid := []float64{1, 5}
+	x := mat.NewDense(400, 16, nil)
+	labels := make([]int, 400)
+	for i := range 400 {
+		labels[i] = i % 2
+		for j := range 16 {
+			if rng.Float64() < 0.95-0.45*float64(labels[i]) {
+				x.Set(i, j, 1)
+			}
+		}
+	}
+	set := thermo.TrainSettings{Epochs: 40, ValidationFraction: 0.2, Src: rand.NewPCG(5, 6),
+		Schedule: func(epoch int) float64 { return 1e-2 / float64(epoch) }}
+	full := thermo.NewNetwork(16, grid, thermo.Small, rand.NewPCG(3, 4))
+	if _, err := thermo.Train(full, x, labels, &set); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	half := set
+	half.Epochs, half.Src, half.CheckpointPath = 20, rand.NewPCG(5, 6), filepath.Join(dir, "ck.npz")
+	net := thermo.NewNetwork(16, grid, thermo.Small, rand.NewPCG(3, 4))
+	if _, err := thermo.Train(net, x, labels, &half); err != nil {
+		fmt.Println(err)
+		return
+	}
+	ck, err := thermo.LoadCheckpoint(half.CheckpointPath)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rest := set
+	rest.Src, rest.Resume = nil, ck // a new default source takes the checkpoint's state
+	if _, err := thermo.Train(net, x, labels, &rest); err != nil {
+		fmt.Println(err)
+		return
+	}
+	w1, _ := net.Weights(0)
+	w2, _ := full.Weights(0)
+	fmt.Println("resumed from epoch", ck.Epoch, "- identical weights:", mat.Equal(w1, w2))
+	// Output:
+	// resumed from epoch 20 - identical weights: true
+}
