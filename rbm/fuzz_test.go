@@ -84,28 +84,6 @@ func npyF8(order, shape string, x []float64) []byte {
 	return b
 }
 
-// replaced writes the seed archive at seed with entry name replaced by data
-// into dir and returns its path and the number of bytes of input (the
-// archive and its uncompressed entries).
-func replaced(t testing.TB, dir, seed, name string, data []byte) (string, int) {
-	t.Helper()
-	raw, err := os.ReadFile(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := fiotest.Replace(t, raw, name, data)
-	n := len(out)
-	_, ents := fiotest.Entries(t, out)
-	for _, e := range ents {
-		n += len(e)
-	}
-	p := filepath.Join(dir, "f.npz")
-	if err := os.WriteFile(p, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p, n
-}
-
 // TestLoadHostile (issue 10, defects 1, 2, 6): hand-made arrays inside an
 // otherwise valid model: memory bombs and malformed headers are ErrFormat
 // without a large allocation or a panic; W in Fortran order is transposed.
@@ -134,7 +112,7 @@ func TestLoadHostile(t *testing.T) {
 		{"meta is not JSON", "meta", []byte("\x93NUMPY\x01\x00\x3a\x00{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }\n{{{")},
 		{"meta of float64s", "meta", npyF8("False", "(2,)", []float64{1, 2})},
 	} {
-		p, n := replaced(t, dir, modelSeed, tc.entry, tc.data)
+		p, n := fiotest.WriteReplaced(t, dir, modelSeed, tc.entry, tc.data)
 		var err error
 		alloc := fiotest.Allocated(func() { _, err = Load(p) })
 		if !errors.Is(err, ErrFormat) {
@@ -152,7 +130,7 @@ func TestLoadHostile(t *testing.T) {
 			col = append(col, m.W.At(i, j))
 		}
 	}
-	p, _ := replaced(t, dir, modelSeed, "W", npyF8("True", "(16, 4)", col))
+	p, _ := fiotest.WriteReplaced(t, dir, modelSeed, "W", npyF8("True", "(16, 4)", col))
 	if got, err := Load(p); err != nil || !mat.Equal(got.W, m.W) {
 		t.Errorf("W in Fortran order: %v", err)
 	}
@@ -194,62 +172,26 @@ func TestSaveRefusesWhatLoadRejects(t *testing.T) {
 	}
 }
 
-// fuzzArchive fuzzes the bytes of one entry of the seed archive, with the
-// zip CRC-32 and sizes rewritten to match: load must not panic, must not
-// allocate far beyond the input, must fail with ErrFormat or return
-// something that saves again.
-func fuzzArchive(f *testing.F, seed string, load func(path string) (func(path string) error, error)) {
-	raw, err := os.ReadFile(seed)
-	if err != nil {
-		f.Fatal(err)
-	}
-	names, data := fiotest.Entries(f, raw)
-	for i, d := range data {
-		f.Add(uint8(i), d)
-	}
-	f.Add(uint8(slices.Index(names, "W")), npyF8("False", "(100000, 100000)", make([]float64, 64)))
-	f.Add(uint8(slices.Index(names, "W")), npyF8("True", "(16, 4)", make([]float64, 64)))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, entry uint8, b []byte) {
-		fiotest.Count()
-		name := names[int(entry)%len(names)]
-		p, n := replaced(t, dir, seed, name, b)
-		var save func(string) error
-		var err error
-		alloc := fiotest.Allocated(func() { save, err = load(p) })
-		if alloc > fiotest.AllocLimit(n) {
-			t.Fatalf("entry %s: allocated %d bytes for %d bytes of input", name, alloc, n)
-		}
-		if err != nil {
-			if !errors.Is(err, ErrFormat) {
-				t.Fatalf("entry %s: error %v does not wrap ErrFormat", name, err)
-			}
-			return
-		}
-		if err := save(filepath.Join(dir, "again.npz")); err != nil {
-			t.Fatalf("entry %s: loaded, but Save fails: %v", name, err)
-		}
-	})
-}
-
 // FuzzLoad fuzzes each array of testdata/model.npz (issue 10, defects 1, 2).
 func FuzzLoad(f *testing.F) {
-	fuzzArchive(f, modelSeed, func(p string) (func(string) error, error) {
+	fiotest.FuzzArchive(f, modelSeed, ErrFormat, func(p string) (func(string) error, error) {
 		m, err := Load(p)
 		if err != nil {
 			return nil, err
 		}
 		return m.Save, nil
-	})
+	}, fiotest.Input{Entry: "W", Data: npyF8("False", "(100000, 100000)", make([]float64, 64))},
+		fiotest.Input{Entry: "W", Data: npyF8("True", "(16, 4)", make([]float64, 64))})
 }
 
 // FuzzLoadCheckpoint fuzzes each array of testdata/checkpoint.npz.
 func FuzzLoadCheckpoint(f *testing.F) {
-	fuzzArchive(f, ckptSeed, func(p string) (func(string) error, error) {
+	fiotest.FuzzArchive(f, ckptSeed, ErrFormat, func(p string) (func(string) error, error) {
 		ck, err := LoadCheckpoint(p)
 		if err != nil {
 			return nil, err
 		}
 		return ck.Save, nil
-	})
+	}, fiotest.Input{Entry: "W", Data: npyF8("False", "(100000, 100000)", make([]float64, 64))},
+		fiotest.Input{Entry: "W", Data: npyF8("True", "(16, 4)", make([]float64, 64))})
 }

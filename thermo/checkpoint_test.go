@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -219,34 +218,11 @@ func TestCheckpointTestdata(t *testing.T) {
 // not panic or allocate far beyond its input, and must return ErrFormat or
 // a checkpoint that saves again.
 func FuzzLoadCheckpoint(f *testing.F) {
-	raw, err := os.ReadFile(checkpointSeed)
-	if err != nil {
-		f.Fatal(err)
-	}
-	names, data := fiotest.Entries(f, raw)
-	for i, d := range data {
-		f.Add(uint8(i), d)
-	}
-	f.Add(uint8(slices.Index(names, "train_idx")), fiotest.NPY("'<f8'", "False", "(100000000,)", fiotest.F8(1, 2, 3)))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, entry uint8, b []byte) {
-		fiotest.Count()
-		name := names[int(entry)%len(names)]
-		p, size := fiotest.WriteReplaced(t, dir, checkpointSeed, name, b)
-		var ck *Checkpoint
-		var err error
-		alloc := fiotest.Allocated(func() { ck, err = LoadCheckpoint(p) })
-		if alloc > fiotest.AllocLimit(size) {
-			t.Fatalf("entry %s: allocated %d bytes for %d bytes of input", name, alloc, size)
-		}
+	fiotest.FuzzArchive(f, checkpointSeed, ErrFormat, func(p string) (func(string) error, error) {
+		ck, err := LoadCheckpoint(p)
 		if err != nil {
-			if !errors.Is(err, ErrFormat) {
-				t.Fatalf("entry %s: error %v does not wrap ErrFormat", name, err)
-			}
-			return
+			return nil, err
 		}
-		if err := ck.Save(filepath.Join(dir, "again.npz")); err != nil {
-			t.Fatalf("entry %s: loaded, but Save fails: %v", name, err)
-		}
-	})
+		return ck.Save, nil
+	}, fiotest.Input{Entry: "train_idx", Data: fiotest.NPY("'<f8'", "False", "(100000000,)", fiotest.F8(1, 2, 3))})
 }

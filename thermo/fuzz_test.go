@@ -5,7 +5,6 @@ import (
 	"flag"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -112,34 +111,11 @@ func TestLoadHostile(t *testing.T) {
 // must not panic or allocate far beyond its input, and must return
 // ErrFormat or a network that saves again.
 func FuzzLoad(f *testing.F) {
-	raw, err := os.ReadFile(networkSeed)
-	if err != nil {
-		f.Fatal(err)
-	}
-	names, data := fiotest.Entries(f, raw)
-	for i, d := range data {
-		f.Add(uint8(i), d)
-	}
-	f.Add(uint8(slices.Index(names, "meta")), u1(`{"format":"rgflow.thermo.Network","version":1,"sizes":[65536,65536,2],"activation":"tanh"}`))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, entry uint8, b []byte) {
-		fiotest.Count()
-		name := names[int(entry)%len(names)]
-		p, size := fiotest.WriteReplaced(t, dir, networkSeed, name, b)
-		var n *Network
-		var err error
-		alloc := fiotest.Allocated(func() { n, err = Load(p) })
-		if alloc > fiotest.AllocLimit(size) {
-			t.Fatalf("entry %s: allocated %d bytes for %d bytes of input", name, alloc, size)
-		}
+	fiotest.FuzzArchive(f, networkSeed, ErrFormat, func(p string) (func(string) error, error) {
+		n, err := Load(p)
 		if err != nil {
-			if !errors.Is(err, ErrFormat) {
-				t.Fatalf("entry %s: error %v does not wrap ErrFormat", name, err)
-			}
-			return
+			return nil, err
 		}
-		if err := n.Save(filepath.Join(dir, "again.npz")); err != nil {
-			t.Fatalf("entry %s: loaded, but Save fails: %v", name, err)
-		}
-	})
+		return n.Save, nil
+	}, fiotest.Input{Entry: "meta", Data: u1(`{"format":"rgflow.thermo.Network","version":1,"sizes":[65536,65536,2],"activation":"tanh"}`)})
 }

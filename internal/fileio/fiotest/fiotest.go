@@ -7,6 +7,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math"
 	"os"
@@ -160,4 +161,63 @@ func WriteReplaced(t testing.TB, dir, seed, name string, data []byte) (string, i
 		t.Fatal(err)
 	}
 	return p, n
+}
+
+// Input is one extra seed of FuzzArchive: the bytes that replace the entry
+// named Entry (without ".npy").
+type Input struct {
+	Entry string
+	Data  []byte
+}
+
+// FuzzArchive runs the fuzz target of a decoder of .npz archives. Its seed
+// corpus is each entry of the archive in the file seed, as it is, plus
+// extra; each input replaces one entry inside a freshly written valid
+// archive (the zip CRC-32 and sizes rewritten), so that the decoder's
+// checks, not the zip checksum, meet it. load must not panic, must not
+// allocate more than AllocLimit of the input, must fail only with an error
+// wrapping errFormat, and must return, for what it accepts, a save function
+// that writes it again without an error.
+func FuzzArchive(f *testing.F, seed string, errFormat error, load func(path string) (save func(path string) error, err error), extra ...Input) {
+	raw, err := os.ReadFile(seed)
+	if err != nil {
+		f.Fatal(err)
+	}
+	names, data := Entries(f, raw)
+	for i, d := range data {
+		f.Add(uint8(i), d)
+	}
+	for _, in := range extra {
+		i := -1
+		for k, n := range names {
+			if n == in.Entry {
+				i = k
+			}
+		}
+		if i < 0 {
+			f.Fatalf("%s has no entry %q", seed, in.Entry)
+		}
+		f.Add(uint8(i), in.Data)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, entry uint8, b []byte) {
+		Count()
+		name := names[int(entry)%len(names)]
+		p, n := WriteReplaced(t, dir, seed, name, b)
+		var save func(string) error
+		var err error
+		alloc := Allocated(func() { save, err = load(p) })
+		if alloc > AllocLimit(n) {
+			t.Fatalf("entry %s: allocated %d bytes for %d bytes of input", name, alloc, n)
+		}
+		if err != nil {
+			if !errors.Is(err, errFormat) {
+				t.Fatalf("entry %s: error %v does not wrap %v", name, err, errFormat)
+			}
+			return
+		}
+		if err := save(filepath.Join(dir, "again.npz")); err != nil {
+			t.Fatalf("entry %s: loaded, but Save fails: %v", name, err)
+		}
+	})
 }
