@@ -141,7 +141,7 @@ func TestParseTemps(t *testing.T) {
 // and a message naming it (issue 10, defects 3 and 4).
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
-	p := func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }
+	p := flagtest.Parser(parse)
 	flagtest.Run(t, p, []flagtest.Case{
 		flagtest.Bad("L", "-L", "0"),
 		flagtest.Bad("L", "-L", "0", "-n", "0"),

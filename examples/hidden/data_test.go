@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"testing"
 
@@ -16,13 +15,7 @@ import (
 // file is written, and no panic (issue 10, defect 7).
 func TestBadDatasets(t *testing.T) {
 	t.Parallel()
-	datatest.Check(t, func(args []string) error {
-		c, err := parse(args, &bytes.Buffer{})
-		if err != nil {
-			return err
-		}
-		return run(c, &pipeline.Progress{W: io.Discard})
-	}, []string{"-thermo-epochs", "2", "-epochs", "2", "-nh", "4", "-batch", "5", "-chains", "5", "-steps", "2", "-nhs", "4"}, datatest.NoZero, datatest.NoMC)
+	datatest.Check(t, datatest.Parsed(parse, func(c config) error { return run(c, &pipeline.Progress{W: io.Discard}) }), []string{"-thermo-epochs", "2", "-epochs", "2", "-nh", "4", "-batch", "5", "-chains", "5", "-steps", "2", "-nhs", "4"}, datatest.NoZero, datatest.NoMC)
 }
 
 // TestSplitFlags: -n too small for the 80/20 split to leave a test
@@ -30,7 +23,7 @@ func TestBadDatasets(t *testing.T) {
 // Carlo (issue 10, defect 7).
 func TestSplitFlags(t *testing.T) {
 	t.Parallel()
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, []flagtest.Case{
+	flagtest.Run(t, flagtest.Parser(parse), []flagtest.Case{
 		flagtest.Bad("n", "-n", "1"), flagtest.Bad("n", "-n", "2"), flagtest.Bad("n", "-n", "2", "-L", "100"),
 	})
 }

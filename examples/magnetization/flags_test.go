@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/rgflow/rgflow/examples/internal/flagtest"
@@ -13,5 +12,5 @@ func TestBadFlags(t *testing.T) {
 	t.Parallel()
 	cases := flagtest.Common(t)
 	cases = append(cases, flagtest.Bad("base-std", "-base-std", "-1"), flagtest.Bad("base-std", "-base-std", "NaN"), flagtest.Bad("base-mean", "-base-mean", "Inf"))
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, cases)
+	flagtest.Run(t, flagtest.Parser(parse), cases)
 }

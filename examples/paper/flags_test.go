@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,5 +17,5 @@ func TestBadFlags(t *testing.T) {
 	notSummary := filepath.Join(t.TempDir(), "x.json")
 	os.WriteFile(notSummary, []byte(`{"flows": []}`), 0o644)
 	cases = append(cases, flagtest.Bad("compare", "-compare", notSummary))
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, cases)
+	flagtest.Run(t, flagtest.Parser(parse), cases)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "missing")
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, []flagtest.Case{
+	flagtest.Run(t, flagtest.Parser(parse), []flagtest.Case{
 		flagtest.Bad("data", "-data", missing), flagtest.Bad("data", "-data", t.TempDir()),
 		flagtest.Bad("n", "-n", "0"), flagtest.Bad("n", "-n", "-1"),
 		flagtest.Bad("epochs", "-epochs", "0"), flagtest.Bad("epochs", "-epochs", "-1"),

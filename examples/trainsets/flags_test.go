@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/rgflow/rgflow/examples/internal/flagtest"
@@ -15,5 +14,5 @@ func TestBadFlags(t *testing.T) {
 	cases = append(cases, flagtest.Bad("ref-epochs", "-ref-epochs", "-1"), flagtest.Bad("ref-epochs", "-ref-epochs", "1000000000"),
 		flagtest.Bad("zi-steps", "-zi-steps", "0"), flagtest.Bad("zi-steps", "-zi-steps", "-5"))
 
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, cases)
+	flagtest.Run(t, flagtest.Parser(parse), cases)
 }

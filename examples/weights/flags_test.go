@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 func TestBadFlags(t *testing.T) {
 	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "missing")
-	flagtest.Run(t, func(args []string, stderr *bytes.Buffer) error { _, err := parse(args, stderr); return err }, []flagtest.Case{
+	flagtest.Run(t, flagtest.Parser(parse), []flagtest.Case{
 		flagtest.Bad("fields", "-fields", "0"), flagtest.Bad("fields", "-fields", "-1"),
 		flagtest.Bad("rbm", "-rbm", missing), flagtest.Bad("rbm", "-rbm", t.TempDir()),
 		flagtest.Bad("data", "-data", missing),

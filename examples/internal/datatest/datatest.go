@@ -6,6 +6,7 @@ package datatest
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -115,6 +116,18 @@ func keep(d *ising.Dataset, ok func(i, k int) bool) *ising.Dataset {
 // Run is an example's run on a dataset: it parses the command line args
 // (which hold -data and -out) and runs the example.
 type Run func(args []string) error
+
+// Parsed is the Run of an example with parse (its messages discarded) and
+// run.
+func Parsed[C any](parse func(args []string, stderr io.Writer) (C, error), run func(C) error) Run {
+	return func(args []string) error {
+		c, err := parse(args, io.Discard)
+		if err != nil {
+			return err
+		}
+		return run(c)
+	}
+}
 
 // Check runs the example on every case with args (tiny sizes; Check adds
 // -out and -data). A case named in accept must run to the end; every other

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,14 @@ type Case struct {
 // Parse is an example's parse function: it parses and validates args,
 // writing messages and the usage to stderr.
 type Parse func(args []string, stderr *bytes.Buffer) error
+
+// Parser adapts an example's parse function to Parse.
+func Parser[C any](parse func(args []string, stderr io.Writer) (C, error)) Parse {
+	return func(args []string, stderr *bytes.Buffer) error {
+		_, err := parse(args, stderr)
+		return err
+	}
+}
 
 // Run checks every case: parse fails with exit status 2, the message names
 // the flag and comes with the usage, and the output directory is not
