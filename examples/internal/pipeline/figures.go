@@ -228,6 +228,7 @@ func drawable(pn Panel, x, y float64) bool {
 func panelPlot(pn Panel) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = label(pn.Title), label(pn.XLabel), label(pn.YLabel)
+	floor := lowestY(pn)
 	for j, c := range pn.Curves {
 		// Non-finite points (a thermometer reading outside its range)
 		// are left out; infinite error bars are drawn as none.
@@ -237,13 +238,22 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			if !drawable(pn, c.X[k], c.Y[k]) {
 				continue
 			}
-			xy = append(xy, plotter.XY{X: c.X[k], Y: c.Y[k]})
+			x, y := c.X[k], c.Y[k]
+			if pn.LogX {
+				x = math.Log10(x)
+			}
+			lo, hi := 0.0, 0.0
 			if c.YErr != nil {
-				ek := c.YErr[k]
-				if math.IsNaN(ek) || math.IsInf(ek, 0) {
-					ek = 0
+				if ek := c.YErr[k]; !math.IsNaN(ek) && !math.IsInf(ek, 0) {
+					lo, hi = ek, ek
 				}
-				e = append(e, struct{ Low, High float64 }{ek, ek})
+			}
+			if pn.LogY {
+				lo, hi, y = logErrors(y, lo, hi, floor)
+			}
+			xy = append(xy, plotter.XY{X: x, Y: y})
+			if c.YErr != nil {
+				e = append(e, struct{ Low, High float64 }{lo, hi})
 			}
 		}
 		if len(xy) == 0 {
@@ -290,24 +300,75 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 	}
 	p.Legend.Top = !pn.LegendBottom
 	p.Legend.Left = pn.LegendLeft
-	if pn.YMax > pn.YMin {
+	if pn.YMax > pn.YMin && !(pn.LogY && pn.YMin <= 0) {
 		p.Y.Min, p.Y.Max = pn.YMin, pn.YMax
+		if pn.LogY {
+			p.Y.Min, p.Y.Max = math.Log10(pn.YMin), math.Log10(pn.YMax)
+		}
 	}
-	if pn.LogY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = DecadeTicks{}
-	}
-	if pn.LogX {
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = DecadeTicks{}
-	}
-	if pn.XTicks != nil {
-		p.X.Tick.Marker = pn.XTicks
-	}
-	if pn.YTicks != nil {
-		p.Y.Tick.Marker = pn.YTicks
-	}
+	p.X.Tick.Marker = axisTicks(pn.XTicks, pn.LogX, p.X.Tick.Marker)
+	p.Y.Tick.Marker = axisTicks(pn.YTicks, pn.LogY, p.Y.Tick.Marker)
 	return p, nil
+}
+
+// A log axis is drawn as a linear axis of log10 of the values, its ticks
+// labelled with the values themselves (log10Ticks). gonum plot's own
+// plot.LogScale places an axis label at the scale's image of the
+// arithmetic mean of the axis range, near one end of a log axis, and
+// reserves room for it there: a blank band above a log y axis.
+
+// axisTicks returns the tick marker of an axis: set (if not nil) or, on a
+// log axis, DecadeTicks, mapped to log10 coordinates; def otherwise.
+func axisTicks(set plot.Ticker, log bool, def plot.Ticker) plot.Ticker {
+	switch {
+	case log && set == nil:
+		return log10Ticks{DecadeTicks{}}
+	case log:
+		return log10Ticks{set}
+	case set != nil:
+		return set
+	}
+	return def
+}
+
+// log10Ticks marks an axis drawn in log10 coordinates with the ticks that
+// the inner marker gives for the values 10^min … 10^max.
+type log10Ticks struct{ inner plot.Ticker }
+
+func (l log10Ticks) Ticks(min, max float64) []plot.Tick {
+	ts := l.inner.Ticks(math.Pow(10, min), math.Pow(10, max))
+	for i := range ts {
+		ts[i].Value = math.Log10(ts[i].Value)
+	}
+	return ts
+}
+
+// logErrors maps a point y > 0 with error bars y − lo … y + hi to log10
+// coordinates: the bar's ends are log10(y ± e). A lower end at or below 0
+// (−∞ on a log axis) is drawn down to floor, the panel's lowest point.
+func logErrors(y, lo, hi, floor float64) (loOut, hiOut, yOut float64) {
+	ly := math.Log10(y)
+	hiOut = math.Log10(y+hi) - ly
+	switch {
+	case y-lo > 0:
+		loOut = ly - math.Log10(y-lo)
+	case lo > 0:
+		loOut = ly - math.Log10(math.Min(y, floor))
+	}
+	return loOut, hiOut, ly
+}
+
+// lowestY returns the smallest y of the panel's drawn points.
+func lowestY(pn Panel) float64 {
+	low := math.Inf(1)
+	for _, c := range pn.Curves {
+		for k := range c.X {
+			if drawable(pn, c.X[k], c.Y[k]) {
+				low = math.Min(low, c.Y[k])
+			}
+		}
+	}
+	return low
 }
 
 var gray = color.Gray{Y: 120}

@@ -9,6 +9,9 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/rgflow/rgflow/flow"
 )
@@ -126,5 +129,47 @@ func TestLabelGlyphs(t *testing.T) {
 				t.Errorf("label %q: the font has no glyph for %q (in %q)", s, r, label(s))
 			}
 		}
+	}
+}
+
+// TestLogAxisNoBand: a panel drawn on log axes keeps the plot area of the
+// same panel on linear axes (gonum's plot.LogScale reserved room for the
+// axis label near the top of a log y axis and the right end of a log x
+// axis: a blank band above the spectrum; 16 pt in this test), and its ticks sit at
+// log10 of the values they name.
+func TestLogAxisNoBand(t *testing.T) {
+	t.Parallel()
+	x := []float64{1, 2, 5, 10, 50, 100}
+	y := []float64{3e-8, 1e-6, 1e-4, 1e-3, 0.1, 0.5}
+	area := func(logX, logY bool) vg.Rectangle {
+		pn := Panel{Title: "t", XLabel: "rank", YLabel: "eigenvalue", LogX: logX, LogY: logY,
+			Curves: []Curve{{Name: "a", X: x, Y: y, YErr: []float64{0, 1e-7, 2e-5, 1e-4, 0.01, 0.1}}}}
+		p, err := panelPlot(pn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := vgimg.New(5*vg.Inch, 4*vg.Inch)
+		return p.DataCanvas(draw.New(c)).Rectangle
+	}
+	lin := area(false, false)
+	for _, lg := range [][2]bool{{false, true}, {true, false}, {true, true}} {
+		got := area(lg[0], lg[1])
+		// The tick labels differ in width ("1e-8" against "0.5"), which
+		// moves the left edge; the top and the right edge must stay.
+		if d := math.Abs(float64(got.Max.Y - lin.Max.Y)); d > 1 {
+			t.Errorf("log x %v, log y %v: the plot area's top moved by %.1f pt", lg[0], lg[1], d)
+		}
+		if d := math.Abs(float64(got.Max.X - lin.Max.X)); d > 1 {
+			t.Errorf("log x %v, log y %v: the plot area's right edge moved by %.1f pt", lg[0], lg[1], d)
+		}
+	}
+	ts := log10Ticks{DecadeTicks{}}.Ticks(math.Log10(3e-8), math.Log10(0.5))
+	for _, tk := range ts {
+		if tk.Label == "0.001" && tk.Value != -3 {
+			t.Errorf("the tick labelled 0.001 is at %v, want -3", tk.Value)
+		}
+	}
+	if lo, hi, ly := logErrors(0.1, 0.2, 0.9, 0.01); math.Abs(ly+1) > 1e-15 || math.Abs(hi-1) > 1e-15 || math.Abs(lo-1) > 1e-15 {
+		t.Errorf("log error bar of 0.1 − 0.2 … 0.1 + 0.9 above a floor 0.01: %v … %v around %v, want 1 … 1 around -1", lo, hi, ly)
 	}
 }
