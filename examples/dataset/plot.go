@@ -4,43 +4,22 @@ import (
 	"image/color"
 	"math"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-
 	"github.com/rgflow/rgflow/examples/internal/pipeline"
-	"github.com/rgflow/rgflow/internal/plotutil"
 	"github.com/rgflow/rgflow/ising"
 )
 
 var (
 	dataColor  = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
 	exactColor = color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}
-	tcColor    = color.Gray{Y: 0x99}
 )
-
-// errPoints adapts a series of (T, value ± err) to plotter.XYer and YErrorer.
-type errPoints struct {
-	x []float64
-	y []val
-}
-
-func (p errPoints) Len() int                    { return len(p.x) }
-func (p errPoints) XY(i int) (float64, float64) { return p.x[i], p.y[i].V }
-func (p errPoints) YError(i int) (float64, float64) {
-	e := p.y[i].Err
-	if math.IsNaN(e) || math.IsInf(e, 0) {
-		e = 0
-	}
-	return e, e
-}
 
 // plotObservables draws ⟨|m|⟩, e, c and χ against T, with the exact
 // finite-L curves (Kaufman) for e and c, exact enumeration of all states
 // for ⟨|m|⟩ and χ where L ≤ 4 (no exact finite-L curve exists for them at
-// larger L: the legend says so), Yang's infinite-lattice spontaneous
-// magnetisation for ⟨|m|⟩, and a line at T_c.
+// larger L: the panel's title says so), Yang's infinite-lattice spontaneous
+// magnetisation for ⟨|m|⟩, and a line at T_c. The panels go through
+// pipeline.PanelsFigure and its checks (unique legend entries, something
+// to draw, glyphs the font has).
 func plotObservables(path string, s summary) error {
 	var xs []float64
 	var ms, es, cs, chis []val
@@ -58,15 +37,16 @@ func plotObservables(path string, s summary) error {
 			hi = lo + 1
 		}
 	}
-	exact := s.H == 0 && s.Algorithm != ising.AlgMeanField.String() && s.Algorithm != ising.AlgCurieWeiss.String()
-	curve := func(f func(T float64) float64) plotter.XYs {
-		const n = 300
-		pts := make(plotter.XYs, 0, n+1)
+	physical := s.Algorithm != ising.AlgMeanField.String() && s.Algorithm != ising.AlgCurieWeiss.String()
+	exact := s.H == 0 && physical
+	const n = 300
+	curve := func(name string, f func(T float64) float64) pipeline.Curve {
+		c := pipeline.Curve{Name: name, Color: exactColor, Line: true}
 		for i := 0; i <= n; i++ {
 			T := lo + (hi-lo)*float64(i)/n
-			pts = append(pts, plotter.XY{X: T, Y: f(T)})
+			c.X, c.Y = append(c.X, T), append(c.Y, f(T))
 		}
-		return pts
+		return c
 	}
 	type panel struct {
 		title, ylabel string
@@ -77,12 +57,12 @@ func plotObservables(path string, s summary) error {
 		enum func(e *ising.Enumeration) float64
 	}
 	panels := []panel{
-		{"magnetisation", "<|m|>", ms, ising.SpontaneousMagnetization, "Yang, L = ∞", func(e *ising.Enumeration) float64 { return e.AbsM }},
+		{"magnetisation", "⟨|m|⟩", ms, ising.SpontaneousMagnetization, "Yang, L = ∞", func(e *ising.Enumeration) float64 { return e.AbsM }},
 		{"energy", "e = E/N", es, func(T float64) float64 { return ising.Exact(s.L, T).E }, "Kaufman, exact L", nil},
 		{"specific heat", "c", cs, func(T float64) float64 { return ising.Exact(s.L, T).C }, "Kaufman, exact L", nil},
-		{"susceptibility N(<m^2> - <|m|>^2)/T", "chi", chis, nil, "", func(e *ising.Enumeration) float64 { return e.Chi }},
+		{"susceptibility N(⟨m²⟩ − ⟨|m|⟩²)/T", "χ", chis, nil, "", func(e *ising.Enumeration) float64 { return e.Chi }},
 	}
-	enumerable := s.L <= 4 && s.Algorithm != ising.AlgMeanField.String() && s.Algorithm != ising.AlgCurieWeiss.String()
+	enumerable := s.L <= 4 && physical
 	var enums []*ising.Enumeration
 	if enumerable {
 		const n = 120
@@ -96,78 +76,59 @@ func plotObservables(path string, s summary) error {
 			enums = append(enums, en)
 		}
 	}
-	var rows [][]*plot.Plot
-	for k, pn := range panels {
-		if k%2 == 0 {
-			rows = append(rows, nil)
-		}
-		p := plot.New()
-		p.Title.Text = pn.title
-		p.X.Label.Text = "T"
-		p.X.Tick.Marker = pipeline.TTicks{}
-		p.Y.Label.Text = pn.ylabel
-		p.Legend.Top = true
-		if pn.title == "energy" {
-			p.Legend.Top = false
-		}
+	var out []pipeline.Panel
+	for _, pn := range panels {
+		p := pipeline.Panel{Title: pn.title, XLabel: "T", YLabel: pn.ylabel, XTicks: pipeline.TTicks{}, LegendBottom: pn.title == "energy", LegendLeft: pn.enum != nil && pn.exact == nil}
 		if pn.enum != nil {
 			if enumerable {
-				pts := make(plotter.XYs, len(enums))
-				for i, en := range enums {
-					pts[i] = plotter.XY{X: en.T, Y: pn.enum(en)}
+				c := pipeline.Curve{Name: "exact enumeration, this L", Color: exactColor, Line: true}
+				for _, en := range enums {
+					c.X, c.Y = append(c.X, en.T), append(c.Y, pn.enum(en))
 				}
-				l, err := plotter.NewLine(pts)
-				if err != nil {
-					return err
-				}
-				l.Color = exactColor
-				p.Add(l)
-				p.Legend.Add("exact enumeration, this L", l)
+				p.Curves = append(p.Curves, c)
 			} else {
-				p.Legend.Add("(no exact finite-L curve for L > 4)")
+				p.Title += " (no exact finite-L curve for L > 4)"
 			}
 		}
 		if pn.exact != nil && (exact || pn.title == "magnetisation") {
-			l, err := plotter.NewLine(curve(pn.exact))
-			if err != nil {
-				return err
-			}
-			l.Color = exactColor
-			if pn.title == "magnetisation" {
-				l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			}
-			p.Add(l)
-			p.Legend.Add(pn.exactName, l)
+			c := curve(pn.exactName, pn.exact)
+			c.Dashed = pn.title == "magnetisation"
+			p.Curves = append(p.Curves, c)
 		}
-		pts := errPoints{xs, pn.data}
-		sc, err := plotter.NewScatter(pts)
-		if err != nil {
-			return err
+		mc := pipeline.Curve{Name: "Monte Carlo (± standard error)", X: xs, Points: true, Color: dataColor}
+		for _, v := range pn.data {
+			mc.Y, mc.YErr = append(mc.Y, v.V), append(mc.YErr, v.Err)
 		}
-		sc.Color = dataColor
-		sc.Shape = draw.CircleGlyph{}
-		sc.Radius = vg.Points(2.5)
-		eb, err := plotter.NewYErrorBars(pts)
-		if err != nil {
-			return err
+		p.Curves = append(p.Curves, mc)
+		ylo, yhi, ok := yRange(p.Curves)
+		if ok && !p.LegendBottom && yhi > ylo {
+			// Head room for the legend above the curves.
+			p.YMin, p.YMax = ylo, yhi+0.3*(yhi-ylo)
 		}
-		eb.Color = dataColor
-		p.Add(eb, sc)
-		p.Legend.Add("Monte Carlo (± standard error)", sc)
-		if ising.Tc >= lo && ising.Tc <= hi {
-			tc, err := plotter.NewLine(plotter.XYs{{X: ising.Tc, Y: minY(p)}, {X: ising.Tc, Y: maxY(p)}})
-			if err != nil {
-				return err
-			}
-			tc.Color = tcColor
-			tc.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
-			p.Add(tc)
+		// (With nothing to draw the panel is left without the line, so
+		// that PanelsFigure refuses it.)
+		if ok && ising.Tc >= lo && ising.Tc <= hi {
+			p.Curves = append(p.Curves, pipeline.Curve{X: []float64{ising.Tc, ising.Tc}, Y: []float64{ylo, yhi}, Dashed: true, Color: pipeline.Gray})
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], p)
+		out = append(out, p)
 	}
-	return plotutil.SaveTiles(rows, 5*vg.Inch, 4*vg.Inch, path)
+	return pipeline.PanelsFigure(path, out, 2)
 }
 
-// minY and maxY return the data range of p's y axis so far.
-func minY(p *plot.Plot) float64 { return p.Y.Min }
-func maxY(p *plot.Plot) float64 { return p.Y.Max }
+// yRange returns the smallest and the largest finite y of the curves (with
+// their error bars), and false if there is none.
+func yRange(cs []pipeline.Curve) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, c := range cs {
+		for k, y := range c.Y {
+			e := 0.0
+			if c.YErr != nil && !math.IsNaN(c.YErr[k]) && !math.IsInf(c.YErr[k], 0) {
+				e = c.YErr[k]
+			}
+			if !math.IsNaN(y) && !math.IsInf(y, 0) {
+				lo, hi = math.Min(lo, y-e), math.Max(hi, y+e)
+			}
+		}
+	}
+	return lo, hi, lo <= hi
+}

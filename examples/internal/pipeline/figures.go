@@ -145,6 +145,12 @@ type Curve struct {
 	// Marks draws the points alone (crosses, no line): points to flag,
 	// such as readings clipped at the edge of a range.
 	Marks bool
+	// Points draws the points with their error bars and no line
+	// (measurements, beside the exact curves drawn as lines).
+	Points bool
+	// Line draws the line alone, without point marks (an exact curve
+	// sampled finely).
+	Line  bool
 	Color color.Color
 }
 
@@ -271,6 +277,8 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 		pts.Radius = vg.Points(1.5)
 		if c.Dashed {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		if c.Dashed || c.Line {
 			pts.Radius = 0
 		}
 		if c.Marks {
@@ -282,7 +290,12 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			}
 			continue
 		}
-		p.Add(l, pts)
+		if c.Points {
+			pts.Shape, pts.Radius = draw.CircleGlyph{}, vg.Points(2.5)
+			p.Add(pts)
+		} else {
+			p.Add(l, pts)
+		}
 		if c.YErr != nil {
 			eb, err := plotter.NewYErrorBars(struct {
 				plotter.XYs
@@ -294,7 +307,10 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			eb.Color = col
 			p.Add(eb)
 		}
-		if c.Name != "" {
+		switch {
+		case c.Name != "" && c.Points:
+			p.Legend.Add(label(c.Name), pts)
+		case c.Name != "":
 			p.Legend.Add(label(c.Name), l)
 		}
 	}
