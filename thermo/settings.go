@@ -165,3 +165,16 @@ func (s *TrainSettings) defaults() {
 		s.CheckpointEvery = 1
 	}
 }
+
+// ExponentialSchedule returns a TrainSettings.Schedule that starts at the
+// learning rate lr and multiplies it by factor every epoch:
+// lr·factor^(epoch−1). Annealing the rate lets the last epochs settle
+// into a minimum that a constant Adam rate only circles; the thermometer
+// example uses factor 0.97 over 100 epochs. It panics if lr is negative
+// or not finite, or factor is not in (0, 1].
+func ExponentialSchedule(lr, factor float64) func(epoch int) float64 {
+	if !(lr >= 0) || math.IsInf(lr, 0) || !(factor > 0 && factor <= 1) {
+		panic(fmt.Sprintf("thermo: ExponentialSchedule(%v, %v): want a finite lr ≥ 0 and 0 < factor ≤ 1", lr, factor))
+	}
+	return func(epoch int) float64 { return lr * math.Pow(factor, float64(epoch-1)) }
+}

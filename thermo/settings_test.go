@@ -224,3 +224,28 @@ func TestNaNCells(t *testing.T) {
 		t.Errorf("Calibrate with NaN weights: %v", err)
 	}
 }
+
+// TestExponentialSchedule: lr·factor^(epoch−1) from epoch 1, and a panic
+// for a bad rate or factor.
+func TestExponentialSchedule(t *testing.T) {
+	t.Parallel()
+	f := ExponentialSchedule(0.01, 0.5)
+	for e, want := range map[int]float64{1: 0.01, 2: 0.005, 4: 0.00125} {
+		if got := f(e); math.Abs(got-want) > 1e-18 {
+			t.Errorf("epoch %d: %v, want %v", e, got, want)
+		}
+	}
+	if c := ExponentialSchedule(0.2, 1); c(1) != 0.2 || c(100) != 0.2 {
+		t.Errorf("factor 1: %v, %v, want 0.2 throughout", c(1), c(100))
+	}
+	for _, bad := range [][2]float64{{-1, 0.5}, {math.NaN(), 0.5}, {math.Inf(1), 0.5}, {0.1, 0}, {0.1, 1.5}, {0.1, math.NaN()}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("ExponentialSchedule(%v, %v) did not panic", bad[0], bad[1])
+				}
+			}()
+			ExponentialSchedule(bad[0], bad[1])
+		}()
+	}
+}

@@ -18,12 +18,13 @@ func TestBadDatasets(t *testing.T) {
 	datatest.Check(t, datatest.Parsed(parse, func(c config) error { return run(c, io.Discard) }), []string{"-epochs", "2", "-batch", "5"}, datatest.NoZero, datatest.NoMC)
 }
 
-// TestSplitFlags: -n too small for the 80/20 split to leave a test
-// configuration at every temperature is a flag error, before the Monte
-// Carlo.
+// TestSplitFlags: fewer than two training or one test configuration per
+// temperature is a flag error, before the Monte Carlo, and so is -ntest
+// with -data (whose test rows are its own 20 %).
 func TestSplitFlags(t *testing.T) {
 	t.Parallel()
 	flagtest.Run(t, flagtest.Parser(parse), []flagtest.Case{
-		flagtest.Bad("n", "-n", "1"), flagtest.Bad("n", "-n", "2"),
+		flagtest.Bad("n", "-n", "1"), flagtest.Bad("n", "-n", "0"), flagtest.Bad("ntest", "-ntest", "0"),
+		flagtest.Bad("ntest", "-ntest", "-3"),
 	})
 }

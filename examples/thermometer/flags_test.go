@@ -24,5 +24,8 @@ func TestBadFlags(t *testing.T) {
 		flagtest.Bad("val", "-val", "1"), flagtest.Bad("val", "-val", "-0.1"),
 		flagtest.Bad("patience", "-patience", "-1"),
 		flagtest.Bad("sym", "-sym=maybe"),
+		flagtest.Bad("decay", "-decay", "0"), flagtest.Bad("decay", "-decay", "1.01"), flagtest.Bad("decay", "-decay", "NaN"),
+		flagtest.Bad("decay", "-decay", "-0.5"),
+		flagtest.Bad("ntest", "-data", missing, "-ntest", "10"),
 	})
 }

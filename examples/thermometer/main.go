@@ -13,15 +13,27 @@
 //
 // Usage:
 //
-//	go run ./examples/thermometer -out DIR [-data DIR] [-n 2000] [-epochs 30] [-arch small|reference] [-seed 1]
+//	go run ./examples/thermometer -out DIR [-data DIR] [-n 8000] [-ntest 4000] [-epochs 100] [-arch small|medium|reference] [-decay 0.97] [-seed 1]
 //
-// The default (the paper's 25 temperatures, 2000 configurations each, split
-// 80/20, the small network with Adam, rows augmented by random lattice
-// symmetries and spin flips, early stopping on a 10% validation split) runs
-// in well under a minute. The reference code's run (no augmentation, no
-// validation split, about 20 minutes on 2 cores) is
+// The default trains the medium network (N → 128 → 64 → K) with Adam, its
+// learning rate decaying by 0.97 per epoch, on 8000 configurations at each
+// of the paper's 25 temperatures, every row augmented by a random lattice
+// symmetry and spin flip, with early stopping on a 10% validation split,
+// and tests it on 4000 independent configurations per temperature (100 000
+// rows: the standard error of an exact-class accuracy is 0.0012, of its
+// paired gap to Bayes about 0.001). Its exact-class accuracy comes within
+// about 0.002 of the Bayes limit (the exact one, from the finite lattice's
+// density of states). It takes about 1½ minutes on 2 cores. The paper's
+// pipeline uses the small network (N → 64 → K) on 2000 configurations per
+// temperature, about 0.015 short of the limit:
 //
-//	-arch reference -opt sgd -lr 0.1 -loss bce -epochs 215 -val 0 -sym=false
+//	-arch small -n 1600 -ntest 4000 -epochs 60 -decay 1
+//
+// With -data DIR the loaded dataset is split 80/20 into training and test
+// rows. The reference code's run (no augmentation, no validation split,
+// about 20 minutes on 2 cores) is
+//
+//	-arch reference -opt sgd -lr 0.1 -loss bce -epochs 215 -val 0 -sym=false -decay 1 -n 1600 -ntest 400
 package main
 
 import (
@@ -49,11 +61,13 @@ type config struct {
 	Out      string  `json:"-"`
 	Data     string  `json:"data,omitempty"`
 	N        int     `json:"n_per_temperature"`
+	NTest    int     `json:"n_test_per_temperature"`
 	Epochs   int     `json:"epochs"`
 	Arch     string  `json:"arch"`
 	Opt      string  `json:"optimizer"`
 	LR       float64 `json:"learning_rate"`
 	Momentum float64 `json:"momentum"`
+	Decay    float64 `json:"lr_decay_per_epoch"`
 	Loss     string  `json:"loss"`
 	Batch    int     `json:"batch"`
 	L2       float64 `json:"l2"`
@@ -81,12 +95,14 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs := pipeline.NewFlagSet("thermometer", stderr)
 	fs.StringVar(&c.Out, "out", "out/thermometer", "output directory")
 	fs.StringVar(&c.Data, "data", "", "load the dataset from this directory (ising.Dataset.Save) instead of generating it")
-	fs.IntVar(&c.N, "n", ising.DefaultPerTemp, "configurations per temperature when generating (split 80/20)")
-	fs.IntVar(&c.Epochs, "epochs", 60, "maximum training epochs")
-	fs.StringVar(&c.Arch, "arch", "small", "architecture: small (N→64→K) or reference (N→512→256→64→K), tanh")
+	fs.IntVar(&c.N, "n", 8000, "training configurations per temperature when generating")
+	fs.IntVar(&c.NTest, "ntest", 4000, "independent test configurations per temperature when generating")
+	fs.IntVar(&c.Epochs, "epochs", 100, "maximum training epochs")
+	fs.StringVar(&c.Arch, "arch", "medium", "architecture: small (N→64→K), medium (N→128→64→K) or reference (N→512→256→64→K), tanh")
 	fs.StringVar(&c.Opt, "opt", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&c.LR, "lr", 0, "learning rate (0: 1e-3 for adam, 0.1 for sgd)")
 	fs.Float64Var(&c.Momentum, "momentum", 0, "SGD momentum")
+	fs.Float64Var(&c.Decay, "decay", 0.97, "learning rate factor per epoch (1: constant)")
 	fs.StringVar(&c.Loss, "loss", "ce", "loss: ce (categorical cross-entropy) or bce (binary cross-entropy on one-hot targets)")
 	fs.IntVar(&c.Batch, "batch", 100, "mini-batch size")
 	fs.Float64Var(&c.L2, "l2", 0, "L2 weight penalty")
@@ -107,14 +123,19 @@ func validate(c config) error {
 		if err := pipeline.DatasetDir("data", c.Data); err != nil {
 			return err
 		}
-	} else if err := pipeline.PerTemp("n", c.N, 0); err != nil {
-		return err
+	} else {
+		if err := pipeline.IntIn("n", c.N, pipeline.MinTrain, pipeline.MaxPerTemp); err != nil {
+			return err
+		}
+		if err := pipeline.IntIn("ntest", c.NTest, 1, pipeline.MaxPerTemp); err != nil {
+			return err
+		}
 	}
 	if err := pipeline.IntIn("epochs", c.Epochs, 1, pipeline.MaxEpochs); err != nil {
 		return err
 	}
-	if c.Arch != "small" && c.Arch != "reference" {
-		return pipeline.BadFlag("arch", "%q (want small or reference)", c.Arch)
+	if _, ok := archs[c.Arch]; !ok {
+		return pipeline.BadFlag("arch", "%q (want small, medium or reference)", c.Arch)
 	}
 	if c.Opt != "adam" && c.Opt != "sgd" {
 		return pipeline.BadFlag("opt", "%q (want adam or sgd)", c.Opt)
@@ -128,6 +149,9 @@ func validate(c config) error {
 	if err := pipeline.Fraction("momentum", c.Momentum); err != nil {
 		return err
 	}
+	if !(c.Decay > 0 && c.Decay <= 1) {
+		return pipeline.BadFlag("decay", "%v (want 0 < decay ≤ 1)", c.Decay)
+	}
 	if err := pipeline.IntIn("batch", c.Batch, 1, pipeline.MaxPerTemp); err != nil {
 		return err
 	}
@@ -139,6 +163,9 @@ func validate(c config) error {
 	}
 	return pipeline.IntIn("patience", c.Patience, 0, pipeline.MaxEpochs)
 }
+
+// archs are the architectures of -arch.
+var archs = map[string]thermo.Architecture{"small": thermo.Small, "medium": thermo.Medium, "reference": thermo.Reference}
 
 // readout is one thermometer's calibration in summary.json.
 type readout struct {
@@ -180,8 +207,11 @@ type summary struct {
 	// configuration and its global flip).
 	Symmetric readout `json:"network_symmetric"`
 	// Accuracies sets the exact-class accuracy of the network, plain and
-	// symmetric, against the Bayes limit on the same test rows.
+	// symmetric, and of the fitted Bayes thermometer against the Bayes
+	// limit (Limit names it: the exact posterior where the density of
+	// states is known) on the same test rows.
 	Accuracies []accuracy `json:"exact_accuracy_vs_bayes"`
+	Limit      string     `json:"bayes_limit"`
 	// Bayes is the Bayes-on-energy thermometer: its exact-class accuracy is
 	// the limit for any single-configuration thermometer.
 	Bayes readout `json:"bayes_energy"`
@@ -274,7 +304,7 @@ func run(c config, log io.Writer) error {
 	if err := os.MkdirAll(c.Out, 0o755); err != nil {
 		return err
 	}
-	arch, ok := map[string]thermo.Architecture{"small": thermo.Small, "reference": thermo.Reference}[c.Arch]
+	arch, ok := archs[c.Arch]
 	if !ok {
 		return fmt.Errorf("unknown -arch %q", c.Arch)
 	}
@@ -288,6 +318,13 @@ func run(c config, log io.Writer) error {
 	default:
 		return fmt.Errorf("unknown -opt %q", c.Opt)
 	}
+	if c.Decay < 1 {
+		lr := c.LR
+		if lr == 0 {
+			lr = map[thermo.Optimizer]float64{thermo.Adam: 1e-3, thermo.SGD: 0.1}[set.Optimizer]
+		}
+		set.Schedule = thermo.ExponentialSchedule(lr, c.Decay)
+	}
 	switch c.Loss {
 	case "ce":
 		set.Loss = thermo.CrossEntropy
@@ -297,35 +334,17 @@ func run(c config, log io.Writer) error {
 		return fmt.Errorf("unknown -loss %q", c.Loss)
 	}
 
-	// Data.
-	var data *ising.Dataset
-	if c.Data != "" {
-		pr.Printf("loading %s", c.Data)
-		data, err = ising.Load(c.Data)
-	} else {
-		pr.Printf("generating %d configurations at each of %d temperatures", c.N, len(ising.DefaultGrid()))
-		data, err = ising.Generate(&ising.DatasetSettings{PerTemp: c.N}, rand.NewPCG(c.Seed, 1), nil)
-	}
+	train, test, err := data(c, pr)
 	if err != nil {
 		return err
 	}
-	if data.H != 0 {
-		return errors.New("the thermometer figure needs h = 0 data")
-	}
-	if err := pipeline.ThermometerGrid(data.Grid); err != nil {
-		return err
-	}
-	if err := pipeline.CheckSplit(data, 0); err != nil { // the 80/20 split below
-		return err
-	}
-	train, test := data.Split(0.8, rand.NewPCG(c.Seed, 2))
-	grid := data.Grid
-	N := data.L * data.L
-	pr.Printf("L = %d, %d training and %d test configurations", data.L, len(train.Labels), len(test.Labels))
+	grid := train.Grid
+	N := train.L * train.L
+	pr.Printf("L = %d, %d training and %d test configurations", train.L, len(train.Labels), len(test.Labels))
 
 	// The network.
 	net := thermo.NewNetwork(N, grid, arch, rand.NewPCG(c.Seed, 4))
-	sum := summary{Config: c, L: data.L, Temps: grid, NTrain: len(train.Labels), NTest: len(test.Labels), Params: net.NumParams()}
+	sum := summary{Config: c, L: train.L, Temps: grid, NTrain: len(train.Labels), NTest: len(test.Labels), Params: net.NumParams()}
 	set.Progress = func(s thermo.EpochStats) error {
 		sum.History = append(sum.History, s)
 		pr.Printf("epoch %3d: loss %.4f acc %.3f | validation loss %.4f acc %.3f", s.Epoch, s.Loss, s.Accuracy, s.ValLoss, s.ValAccuracy)
@@ -355,6 +374,10 @@ func run(c config, log io.Writer) error {
 	if err != nil {
 		return err
 	}
+	exact, err := exactBayes(train.L, grid)
+	if err != nil {
+		return err
+	}
 	cb, err := thermo.Calibrate(bayes, test.Configs, test.Labels)
 	if err != nil {
 		return err
@@ -372,10 +395,22 @@ func run(c config, log io.Writer) error {
 	sum.Network, sum.Symmetric, sum.Bayes = newReadout(cn), newReadout(cs), newReadout(cb)
 	bayes.Probabilities(&pb, test.Configs)
 	bc := thermo.ArgmaxClass(nil, &pb)
+	// The limit: the exact posterior where the density of states is known
+	// (h = 0, L ≤ 48), else the one fitted from the training rows.
+	limit, limitName := bc, "Bayes on energy, fitted"
+	if exact != nil {
+		var pe mat.Dense
+		exact.Probabilities(&pe, test.Configs)
+		limit, limitName = thermo.ArgmaxClass(nil, &pe), "Bayes on energy, exact"
+	}
+	sum.Limit = limitName
 	sum.Accuracies = []accuracy{
-		exactAccuracy("network", thermo.ArgmaxClass(nil, &pn), bc, test.Labels),
-		exactAccuracy("network, symmetric readout", thermo.ArgmaxClass(nil, &ps), bc, test.Labels),
-		exactAccuracy("Bayes on energy", bc, bc, test.Labels),
+		exactAccuracy("network", thermo.ArgmaxClass(nil, &pn), limit, test.Labels),
+		exactAccuracy("network, symmetric readout", thermo.ArgmaxClass(nil, &ps), limit, test.Labels),
+		exactAccuracy("Bayes on energy, fitted", bc, limit, test.Labels),
+	}
+	if exact != nil {
+		sum.Accuracies = append(sum.Accuracies, exactAccuracy(limitName, limit, limit, test.Labels))
 	}
 	for _, a := range sum.Accuracies {
 		pr.Printf("%-27s exact class %.4f ± %.4f on %d test rows, %+.4f ± %.4f against the Bayes limit; at T = %g: %.3f (%d rows)",
@@ -385,7 +420,7 @@ func run(c config, log io.Writer) error {
 	sum.Reference = map[string]float64{"within_one_class_accuracy": 0.42, "exact_class_accuracy": 0.17, "mae": 0.66,
 		"T2.25_argmax_mean": 2.24, "T2.25_argmax_std": 0.37}
 	pr.Printf("network: exact %.3f, within one %.3f, MAE %.3f", cn.Exact, cn.WithinOne, cn.MAE)
-	pr.Printf("bayes:   exact %.3f, within one %.3f, MAE %.3f (exact-class limit); within-one limit %.3f",
+	pr.Printf("bayes:   exact %.3f, within one %.3f, MAE %.3f (fitted); within-one limit %.3f",
 		cb.Exact, cb.WithinOne, cb.MAE, sum.BayesWithinOneLimit)
 
 	// Ensemble thermometers on each held-out temperature.
@@ -422,6 +457,60 @@ func run(c config, log io.Writer) error {
 	}
 	pr.Printf("wrote %s", st.Final)
 	return nil
+}
+
+// data returns the training and the test rows: the loaded dataset split
+// 80/20, or, when generating, c.N training and c.NTest independent test
+// configurations per temperature from two seed streams.
+func data(c config, pr *pipeline.Progress) (train, test *ising.Dataset, err error) {
+	if c.Data != "" {
+		pr.Printf("loading %s", c.Data)
+		d, err := ising.Load(c.Data)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := checkData(d); err != nil {
+			return nil, nil, err
+		}
+		if err := pipeline.CheckSplit(d, 0); err != nil { // the 80/20 split
+			return nil, nil, err
+		}
+		train, test = d.Split(0.8, rand.NewPCG(c.Seed, 2))
+		return train, test, nil
+	}
+	pr.Printf("generating %d training and %d test configurations at each of %d temperatures", c.N, c.NTest, len(ising.DefaultGrid()))
+	if train, err = ising.Generate(&ising.DatasetSettings{PerTemp: c.N}, rand.NewPCG(c.Seed, 1), nil); err != nil {
+		return nil, nil, err
+	}
+	if test, err = ising.Generate(&ising.DatasetSettings{PerTemp: c.NTest}, rand.NewPCG(c.Seed, 5), nil); err != nil {
+		return nil, nil, err
+	}
+	return train, test, checkData(train)
+}
+
+func checkData(d *ising.Dataset) error {
+	if d.H != 0 {
+		return errors.New("the thermometer figure needs h = 0 data")
+	}
+	return pipeline.ThermometerGrid(d.Grid)
+}
+
+// exactBayes returns the Bayes thermometer from the exact density of
+// states of the L×L lattice (h = 0), or nil where it is not computed
+// (L < 2, and L > 32, where it takes more than a few seconds).
+func exactBayes(L int, grid []float64) (*thermo.EnergyBayes, error) {
+	if L < 2 || L > 32 {
+		return nil, nil
+	}
+	lev, lnG, err := ising.DensityOfStates(L, nil)
+	if err != nil {
+		return nil, err
+	}
+	e := make([]float64, len(lev))
+	for i, v := range lev {
+		e[i] = float64(v)
+	}
+	return thermo.EnergyBayesFromDOS(L, grid, e, lnG)
 }
 
 // rowsOf returns the configurations of class k.
@@ -499,7 +588,7 @@ func curve(p *plot.Plot, name string, c *thermo.Calibration, dx float64, col col
 // symmetric readout cs too).
 func figure(path string, cn, cs, cb *thermo.Calibration) error {
 	cal := plot.New()
-	cal.Title.Text = "calibration: argmax readout, mean ± spread (std over test rows)"
+	cal.Title.Text = fmt.Sprintf("calibration: argmax readout, mean ± spread (std over %d test rows)", cn.N)
 	cal.X.Label.Text = "true temperature"
 	cal.Y.Label.Text = "read temperature"
 	lo, hi := cn.Temps[0], cn.Temps[len(cn.Temps)-1]
@@ -534,8 +623,8 @@ func figure(path string, cn, cs, cb *thermo.Calibration) error {
 	// One colour scale for both heat maps, up to the larger maximum.
 	top := math.Max(mat.Max(cn.SoftmaxMatrix()), mat.Max(cb.SoftmaxMatrix()))
 	return pipeline.SaveFigure(path, [][]pipeline.Tile{{
-		heatTile(fmt.Sprintf("network: mean softmax (within one %.2f)", cn.WithinOne), cn, top),
-		heatTile(fmt.Sprintf("Bayes on energy (within one %.2f)", cb.WithinOne), cb, top),
+		heatTile(fmt.Sprintf("network: mean softmax (exact class %.3f, within one %.3f)", cn.Exact, cn.WithinOne), cn, top),
+		heatTile(fmt.Sprintf("Bayes on energy (exact class %.3f, within one %.3f)", cb.Exact, cb.WithinOne), cb, top),
 		{P: cal},
 	}}, 5.5*vg.Inch, 4.6*vg.Inch)
 }

@@ -17,8 +17,8 @@ import (
 )
 
 func smallConfig(out string) config {
-	return config{Out: out, N: 12, Epochs: 2, Arch: "small", Opt: "adam", Loss: "ce", Batch: 50,
-		Val: 0.1, Patience: 3, Seed: 1, Sym: true}
+	return config{Out: out, N: 12, NTest: 4, Epochs: 2, Arch: "small", Opt: "adam", Loss: "ce", Batch: 50,
+		Val: 0.1, Patience: 3, Seed: 1, Sym: true, Decay: 0.97}
 }
 
 // TestSmoke runs the program at a tiny size and checks its three files.
@@ -47,24 +47,27 @@ func TestSmoke(t *testing.T) {
 	if err := jsonf.Unmarshal(raw, &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.L != 10 || len(s.Temps) != 25 || s.NTrain+s.NTest != 25*12 || s.Epochs != 2 ||
+	if s.L != 10 || len(s.Temps) != 25 || s.NTrain != 25*12 || s.NTest != 25*4 || s.Epochs != 2 ||
 		len(s.Network.Argmax) != 25 || len(s.Bayes.Argmax) != 25 || len(s.EnsembleEnergy) != 25 ||
 		s.Bayes.WithinOne <= 0 || s.Bayes.WithinOne > 1 {
 		t.Errorf("summary: %+v", s)
 	}
-	if len(s.Accuracies) != 3 || len(s.Symmetric.Argmax) != 25 {
+	if len(s.Accuracies) != 4 || len(s.Symmetric.Argmax) != 25 || s.Limit != "Bayes on energy, exact" {
 		t.Fatalf("summary: %d accuracies, symmetric readout of %d classes", len(s.Accuracies), len(s.Symmetric.Argmax))
 	}
 	for _, a := range s.Accuracies {
-		if a.Rows != s.NTest || !(a.ExactErr > 0) || a.T0Rows == 0 {
-			t.Errorf("accuracy %+v: want %d rows, a positive standard error, T = 0 rows", a, s.NTest)
+		if a.Rows != s.NTest || a.ExactErr != math.Sqrt(a.Exact*(1-a.Exact)/float64(a.Rows)) || a.T0Rows == 0 {
+			t.Errorf("accuracy %+v: want %d rows, the binomial standard error, T = 0 rows", a, s.NTest)
 		}
 	}
 	if a := s.Accuracies[0]; a.Exact != s.Network.Exact {
 		t.Errorf("network exact accuracy %v, calibration's %v", a.Exact, s.Network.Exact)
 	}
-	if a := s.Accuracies[2]; a.Gap != 0 || a.GapErr != 0 || a.Exact != s.Bayes.Exact {
-		t.Errorf("Bayes against itself: %+v (calibration's exact accuracy %v)", a, s.Bayes.Exact)
+	if a := s.Accuracies[2]; a.Exact != s.Bayes.Exact {
+		t.Errorf("fitted Bayes: %+v, calibration's exact accuracy %v", a, s.Bayes.Exact)
+	}
+	if a := s.Accuracies[3]; a.Gap != 0 || a.GapErr != 0 {
+		t.Errorf("the exact Bayes limit against itself: %+v", a)
 	}
 	net, err := thermo.Load(filepath.Join(out, "thermometer.npz"))
 	if err != nil {

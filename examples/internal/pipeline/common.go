@@ -36,7 +36,7 @@ func (c *Common) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data.Dir, "data", "", "load the dataset from this directory (written by examples/dataset) instead of generating it")
 	fs.IntVar(&c.Data.L, "L", c.Data.L, "lattice side")
 	fs.IntVar(&c.Data.PerTemp, "n", c.Data.PerTemp, "configurations per temperature (the reference uses 2000)")
-	fs.StringVar(&c.ThermoArch, "arch", c.ThermoArch, "thermometer architecture: small or reference")
+	fs.StringVar(&c.ThermoArch, "arch", c.ThermoArch, "thermometer architecture: small, medium or reference")
 	fs.IntVar(&c.Thermo.Epochs, "thermo-epochs", c.Thermo.Epochs, "thermometer training epochs (at most; early stopping)")
 	fs.IntVar(&c.RBM.Nh, "nh", c.RBM.Nh, "RBM hidden units")
 	fs.IntVar(&c.RBM.Epochs, "epochs", c.RBM.Epochs, "RBM training epochs")
@@ -104,10 +104,12 @@ func (c *Common) Resolve() error {
 	switch c.ThermoArch {
 	case "small":
 		c.Thermo.Arch = thermo.Small
+	case "medium":
+		c.Thermo.Arch = thermo.Medium
 	case "reference":
 		c.Thermo.Arch = thermo.Reference
 	default:
-		return fmt.Errorf("unknown thermometer architecture %q (want small or reference)", c.ThermoArch)
+		return fmt.Errorf("unknown thermometer architecture %q (want small, medium or reference)", c.ThermoArch)
 	}
 	if c.Chains < 1 || c.Steps < 1 {
 		return fmt.Errorf("need at least one chain and one step (got %d, %d)", c.Chains, c.Steps)

@@ -158,8 +158,8 @@ func (c *Common) Validate() error {
 	if err := c.Data.Validate(); err != nil {
 		return err
 	}
-	if c.ThermoArch != "small" && c.ThermoArch != "reference" {
-		return BadFlag("arch", "%q (want small or reference)", c.ThermoArch)
+	if c.ThermoArch != "small" && c.ThermoArch != "medium" && c.ThermoArch != "reference" {
+		return BadFlag("arch", "%q (want small, medium or reference)", c.ThermoArch)
 	}
 	if err := IntIn("thermo-epochs", c.Thermo.Epochs, 1, MaxEpochs); err != nil {
 		return err
@@ -206,7 +206,7 @@ func Parse(fs *flag.FlagSet, args []string, validate func() error) error {
 // dataFlags are the flags that describe data to generate; a dataset loaded
 // with -data has its own, so giving both is refused rather than one being
 // ignored.
-var dataFlags = []string{"L", "n", "temps", "field", "algo"}
+var dataFlags = []string{"L", "n", "ntest", "temps", "field", "algo"}
 
 // dataConflicts returns a *FlagError if -data was given together with a
 // flag of the data it replaces.
