@@ -61,7 +61,10 @@ type perTemp struct {
 }
 
 type thermoSummary struct {
-	Arch      string                    `json:"arch"`
+	Arch string `json:"arch"`
+	// Symmetric: the network is read as the mean over a configuration
+	// and its global flip (at h = 0; pipeline.Thermometer).
+	Symmetric bool                      `json:"symmetric_readout"`
 	Exact     float64                   `json:"exact_class_accuracy"`
 	WithinOne float64                   `json:"within_one_class_accuracy"`
 	MAE       float64                   `json:"mae"`
@@ -150,7 +153,7 @@ func summarize(c config, all, test *ising.Dataset, cal *thermo.Calibration, reco
 			ExactE: ising.Exact(all.L, T).E, Tau: info.TauSweeps, Algo: info.Algorithm.String(),
 		})
 	}
-	s.Thermometer = thermoSummary{Arch: c.ThermoArch, Exact: cal.Exact, WithinOne: cal.WithinOne, MAE: cal.MAE, PerTemp: cal.Classes, TestRows: cal.N}
+	s.Thermometer = thermoSummary{Arch: c.ThermoArch, Symmetric: all.H == 0, Exact: cal.Exact, WithinOne: cal.WithinOne, MAE: cal.MAE, PerTemp: cal.Classes, TestRows: cal.N}
 	for _, cc := range cal.Classes {
 		if cc.T == 2.25 {
 			s.Thermometer.ReadTc = [2]float64{cc.Argmax, cc.ArgmaxStd}
@@ -236,11 +239,19 @@ func write(dir string, s summary, flows []pipeline.FlowResult, p *pipeline.Progr
 	return nil
 }
 
+// symNote says how the network is read.
+func symNote(sym bool) string {
+	if sym {
+		return " (read symmetrically: the mean of its probabilities for a configuration and its global spin flip)"
+	}
+	return ""
+}
+
 func report(s summary) string {
 	var b strings.Builder
 	f := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	f("# The RBM flow from T = 0 and T = ∞ (rgflow, examples/paper)\n\n")
-	f("Run: L = %d, %d configurations (%d per temperature), seed %d; thermometer `%s`; RBM N_h = %d, %d epochs, learning rate %.3g", s.Data.L, s.Data.N, s.Data.N/len(s.Data.PerTemp), s.Config.Seed, s.Config.ThermoArch, s.Config.RBM.Nh, s.Config.RBM.Epochs, s.Config.RBM.LR)
+	f("Run: L = %d, %d configurations (%d per temperature), seed %d; thermometer `%s`%s; RBM N_h = %d, %d epochs, learning rate %.3g", s.Data.L, s.Data.N, s.Data.N/len(s.Data.PerTemp), s.Config.Seed, s.Config.ThermoArch, symNote(s.Thermometer.Symmetric), s.Config.RBM.Nh, s.Config.RBM.Epochs, s.Config.RBM.LR)
 	if s.Config.RBM.LREnd > 0 {
 		f(" → %.3g (geometric decay)", s.Config.RBM.LREnd)
 	}

@@ -220,6 +220,7 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 	if _, err := thermo.Train(net, train.Configs, train.Labels, s); err != nil {
 		return nil, nil, err
 	}
+	net.SetSymmetric(train.H == 0) // as calibrate reads it; kept in the file
 	if c.Save != "" {
 		if err := os.MkdirAll(filepath.Dir(c.Save), 0o755); err != nil {
 			return nil, nil, err
@@ -231,8 +232,13 @@ func Thermometer(train, test *ising.Dataset, c ThermoConfig, p *Progress) (*ther
 	return calibrate(net, test, p)
 }
 
-// calibrate calibrates net on test and reports it.
+// calibrate calibrates net on test and reports it. At h = 0 the network
+// is read symmetrically (thermo.Network.SetSymmetric: the mean over a
+// configuration and its global flip), here and in the flows: the flip is
+// a symmetry of the data, and a plain readout reads the all-up and the
+// all-down ground state, where the flow from T = 0 starts, apart.
 func calibrate(net *thermo.Network, test *ising.Dataset, p *Progress) (*thermo.Network, *thermo.Calibration, error) {
+	net.SetSymmetric(test.H == 0)
 	cal, err := thermo.Calibrate(net, test.Configs, test.Labels)
 	if err != nil {
 		return nil, nil, err

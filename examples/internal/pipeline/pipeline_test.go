@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/rgflow/rgflow/flow"
 	"github.com/rgflow/rgflow/ising"
+	"github.com/rgflow/rgflow/thermo"
 )
 
 func TestFiguresAndJSON(t *testing.T) {
@@ -133,5 +135,44 @@ func TestRowsStackShuffled(t *testing.T) {
 	a, b := rand.New(Src(1, "x")).Uint64(), rand.New(Src(1, "y")).Uint64()
 	if a == b || a != rand.New(Src(1, "x")).Uint64() {
 		t.Fatal("Src streams are not distinct per part, or not reproducible")
+	}
+}
+
+// TestThermometerSymmetric: at h = 0 the pipeline's thermometer is read
+// symmetrically (and saved so), so the all-up and all-down ground states
+// read alike bit for bit; in a field it is read plainly.
+func TestThermometerSymmetric(t *testing.T) {
+	t.Parallel()
+	for _, h := range []float64{0, 0.3} {
+		d, err := ising.Generate(&ising.DatasetSettings{L: 4, Grid: []float64{0.5, 2, 4}, PerTemp: 30, H: h}, rand.NewPCG(1, 1), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		train, test := d.Split(0.8, rand.NewPCG(1, 2))
+		save := filepath.Join(t.TempDir(), "net.npz")
+		net, _, err := Thermometer(train, test, ThermoConfig{Arch: thermo.Small, Epochs: 2, Seed: 1, Save: save}, &Progress{W: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := thermo.Load(save)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if net.Symmetric() != (h == 0) || loaded.Symmetric() != (h == 0) {
+			t.Errorf("h = %v: symmetric readout %v, saved %v; want %v", h, net.Symmetric(), loaded.Symmetric(), h == 0)
+		}
+		if h != 0 {
+			continue
+		}
+		up, down := mat.NewDense(1, 16, nil), mat.NewDense(1, 16, nil)
+		for j := 0; j < 16; j++ {
+			up.Set(0, j, 1)
+		}
+		var pu, pd mat.Dense
+		net.Probabilities(&pu, up)
+		net.Probabilities(&pd, down)
+		if !mat.Equal(&pu, &pd) {
+			t.Errorf("all up reads %v, all down %v", pu.RawRowView(0), pd.RawRowView(0))
+		}
 	}
 }
