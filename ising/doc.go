@@ -63,7 +63,9 @@
 //
 // Measure is the measurement loop of a Monte Carlo study (burn-in, a fixed
 // number of updates between measurements, the series of e and m per spin,
-// Series.Summarize for the averages with autocorrelation-aware errors);
+// Series.Summarize for the averages with autocorrelation-aware errors,
+// the signed ⟨m⟩ and the susceptibility to the field among them:
+// SummarizeSigned; Summarize takes |m| alone);
 // Wolff.ClustersPerSweep and Wolff.Grouped turn Wolff's clusters into
 // sweep-sized updates for it; TauInt and TauIntChains measure τ_int to
 // choose its burn-in and spacing. Dataset.Subset, Dataset.Split and Concat

@@ -45,9 +45,10 @@ func (s *Series) AbsM() []float64 {
 	return a
 }
 
-// Summarize returns Summarize(s.E, s.AbsM(), T, L²): the averages with
-// errors that account for the series' autocorrelation.
-func (s *Series) Summarize(T float64) Summary { return Summarize(s.E, s.AbsM(), T, s.L*s.L) }
+// Summarize returns SummarizeSigned(s.E, s.M, T, L²): the averages with
+// errors that account for the series' autocorrelation, ⟨m⟩ and the
+// susceptibility to the field among them.
+func (s *Series) Summarize(T float64) Summary { return SummarizeSigned(s.E, s.M, T, s.L*s.L) }
 
 // Measure runs the measurement loop of a Monte Carlo study on smp: BurnIn
 // updates, then N times Every updates followed by a measurement of e and m

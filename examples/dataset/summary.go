@@ -35,7 +35,12 @@ type tempSummary struct {
 	AbsM      val         `json:"absm"`
 	C         val         `json:"c"`
 	Chi       val         `json:"chi"`
-	Binder    val         `json:"binder"`
+	// M is the signed ⟨m⟩ and ChiField N(⟨m²⟩ − ⟨m⟩²)/T, the
+	// susceptibility to the field (at h = 0 with the random global flip,
+	// ⟨m⟩ ≈ 0 and ChiField is N⟨m²⟩/T).
+	M        val `json:"m"`
+	ChiField val `json:"chi_field"`
+	Binder   val `json:"binder"`
 	// TauInt is the sampler's τ_int = max(τ_e, τ_|m|) in its updates from
 	// the pilot run, TauSweeps the same in sweeps of L² spin updates;
 	// SavedTauE/M are τ_int along the saved configurations (0.5 means
@@ -84,7 +89,7 @@ func summarize(d *ising.Dataset, c config, seconds float64) summary {
 		for r, lab := range d.Labels {
 			if lab == k {
 				es = append(es, e[r])
-				ms = append(ms, math.Abs(m[r]))
+				ms = append(ms, m[r])
 			}
 		}
 		info := d.Info[k]
@@ -94,8 +99,9 @@ func summarize(d *ising.Dataset, c config, seconds float64) summary {
 		if len(es) > 0 {
 			// The saved configurations are in chain order, so Summarize's
 			// autocorrelation-aware errors apply directly.
-			st := ising.Summarize(es, ms, T, d.L*d.L)
-			t.E, t.AbsM = val{st.E, st.EErr}, val{st.AbsM, st.AbsMErr}
+			st := ising.SummarizeSigned(es, ms, T, d.L*d.L)
+			t.E, t.AbsM, t.M = val{st.E, st.EErr}, val{st.AbsM, st.AbsMErr}, val{st.M, st.MErr}
+			t.ChiField = val{st.ChiField, st.ChiFieldErr}
 			t.C, t.Chi, t.Binder = val{st.C, st.CErr}, val{st.Chi, st.ChiErr}, val{st.Binder, st.BinderErr}
 		}
 		if hasExact(d) {
