@@ -352,7 +352,10 @@ func axisTicks(set plot.Ticker, log bool, def plot.Ticker) plot.Ticker {
 type log10Ticks struct{ inner plot.Ticker }
 
 func (l log10Ticks) Ticks(min, max float64) []plot.Tick {
-	ts := l.inner.Ticks(math.Pow(10, min), math.Pow(10, max))
+	// 10^log10(x) need not give x back: widen the range by a few ulps so
+	// that a tick at the axis's end (N_h = 400 at the right) is kept.
+	const slack = 1e-12
+	ts := l.inner.Ticks(math.Pow(10, min)*(1-slack), math.Pow(10, max)*(1+slack))
 	for i := range ts {
 		ts[i].Value = math.Log10(ts[i].Value)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -161,6 +162,13 @@ func TestLogAxisNoBand(t *testing.T) {
 		}
 		if d := math.Abs(float64(got.Max.X - lin.Max.X)); d > 1 {
 			t.Errorf("log x %v, log y %v: the plot area's right edge moved by %.1f pt", lg[0], lg[1], d)
+		}
+	}
+	// The ends of the range are ticks too: 10^log10(400) is not 400.
+	for _, end := range []float64{16, 400, 225} {
+		vt := log10Ticks{ValueTicks{16, 225, 400}}.Ticks(math.Log10(16), math.Log10(end))
+		if last := vt[len(vt)-1]; last.Label != strconv.FormatFloat(end, 'g', -1, 64) {
+			t.Errorf("ticks over [16, %v] end at %q", end, last.Label)
 		}
 	}
 	ts := log10Ticks{DecadeTicks{}}.Ticks(math.Log10(3e-8), math.Log10(0.5))
