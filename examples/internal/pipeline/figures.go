@@ -322,8 +322,8 @@ func panelPlot(pn Panel) (*plot.Plot, error) {
 			p.Y.Min, p.Y.Max = math.Log10(pn.YMin), math.Log10(pn.YMax)
 		}
 	}
-	p.X.Tick.Marker = axisTicks(pn.XTicks, pn.LogX, p.X.Tick.Marker)
-	p.Y.Tick.Marker = axisTicks(pn.YTicks, pn.LogY, p.Y.Tick.Marker)
+	p.X.Tick.Marker = axisTicks(pn.XTicks, pn.LogX, trimmedTicks{p.X.Tick.Marker})
+	p.Y.Tick.Marker = axisTicks(pn.YTicks, pn.LogY, trimmedTicks{p.Y.Tick.Marker})
 	return p, nil
 }
 
@@ -345,6 +345,20 @@ func axisTicks(set plot.Ticker, log bool, def plot.Ticker) plot.Ticker {
 		return set
 	}
 	return def
+}
+
+// trimmedTicks is a marker with its labels' trailing zeros removed:
+// plot.DefaultTicks labels a 0 … 500 step axis "0.00, 250.00, 500.00".
+type trimmedTicks struct{ inner plot.Ticker }
+
+func (tt trimmedTicks) Ticks(min, max float64) []plot.Tick {
+	ts := tt.inner.Ticks(min, max)
+	for i, t := range ts {
+		if strings.Contains(t.Label, ".") && !strings.ContainsAny(t.Label, "eE") {
+			ts[i].Label = strings.TrimSuffix(strings.TrimRight(t.Label, "0"), ".")
+		}
+	}
+	return ts
 }
 
 // log10Ticks marks an axis drawn in log10 coordinates with the ticks that

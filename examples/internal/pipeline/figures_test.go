@@ -181,3 +181,33 @@ func TestLogAxisNoBand(t *testing.T) {
 		t.Errorf("log error bar of 0.1 − 0.2 … 0.1 + 0.9 above a floor 0.01: %v … %v around %v, want 1 … 1 around -1", lo, hi, ly)
 	}
 }
+
+// TestTrimmedTicks: the default ticks of a 0 … 500 step axis are labelled
+// 0, 250, 500 (plot.DefaultTicks wrote 0.00, 250.00, 500.00), and labels
+// with significant decimals keep them.
+func TestTrimmedTicks(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, tk := range (trimmedTicks{plot.DefaultTicks{}}).Ticks(0, 500) {
+		if tk.Label != "" {
+			got = append(got, tk.Label)
+		}
+	}
+	if strings.Join(got, " ") != "0 250 500" {
+		t.Errorf("labels over [0, 500]: %q", got)
+	}
+	got = got[:0]
+	for _, tk := range (trimmedTicks{plot.DefaultTicks{}}).Ticks(0, 1.25) {
+		if tk.Label != "" {
+			got = append(got, tk.Label)
+		}
+	}
+	for _, l := range got {
+		if strings.HasSuffix(l, "0") && strings.Contains(l, ".") || strings.HasSuffix(l, ".") {
+			t.Errorf("label %q over [0, 1.25] keeps a trailing zero or point", l)
+		}
+	}
+	if len(got) < 2 {
+		t.Errorf("labels over [0, 1.25]: %q", got)
+	}
+}
