@@ -185,3 +185,18 @@ func ExampleLoadCheckpoint() {
 	// Output:
 	// resumed from epoch 20 - identical weights: true
 }
+
+// A learning rate that decays by 3 % per epoch, as examples/thermometer
+// trains the Medium network to the Bayes limit: pass it as
+// TrainSettings.Schedule.
+func ExampleExponentialSchedule() {
+	set := thermo.TrainSettings{Epochs: 100, Schedule: thermo.ExponentialSchedule(1e-3, 0.97)}
+	for _, e := range []int{1, 2, 50, 100} {
+		fmt.Printf("epoch %3d: %.3g\n", e, set.Schedule(e))
+	}
+	// Output:
+	// epoch   1: 0.001
+	// epoch   2: 0.00097
+	// epoch  50: 0.000225
+	// epoch 100: 4.9e-05
+}
