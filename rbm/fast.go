@@ -16,7 +16,9 @@ type Precision int
 const (
 	// Float32, the default, runs the Gibbs chains and the CD and PCD
 	// gradients in float32 on 0/1 data: a product of a 0/1 row with W is a
-	// sum of the selected rows of W (simd.MaskSum), and the bias, sigmoid
+	// sum of the selected rows of W (simd.MaskSum), or, for a row with
+	// more ones than zeros, (2c + Σ W) minus the sum over its zeros, so
+	// that no product adds more than half the rows; the bias, sigmoid
 	// and Bernoulli draw are one fused pass (simd.SigmoidSample), in AVX2
 	// assembly where the CPU has it. What stays float64, and why: the
 	// weights, biases and momentum velocities (they accumulate updates that
@@ -50,6 +52,110 @@ type weights32 struct {
 	ldt            int // stride of wt: a multiple of 16, so its rows start on 64-byte lines
 	w, wt          []float32
 	b, c           []float32
+	// sv = 2c + Σᵢ W[i,:] and sh = 2b + Σⱼ Wᵀ[j,:] (bases), for the
+	// products of rows with more bits set than clear (vh, hv).
+	sv, sh []float32
+	ones   []uint64 // all-ones mask of max(nv, nh) bits
+}
+
+// bases computes sv and sh from the current weights and biases; call it
+// after every change of either.
+func (f *weights32) bases() {
+	n := max(f.nv, f.nh)
+	f.sv, f.sh = growF32(f.sv, f.ph), growF32(f.sh, f.pv)
+	f.ones = growU64(f.ones, simd.Words(n))
+	for i := range f.ones {
+		f.ones[i] = ^uint64(0)
+	}
+	f.ones = setTail(f.ones, f.nv)
+	for j, x := range f.c {
+		f.sv[j] = x + x
+	}
+	simd.MaskSum(f.sv, f.sv, f.w, f.ph, f.ones[:simd.Words(f.nv)], f.ph)
+	for i := range f.ones {
+		f.ones[i] = ^uint64(0)
+	}
+	f.ones = setTail(f.ones, f.nh)
+	for i, x := range f.b {
+		f.sh[i] = x + x
+	}
+	simd.MaskSum(f.sh, f.sh, f.wt, f.ldt, f.ones[:simd.Words(f.nh)], f.pv)
+}
+
+// setTail clears the bits of ones from bit n of word Words(n)−1 on.
+func setTail(ones []uint64, n int) []uint64 {
+	w := simd.Words(n)
+	if b := n & 63; b != 0 {
+		ones[w-1] = 1<<b - 1
+	}
+	return ones
+}
+
+// The products of 0/1 rows with W (vh) and Wᵀ (hv) sum the rows of the
+// matrix that a row's set bits select. A row with more bits set than
+// clear takes its complement instead:
+//
+//	c + v·W = (2c + Σᵢ W[i,:]) − (c + (1 − v)·W),
+//
+// so no product adds more than half the rows. Ising data and the flow's
+// magnetised chains are mostly such rows or nearly empty ones: at the
+// paper's fixed point (|m| ≈ 0.65) a chain has 82 or 18 of its 100 bits
+// set, and its product adds 18 rows where the plain sum adds 82 or 18.
+// The complement's result differs from the plain sum by float32 rounding.
+
+// vh sets rows rows of dst (stride ph) to c + v·W for the masks v (wv
+// words each), taking dense rows' complements in scratch tmp (rows·wv
+// words).
+func (f *weights32) vh(dst []float32, v []uint64, wv, rows int, tmp []uint64) {
+	f.product(dst, f.ph, f.c, f.w, f.ph, f.sv, v, wv, f.nv, rows, tmp)
+}
+
+// hv sets rows rows of dst (stride pv) to b + h·Wᵀ for the hidden masks h
+// (wh words each), as vh.
+func (f *weights32) hv(dst []float32, h []uint64, wh, rows int, tmp []uint64) {
+	f.product(dst, f.pv, f.b, f.wt, f.ldt, f.sh, h, wh, f.nh, rows, tmp)
+}
+
+// product is vh and hv: init + m·a for masks of nbits bits, through the
+// complement for rows with more than nbits/2 set, base being 2·init + the
+// sum of a's nbits rows.
+func (f *weights32) product(dst []float32, n int, init, a []float32, lda int, base []float32, m []uint64, mw, nbits, rows int, tmp []uint64) {
+	tail := ^uint64(0)
+	if b := nbits & 63; b != 0 {
+		tail = 1<<b - 1
+	}
+	dense := false
+	for r := 0; r < rows; r++ {
+		src, out := m[r*mw:(r+1)*mw], tmp[r*mw:(r+1)*mw]
+		if 2*popCount(src) > nbits {
+			for k, w := range src {
+				out[k] = ^w
+			}
+			out[mw-1] &= tail
+			dense = true
+			continue
+		}
+		copy(out, src)
+	}
+	if !dense {
+		simd.MaskSumRows(dst, n, init, a, lda, m, mw, rows, n)
+		return
+	}
+	simd.MaskSumRows(dst, n, init, a, lda, tmp, mw, rows, n)
+	for r := 0; r < rows; r++ {
+		if 2*popCount(m[r*mw:(r+1)*mw]) > nbits {
+			d := dst[r*n : (r+1)*n]
+			simd.Sub(d, base, d)
+		}
+	}
+}
+
+func popCount(m []uint64) int {
+	c := 0
+	for _, w := range m {
+		c += bits.OnesCount64(w)
+	}
+	return c
 }
 
 // load converts the model's parameters, sizing the buffers on first use.
@@ -141,6 +247,8 @@ type chain32 struct {
 	seeds  []uint64
 	inputs bool // the first half-step starts from h0p computed by the caller
 	par    parFor
+	tmv    []uint64 // scratch masks of weights32.vh, rows·Words(nv)
+	tmh    []uint64 // of weights32.hv, rows·Words(nh)
 }
 
 func (c *chain32) size(rows int, seeds []uint64) {
@@ -149,6 +257,15 @@ func (c *chain32) size(rows int, seeds []uint64) {
 	c.hm.size(rows, f.nh)
 	c.vtmp = growF32(c.vtmp, rows*f.pv)
 	c.htmp = growF32(c.htmp, rows*f.ph)
+	c.tmv = growU64(c.tmv, rows*simd.Words(f.nv))
+	c.tmh = growU64(c.tmh, rows*simd.Words(f.nh))
+}
+
+func growU64(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
+	}
+	return s[:n]
 }
 
 // run does block b: every half-step is one simd.MaskSumRows over the
@@ -164,20 +281,21 @@ func (c *chain32) run(b int) {
 	out := c.out.bits[lo*c.out.words : hi*c.out.words]
 	v := c.in.bits[lo*c.in.words : hi*c.in.words]
 	wv, wh := c.in.words, c.hm.words
+	tmv, tmh := c.tmv[lo*wv:hi*wv], c.tmh[lo*wh:hi*wh]
 	for s := 0; s < c.k; s++ {
 		h := c.htmp[lo*f.ph : hi*f.ph]
 		if s == 0 && c.h0p != nil {
 			h = c.h0p[lo*f.ph : hi*f.ph]
 		}
-		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
+		f.vh(h, v, wv, n, tmv)
 		simd.SigmoidSampleRows(h, f.ph, f.ph, hm, wh, f.nh, n, &r)
-		simd.MaskSumRows(vt, f.pv, f.b, f.wt, f.ldt, hm, wh, n, f.pv)
+		f.hv(vt, hm, wh, n, tmh)
 		simd.SigmoidSampleRows(vt, f.pv, f.pv, out, wv, f.nv, n, &r)
 		v = out
 	}
 	if c.hkp != nil {
 		h := c.hkp[lo*f.ph : hi*f.ph]
-		simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, v, wv, n, f.ph)
+		f.vh(h, v, wv, n, tmv)
 		simd.Sigmoid(h)
 		if c.diff != nil {
 			simd.Sub(c.diff[lo*f.ph:hi*f.ph], c.h0p[lo*f.ph:hi*f.ph], h)
@@ -191,6 +309,7 @@ type probs32 struct {
 	v    *masks
 	h    []float32
 	rows int
+	tm   []uint64 // scratch masks, rows·v.words
 }
 
 func (op *probs32) run(b int) {
@@ -198,7 +317,7 @@ func (op *probs32) run(b int) {
 	lo, hi := blockRange(b, op.rows)
 	h := op.h[lo*f.ph : hi*f.ph]
 	w := op.v.words
-	simd.MaskSumRows(h, f.ph, f.c, f.w, f.ph, op.v.bits[lo*w:hi*w], w, hi-lo, f.ph)
+	f.vh(h, op.v.bits[lo*w:hi*w], w, hi-lo, op.tm[lo*w:hi*w])
 	simd.Sigmoid(h)
 }
 
@@ -352,6 +471,7 @@ type fast struct {
 	ones   []uint64
 	par    parFor
 	nchain int
+	ptm    []uint64 // scratch masks of probs
 }
 
 // newFast prepares the float32 engine for CD-k on the rows of data, or PCD
@@ -394,11 +514,13 @@ func (ft *fast) batch(idx []int, g *Gradient, seed func() uint64, st *simd.Step,
 	}
 	nn := rows
 	seg := 64 * simd.Words(rows) * f.ph // one segment of ft.pair
+	f.bases()                           // the weights changed since the last batch
 	if ft.pcd {
 		nn = ft.nchain
 		ft.h0p = growF32(ft.h0p, rows*f.ph)
 		ft.hkp = growF32(ft.hkp, nn*f.ph)
-		ft.probs = probs32{f: f, v: &ft.v0, h: ft.h0p, rows: rows}
+		ft.ptm = growU64(ft.ptm, rows*ft.v0.words)
+		ft.probs = probs32{f: f, v: &ft.v0, h: ft.h0p, rows: rows, tm: ft.ptm}
 		ft.par.do(&ft.probs, blocks(rows))
 	} else {
 		ft.vk.size(rows, f.nv)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/rgflow/rgflow/internal/simd"
 )
 
 // TestFastGradientArithmetic checks the float32 engine's gradient against
@@ -143,6 +145,61 @@ func TestUnitRange(t *testing.T) {
 		}
 		if next != n {
 			t.Fatalf("n=%d: blocks end at %d", n, next)
+		}
+	}
+}
+
+// TestComplementProducts: the products of rows with more bits set than
+// clear go through the complement (2c + Σ W − (c + (1 − v)·W)); they must
+// equal the plain sums c + v·W to float32 rounding, for v → h and h → v,
+// at densities from empty to full, with the unit counts not multiples of
+// 64 (the complement's tail bits stay clear).
+func TestComplementProducts(t *testing.T) {
+	for _, c := range []struct{ nv, nh int }{{100, 64}, {37, 101}, {130, 9}, {4, 3}} {
+		m := randomModel(c.nv, c.nh, 0.7, 3)
+		var f weights32
+		f.load(m)
+		f.bases()
+		r := rand.New(rand.NewPCG(5, 5))
+		for _, d := range []float64{0, 0.2, 0.5, 0.51, 0.8, 1} {
+			const rows = 9
+			for _, dir := range []struct {
+				name       string
+				nbits, n   int
+				a          []float32
+				lda        int
+				init, base []float32
+				prod       func(dst []float32, m []uint64, mw, rows int, tmp []uint64)
+			}{
+				{"v→h", c.nv, f.ph, f.w, f.ph, f.c, f.sv, f.vh},
+				{"h→v", c.nh, f.pv, f.wt, f.ldt, f.b, f.sh, f.hv},
+			} {
+				var ms masks
+				ms.size(rows, dir.nbits)
+				for i := 0; i < rows; i++ {
+					for k := 0; k < dir.nbits; k++ {
+						if r.Float64() < d {
+							ms.row(i)[k>>6] |= 1 << (k & 63)
+						}
+					}
+				}
+				got := make([]float32, rows*dir.n)
+				want := make([]float32, rows*dir.n)
+				tmp := make([]uint64, rows*ms.words)
+				dir.prod(got, ms.bits, ms.words, rows, tmp)
+				simd.MaskSumRows(want, dir.n, dir.init, dir.a, dir.lda, ms.bits, ms.words, rows, dir.n)
+				// Both are float32 sums of at most nbits + 2 terms of
+				// size ≤ the base's: allow 1e-5 of the row's scale.
+				scale := 1.0
+				for _, x := range dir.base {
+					scale = max(scale, math.Abs(float64(x)))
+				}
+				for i := range got {
+					if e := math.Abs(float64(got[i] - want[i])); e > 1e-5*scale*float64(dir.nbits) {
+						t.Fatalf("%v %s density %v: cell %d = %v, plain sum %v", c, dir.name, d, i, got[i], want[i])
+					}
+				}
+			}
 		}
 	}
 }

@@ -182,6 +182,7 @@ func (g *Gibbs) step32(out []float64, ldo int, in []float64, ldi, rows int) bool
 			return false
 		}
 	}
+	g.f.bases()
 	c := &g.c32
 	nb := blocks(rows)
 	if cap(c.seeds) < nb {
