@@ -46,15 +46,16 @@ func MaskSumRows(dst []float32, ldd int, init, a []float32, lda int, mask []uint
 	if len(dst) < (rows-1)*ldd+n || (init != nil && len(init) < n) || len(mask) < rows*mw {
 		panic(errShort)
 	}
-	// The highest selected row must lie inside a.
+	// The highest selected row must lie inside a: the highest bit of the
+	// OR of the rows' masks, word by word from the top.
 	top := -1
-	for r := 0; r < rows; r++ {
-		m := mask[r*mw : (r+1)*mw]
-		for w := len(m) - 1; w >= 0; w-- {
-			if m[w] != 0 {
-				top = max(top, w*64+63-bits.LeadingZeros64(m[w]))
-				break
-			}
+	for w := mw - 1; w >= 0 && top < 0; w-- {
+		var or uint64
+		for r := 0; r < rows; r++ {
+			or |= mask[r*mw+w]
+		}
+		if or != 0 {
+			top = w*64 + 63 - bits.LeadingZeros64(or)
 		}
 	}
 	if top >= 0 && top*lda+n > len(a) {

@@ -102,6 +102,14 @@ func TestMaskSumPanics(t *testing.T) {
 		"lda":      func() { MaskSum(make([]float32, 8), nil, make([]float32, 24), 12, []uint64{1}, 8) },
 		"short a":  func() { MaskSum(make([]float32, 8), nil, make([]float32, 8), 8, []uint64{2}, 8) },
 		"short ds": func() { MaskSum(make([]float32, 4), nil, make([]float32, 8), 8, []uint64{1}, 8) },
+		// The second of two rows selects a row of a beyond its end, in
+		// the lower word of its mask.
+		"short a, row 2": func() {
+			MaskSumRows(make([]float32, 16), 8, nil, make([]float32, 63*8), 8, []uint64{1, 0, 1 << 63, 0}, 2, 2, 8)
+		},
+		"short a, row 1 high word": func() {
+			MaskSumRows(make([]float32, 16), 8, nil, make([]float32, 63*8), 8, []uint64{0, 1, 1, 0}, 2, 2, 8)
+		},
 	} {
 		func() {
 			defer func() {
