@@ -553,3 +553,38 @@ func TestSymmetrizeInField(t *testing.T) {
 		t.Errorf("%d distinct images, want 200", len(seen))
 	}
 }
+
+// TestSpinBitsSameBits: training from the rows packed as bits (spinBits)
+// gives the same weights, bit for bit, as loading the float64 rows, with
+// and without symmetrisation; a matrix with a cell that is not 0 or 1 is
+// not packed.
+func TestSpinBitsSameBits(t *testing.T) {
+	x, y := randomRows(600, 100, 7)
+	for _, sym := range []bool{false, true} {
+		var params [2][]float64
+		for k, off := range []bool{false, true} {
+			noSpinBits = off
+			net := NewNetwork(100, paperGrid(), Small, rand.NewPCG(1, 2))
+			if _, err := Train(net, x, y, &TrainSettings{Epochs: 2, Symmetrize: sym, Src: rand.NewPCG(3, 4)}); err != nil {
+				t.Fatal(err)
+			}
+			params[k] = net.params
+		}
+		noSpinBits = false
+		for i := range params[0] {
+			if math.Float64bits(params[0][i]) != math.Float64bits(params[1][i]) {
+				t.Fatalf("symmetrize %v: parameter %d is %v from bits, %v from rows", sym, i, params[0][i], params[1][i])
+			}
+		}
+	}
+	var s spinBits
+	x.Set(3, 5, 0.5)
+	if s.of(x); s.ok {
+		t.Error("a matrix with a 0.5 cell was packed as bits")
+	}
+	x.Set(3, 5, 1)
+	var s2 spinBits
+	if s2.of(x); !s2.ok || s2.row(3)[0]>>5&1 != 1 {
+		t.Errorf("0/1 matrix: packed %v, bit of cell (3, 5) %d", s2.ok, s2.row(3)[0]>>5&1)
+	}
+}
