@@ -45,6 +45,10 @@ func modelEntries(m *Model) []fileio.Entry {
 // opens it. It writes nothing and returns an error wrapping ErrFormat for a
 // model Load would reject: a NaN or Inf parameter, or a switched-off bias
 // that is not zero. It panics with mat.ErrShape if the biases do not match W.
+// Atomically means: the archive is written to a hidden temporary file
+// .NAME.tmp-* beside path, synced, and renamed over path; a failed write
+// removes it, but a process killed mid-write leaves it (and path as it
+// was) for the caller to delete.
 func (m *Model) Save(path string) error {
 	nv, nh := m.check()
 	if err := validModel(m); err != nil {

@@ -34,7 +34,10 @@ type networkMeta struct {
 // weights, (fan-in)×(fan-out), and biases) and "meta", a JSON record with
 // the format name, version, layer sizes and activation. It writes nothing
 // and returns an error wrapping ErrFormat if a parameter is NaN or Inf,
-// which Load would reject.
+// which Load would reject. Atomically means: the archive is written to a
+// hidden temporary file .NAME.tmp-* beside path, synced, and renamed over
+// path; a failed write removes it, but a process killed mid-write leaves
+// it (and path as it was) for the caller to delete.
 func (n *Network) Save(path string) error {
 	for _, p := range n.params {
 		if math.IsNaN(p) || math.IsInf(p, 0) {
