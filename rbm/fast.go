@@ -55,40 +55,33 @@ type weights32 struct {
 	// sv = 2c + Σᵢ W[i,:] and sh = 2b + Σⱼ Wᵀ[j,:] (bases), for the
 	// products of rows with more bits set than clear (vh, hv).
 	sv, sh []float32
-	ones   []uint64 // all-ones mask of max(nv, nh) bits
+	ones   []uint64 // scratch of base: an all-ones mask
 }
 
 // bases computes sv and sh from the current weights and biases; call it
 // after every change of either.
 func (f *weights32) bases() {
-	n := max(f.nv, f.nh)
-	f.sv, f.sh = growF32(f.sv, f.ph), growF32(f.sh, f.pv)
-	f.ones = growU64(f.ones, simd.Words(n))
-	for i := range f.ones {
-		f.ones[i] = ^uint64(0)
-	}
-	f.ones = setTail(f.ones, f.nv)
-	for j, x := range f.c {
-		f.sv[j] = x + x
-	}
-	simd.MaskSum(f.sv, f.sv, f.w, f.ph, f.ones[:simd.Words(f.nv)], f.ph)
-	for i := range f.ones {
-		f.ones[i] = ^uint64(0)
-	}
-	f.ones = setTail(f.ones, f.nh)
-	for i, x := range f.b {
-		f.sh[i] = x + x
-	}
-	simd.MaskSum(f.sh, f.sh, f.wt, f.ldt, f.ones[:simd.Words(f.nh)], f.pv)
+	f.sv = f.base(f.sv, f.c, f.w, f.ph, f.nv, f.ph)
+	f.sh = f.base(f.sh, f.b, f.wt, f.ldt, f.nh, f.pv)
 }
 
-// setTail clears the bits of ones from bit n of word Words(n)−1 on.
-func setTail(ones []uint64, n int) []uint64 {
-	w := simd.Words(n)
-	if b := n & 63; b != 0 {
-		ones[w-1] = 1<<b - 1
+// base returns dst (grown to n) set to 2·init + the sum of the first rows
+// rows of a (stride lda).
+func (f *weights32) base(dst, init, a []float32, lda, rows, n int) []float32 {
+	dst = growF32(dst, n)
+	w := simd.Words(rows)
+	f.ones = growU64(f.ones, w)
+	for i := range f.ones {
+		f.ones[i] = ^uint64(0)
 	}
-	return ones
+	if b := rows & 63; b != 0 {
+		f.ones[w-1] = 1<<b - 1
+	}
+	for j, x := range init[:n] {
+		dst[j] = x + x
+	}
+	simd.MaskSum(dst, dst, a, lda, f.ones, n)
+	return dst
 }
 
 // The products of 0/1 rows with W (vh) and Wᵀ (hv) sum the rows of the

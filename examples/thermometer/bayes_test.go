@@ -4,11 +4,8 @@ package main
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/rgflow/rgflow/internal/jsonf"
 )
 
 // TestDefaultReachesBayes runs the example at its defaults (the medium
@@ -32,14 +29,7 @@ func TestDefaultReachesBayes(t *testing.T) {
 	if err := run(c, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s summary
-	if err := jsonf.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
+	s := readSummary(t, out)
 	if s.Limit != "Bayes on energy, exact" || s.NTest != 100000 || len(s.Accuracies) != 4 {
 		t.Fatalf("limit %q, %d test rows, %d accuracies", s.Limit, s.NTest, len(s.Accuracies))
 	}

@@ -39,14 +39,7 @@ func TestSmoke(t *testing.T) {
 	if b := img.Bounds(); b.Dx() < 1000 || b.Dy() < 300 {
 		t.Errorf("figure is %v", b)
 	}
-	raw, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s summary
-	if err := jsonf.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
+	s := readSummary(t, out)
 	if s.L != 10 || len(s.Temps) != 25 || s.NTrain != 25*12 || s.NTest != 25*4 || s.Epochs != 2 ||
 		len(s.Network.Argmax) != 25 || len(s.Bayes.Argmax) != 25 || len(s.EnsembleEnergy) != 25 ||
 		s.Bayes.WithinOne <= 0 || s.Bayes.WithinOne > 1 {
@@ -78,6 +71,20 @@ func TestSmoke(t *testing.T) {
 	if r, c := p.Dims(); r != 1 || c != 25 {
 		t.Errorf("loaded model gives %d×%d", r, c)
 	}
+}
+
+// readSummary reads and decodes DIR/summary.json.
+func readSummary(t *testing.T, dir string) summary {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := jsonf.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // TestExactAccuracy: the accuracy, its binomial error and the paired gap
@@ -113,14 +120,7 @@ func TestLoadData(t *testing.T) {
 	if err := run(c, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(c.Out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s summary
-	if err := jsonf.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
+	s := readSummary(t, c.Out)
 	if s.L != 4 || len(s.Temps) != 4 || s.NTrain != 64 {
 		t.Errorf("summary: L %d, %d temperatures, %d training rows", s.L, len(s.Temps), s.NTrain)
 	}
